@@ -1,0 +1,9 @@
+#include "Cli/Commands.h"
+
+namespace wb::cli
+{
+void registerCommands(CLI::App& app, Context& ctx)
+{
+    registerDevicesCommand(app, ctx);
+}
+} // namespace wb::cli

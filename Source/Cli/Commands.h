@@ -1,0 +1,31 @@
+#pragma once
+// Each command registers its CLI11 subcommand and its action here.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <map>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+
+namespace wb::cli
+{
+/// Thrown by an action for bad input the parser could not see (exit code 2).
+struct UsageError : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+
+struct Context
+{
+    std::ostream& out;
+    std::ostream& err;
+    /// subcommand name -> the action run after a successful parse; returns the exit code.
+    std::map<std::string, std::function<int()>> actions;
+};
+
+void registerCommands(CLI::App& app, Context& ctx);
+
+// One per command file.
+void registerDevicesCommand(CLI::App& app, Context& ctx);
+} // namespace wb::cli

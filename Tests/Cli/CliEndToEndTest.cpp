@@ -1,0 +1,68 @@
+// The `wavebench` executable, run for real as a user would.
+#include "Support/RunProcess.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using wb::test::runProcess;
+
+TEST_CASE("wavebench --help prints the usage and exits 0", "[cli]")
+{
+    const auto r = runProcess(WB_CLI_PATH, {"--help"});
+    CHECK(r.exitCode == 0);
+    CHECK_THAT(r.out, Catch::Contains("Usage"));
+    CHECK_THAT(r.out, Catch::Contains("devices"));
+    CHECK(r.err.empty());
+}
+
+TEST_CASE("wavebench --version prints name and version", "[cli]")
+{
+    const auto r = runProcess(WB_CLI_PATH, {"--version"});
+    CHECK(r.exitCode == 0);
+    CHECK_THAT(r.out, Catch::StartsWith("Wavebench 0."));
+}
+
+TEST_CASE("wavebench devices lists device types, as text and as JSON", "[cli][engine]")
+{
+    const auto text = runProcess(WB_CLI_PATH, {"devices"});
+    CHECK(text.exitCode == 0);
+    CHECK_THAT(text.out, Catch::Contains("ALSA"));
+
+    const auto js = runProcess(WB_CLI_PATH, {"devices", "--json"});
+    REQUIRE(js.exitCode == 0);
+    const auto j = nlohmann::json::parse(js.out); // throws (and fails the test) on bad JSON
+    REQUIRE(j.contains("types"));
+    REQUIRE(j["types"].is_array());
+    bool sawAlsa = false;
+    for (const auto& t : j["types"])
+    {
+        CHECK(t["outputs"].is_array());
+        CHECK(t["inputs"].is_array());
+        sawAlsa = sawAlsa || t["type"] == "ALSA";
+    }
+    CHECK(sawAlsa);
+}
+
+TEST_CASE("an unknown option gives a message, the usage and exit code 2", "[cli]")
+{
+    const auto r = runProcess(WB_CLI_PATH, {"devices", "--no-such-option"});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("--no-such-option"));
+    CHECK_THAT(r.err, Catch::Contains("Usage"));
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("an unknown command gives a message, the usage and exit code 2", "[cli]")
+{
+    const auto r = runProcess(WB_CLI_PATH, {"frobnicate"});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("frobnicate"));
+    CHECK_THAT(r.err, Catch::Contains("Usage"));
+}
+
+TEST_CASE("no command at all is bad usage (exit 2)", "[cli]")
+{
+    const auto r = runProcess(WB_CLI_PATH, {});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("no command"));
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# GUI screenshot test: starts the real app under a private Xvfb display, waits for its window,
+# takes a screenshot with ImageMagick, and checks that the window has the expected size and is
+# not blank. The PNGs stay in the build tree (argument 2) for people to look at.
+# Usage: screenshot_test.sh <path-to-Wavebench> <output-dir>
+set -euo pipefail
+app="$1"; outdir="$2"
+mkdir -p "$outdir"
+for tool in Xvfb xdotool import identify convert; do
+  command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed (scripts/test installs it)"; exit 1; }
+done
+
+work="$(mktemp -d)"
+cleanup() {
+  [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null || true
+  [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A free display number: let Xvfb pick one and tell us (-displayfd).
+Xvfb -displayfd 3 -screen 0 1400x900x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
+xvfb_pid=$!
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.05; done
+[ -s "$work/display" ] || { echo "FAIL: Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
+export DISPLAY=":$(cat "$work/display")"
+
+export WAVEBENCH_SETTINGS_DIR="$work/settings"   # a fresh user: default window size
+"$app" >"$work/app.log" 2>&1 &
+app_pid=$!
+
+wid=""
+for _ in $(seq 200); do
+  wid="$(xdotool search --onlyvisible --name '^Wavebench$' 2>/dev/null | head -n1 || true)"
+  [ -n "$wid" ] && break
+  kill -0 "$app_pid" 2>/dev/null || { echo "FAIL: the app exited early"; cat "$work/app.log"; exit 1; }
+  sleep 0.05
+done
+[ -n "$wid" ] || { echo "FAIL: no Wavebench window appeared"; cat "$work/app.log"; exit 1; }
+sleep 1.0   # let it paint
+
+shot="$outdir/main_window.png"
+import -window "$wid" "$shot"
+geometry="$(identify -format '%w %h' "$shot")"
+read -r w h <<<"$geometry"
+echo "screenshot: $shot (${w}x${h})"
+# The default window is 1100x720 (content area; no window manager, so no decorations).
+if [ "$w" -ne 1100 ] || [ "$h" -ne 720 ]; then
+  echo "FAIL: expected a 1100x720 window, got ${w}x${h}"; exit 1
+fi
+# Not blank: the colours must vary (standard deviation) and there must be many distinct colours.
+stddev="$(convert "$shot" -colorspace Gray -format '%[fx:standard_deviation]' info:)"
+colours="$(identify -format '%k' "$shot")"
+echo "grey standard deviation: $stddev, distinct colours: $colours"
+awk -v s="$stddev" 'BEGIN { exit !(s > 0.02) }' || { echo "FAIL: screenshot looks blank"; exit 1; }
+[ "$colours" -gt 16 ] || { echo "FAIL: too few colours ($colours) for a drawn window"; exit 1; }
+# Text is drawn: the title row (near the top-left of the header) holds light pixels.
+bright="$(convert "$shot" -crop 400x40+30+40 -colorspace Gray -format '%[fx:maxima]' info:)"
+awk -v b="$bright" 'BEGIN { exit !(b > 0.8) }' || { echo "FAIL: no text in the header"; exit 1; }
+
+# Closing the window quits the app cleanly and saves its settings.
+xdotool windowclose "$wid" 2>/dev/null || kill "$app_pid"
+for _ in $(seq 100); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$app_pid" 2>/dev/null; then echo "FAIL: app did not quit"; exit 1; fi
+app_pid=""
+[ -f "$work/settings/Wavebench.settings" ] || { echo "FAIL: settings were not saved"; exit 1; }
+grep -q windowState "$work/settings/Wavebench.settings" || { echo "FAIL: window state not saved"; exit 1; }
+echo "PASS"

@@ -1,0 +1,15 @@
+# cmake -DDIR=<dir> -DSTAMP=<file> -P CheckNoJuce.cmake
+# Fails when any C++ file below DIR includes a JUCE header or names the juce namespace.
+file(GLOB_RECURSE _files "${DIR}/*.h" "${DIR}/*.hpp" "${DIR}/*.cpp")
+set(_bad "")
+foreach(_f IN LISTS _files)
+  file(STRINGS "${_f}" _hits REGEX "#[ \t]*include[ \t]*[<\"](juce_|JuceHeader)|juce::")
+  if(_hits)
+    list(APPEND _bad "${_f}: ${_hits}")
+  endif()
+endforeach()
+if(_bad)
+  string(REPLACE ";" "\n  " _msg "${_bad}")
+  message(FATAL_ERROR "Source/Core must stay JUCE-free, but:\n  ${_msg}")
+endif()
+file(TOUCH "${STAMP}")
