@@ -27,7 +27,7 @@ target_compile_definitions(wavebench_juce PUBLIC
   JUCE_SILENCE_XCODE_15_LINKER_WARNING=1)
 
 # Re-export what consumers need to compile against JUCE, and nothing that carries sources.
-target_include_directories(wavebench_juce INTERFACE
+target_include_directories(wavebench_juce SYSTEM INTERFACE
   $<TARGET_PROPERTY:wavebench_juce,INCLUDE_DIRECTORIES>)
 target_compile_definitions(wavebench_juce INTERFACE
   $<TARGET_PROPERTY:wavebench_juce,COMPILE_DEFINITIONS>)

@@ -22,6 +22,8 @@ public:
         if (saved.isEmpty() || !restoreWindowStateFromString(saved))
             centreWithSize(1100, 720);
         setVisible(true);
+        if (auto* content = getContentComponent())
+            content->grabKeyboardFocus();
     }
 
     void closeButtonPressed() override { juce::JUCEApplication::getInstance()->systemRequestedQuit(); }

@@ -34,6 +34,7 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s) : engine(e), settings(
     addAndMakeVisible(hint);
     engine.deviceManager().addChangeListener(this);
     refreshDeviceStatus();
+    setWantsKeyboardFocus(true);
 }
 
 MainComponent::~MainComponent()
@@ -64,6 +65,16 @@ void MainComponent::resized()
     hint.setBounds(header.removeFromTop(26));
 }
 
+bool MainComponent::keyPressed(const juce::KeyPress& key)
+{
+    if (key == juce::KeyPress('q', juce::ModifierKeys::commandModifier, 0))
+    {
+        juce::JUCEApplication::getInstance()->systemRequestedQuit();
+        return true;
+    }
+    return false;
+}
+
 juce::StringArray MainComponent::getMenuBarNames()
 {
     return {"File", "Audio", "Help"};
@@ -73,7 +84,12 @@ juce::PopupMenu MainComponent::getMenuForIndex(int index, const juce::String&)
 {
     juce::PopupMenu menu;
     if (index == 0)
-        menu.addItem(kQuit, "Quit");
+    {
+        juce::PopupMenu::Item quit("Quit");
+        quit.setID(kQuit).setEnabled(true);
+        quit.shortcutKeyDescription = "Ctrl+Q";
+        menu.addItem(quit);
+    }
     else if (index == 1)
         menu.addItem(kAudioSettings, "Audio Settings...");
     else if (index == 2)

@@ -14,6 +14,7 @@ public:
     ~MainComponent() override;
 
     void paint(juce::Graphics&) override;
+    bool keyPressed(const juce::KeyPress&) override;
     void resized() override;
 
     // juce::MenuBarModel

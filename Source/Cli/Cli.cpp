@@ -33,7 +33,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 {
     CLI::App app;
     configureApp(app);
-    Context ctx{out, err};
+    Context ctx{out, err, {}};
     registerCommands(app, ctx);
 
     std::vector<std::string> rest(args.size() > 1 ? args.begin() + 1 : args.end(), args.end());

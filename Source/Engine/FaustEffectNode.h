@@ -38,6 +38,7 @@ public:
     const juce::String getName() const override { return juce::String(id); }
     void prepareToPlay(double sampleRate, int maximumExpectedSamplesPerBlock) override;
     void releaseResources() override {}
+    using juce::AudioProcessor::processBlock; // the double-precision overload stays JUCE's
     void processBlock(juce::AudioBuffer<float>&, juce::MidiBuffer&) override;
     void reset() override;
     double getTailLengthSeconds() const override { return 0.0; }

@@ -11,10 +11,15 @@ for tool in Xvfb xdotool import identify convert; do
 done
 
 work="$(mktemp -d)"
+stop() { # stop PID: TERM, then KILL after 2 s
+  local pid="$1"
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
+  kill -9 "$pid" 2>/dev/null || true
+}
 cleanup() {
-  [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null || true
-  [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
+  [ -n "${app_pid:-}" ] && stop "$app_pid"
+  [ -n "${xvfb_pid:-}" ] && stop "$xvfb_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -30,15 +35,17 @@ export WAVEBENCH_SETTINGS_DIR="$work/settings"   # a fresh user: default window 
 "$app" >"$work/app.log" 2>&1 &
 app_pid=$!
 
+find_window() { xdotool search --onlyvisible --name '^Wavebench$' 2>/dev/null | tail -n1 || true; }
 wid=""
 for _ in $(seq 200); do
-  wid="$(xdotool search --onlyvisible --name '^Wavebench$' 2>/dev/null | head -n1 || true)"
+  wid="$(find_window)"
   [ -n "$wid" ] && break
   kill -0 "$app_pid" 2>/dev/null || { echo "FAIL: the app exited early"; cat "$work/app.log"; exit 1; }
   sleep 0.05
 done
 [ -n "$wid" ] || { echo "FAIL: no Wavebench window appeared"; cat "$work/app.log"; exit 1; }
-sleep 1.0   # let it paint
+sleep 1.0   # let it paint; JUCE may replace its first X window while setting up the title bar
+wid="$(find_window)"
 
 shot="$outdir/main_window.png"
 import -window "$wid" "$shot"
@@ -59,11 +66,30 @@ awk -v s="$stddev" 'BEGIN { exit !(s > 0.02) }' || { echo "FAIL: screenshot look
 bright="$(convert "$shot" -crop 400x40+30+40 -colorspace Gray -format '%[fx:maxima]' info:)"
 awk -v b="$bright" 'BEGIN { exit !(b > 0.8) }' || { echo "FAIL: no text in the header"; exit 1; }
 
-# Closing the window quits the app cleanly and saves its settings.
-xdotool windowclose "$wid" 2>/dev/null || kill "$app_pid"
-for _ in $(seq 100); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.05; done
-if kill -0 "$app_pid" 2>/dev/null; then echo "FAIL: app did not quit"; exit 1; fi
-app_pid=""
+# The user resizes the window, then Ctrl+Q quits the app cleanly and it saves its settings.
+xdotool windowsize "$wid" 900 600
+sleep 0.5
+quit_app() {
+  xdotool mousemove --window "$1" 300 300 click 1 key ctrl+q
+  for _ in $(seq 100); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.05; done
+  if kill -0 "$app_pid" 2>/dev/null; then echo "FAIL: app did not quit on Ctrl+Q"; exit 1; fi
+  app_pid=""
+}
+quit_app "$wid"
 [ -f "$work/settings/Wavebench.settings" ] || { echo "FAIL: settings were not saved"; exit 1; }
 grep -q windowState "$work/settings/Wavebench.settings" || { echo "FAIL: window state not saved"; exit 1; }
+
+# Second launch: the window comes back at the size the user left it.
+"$app" >>"$work/app.log" 2>&1 &
+app_pid=$!
+wid=""
+for _ in $(seq 200); do wid="$(find_window)"; [ -n "$wid" ] && break; sleep 0.05; done
+[ -n "$wid" ] || { echo "FAIL: no window on second launch"; cat "$work/app.log"; exit 1; }
+sleep 1.0
+wid="$(find_window)"
+import -window "$wid" "$outdir/main_window_restored.png"
+read -r w h <<<"$(identify -format '%w %h' "$outdir/main_window_restored.png")"
+echo "second launch: ${w}x${h}"
+if [ "$w" -ne 900 ] || [ "$h" -ne 600 ]; then echo "FAIL: window size not restored (${w}x${h})"; exit 1; fi
+quit_app "$wid"
 echo "PASS"
