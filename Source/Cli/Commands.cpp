@@ -5,5 +5,6 @@ namespace wb::cli
 void registerCommands(CLI::App& app, Context& ctx)
 {
     registerDevicesCommand(app, ctx);
+    registerEffectsCommand(app, ctx);
 }
 } // namespace wb::cli

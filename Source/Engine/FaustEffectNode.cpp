@@ -3,6 +3,7 @@
 #include "Faust/FaustCatalogue.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace wb
 {
@@ -62,7 +63,11 @@ void FaustEffectNode::prepareToPlay(double sampleRate, int maximumExpectedSample
     dsp->instanceConstants(static_cast<int>(sampleRate));
     dsp->instanceClear();
     scratchIn.setSize(std::max(1, numIns), std::max(1, maximumExpectedSamplesPerBlock));
-    setLatencySamples(0);
+    // An effect with look-ahead declares it: `declare latency_ms "5";` in its .dsp.
+    int latency = 0;
+    if (auto it = desc.meta.find("latency_ms"); it != desc.meta.end())
+        latency = juce::roundToInt(std::atof(it->second.c_str()) * sampleRate / 1000.0);
+    setLatencySamples(latency);
 }
 
 void FaustEffectNode::reset()

@@ -66,3 +66,35 @@ TEST_CASE("no command at all is bad usage (exit 2)", "[cli]")
     CHECK(r.exitCode == 2);
     CHECK_THAT(r.err, Catch::Contains("no command"));
 }
+
+TEST_CASE("wavebench effects lists the catalogue with parameters, units and ranges", "[cli][faust]")
+{
+    const auto js = runProcess(WB_CLI_PATH, {"effects", "--json"});
+    REQUIRE(js.exitCode == 0);
+    const auto j = nlohmann::json::parse(js.out);
+    REQUIRE(j["effects"].size() >= 10);
+    bool sawGain = false, sawMeter = false;
+    for (const auto& fx : j["effects"])
+    {
+        CHECK(!fx["description"].get<std::string>().empty());
+        for (const auto& p : fx["parameters"])
+        {
+            CHECK(p["min"].get<double>() <= p["default"].get<double>());
+            CHECK(p["default"].get<double>() <= p["max"].get<double>());
+            sawMeter = sawMeter || (fx["id"] == "compressor" && p["output"].get<bool>() && p["unit"] == "dB");
+        }
+        if (fx["id"] == "gain")
+        {
+            sawGain = true;
+            CHECK(fx["parameters"][0]["name"] == "gain");
+            CHECK(fx["parameters"][0]["unit"] == "dB");
+        }
+    }
+    CHECK(sawGain);
+    CHECK(sawMeter);
+
+    const auto text = runProcess(WB_CLI_PATH, {"effects"});
+    CHECK(text.exitCode == 0);
+    CHECK_THAT(text.out, Catch::Contains("reverb"));
+    CHECK_THAT(text.out, Catch::Contains("threshold"));
+}

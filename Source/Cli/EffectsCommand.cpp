@@ -1,0 +1,82 @@
+#include "Cli/Commands.h"
+#include "Engine/FaustEffectNode.h"
+#include "Faust/FaustCatalogue.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace wb::cli
+{
+namespace
+{
+const char* kindName(FaustControl::Kind k)
+{
+    switch (k)
+    {
+        case FaustControl::Kind::slider: return "slider";
+        case FaustControl::Kind::entry: return "entry";
+        case FaustControl::Kind::button: return "button";
+        case FaustControl::Kind::checkbox: return "checkbox";
+        case FaustControl::Kind::bargraph: return "bargraph";
+    }
+    return "unknown";
+}
+
+std::string metaOr(const FaustDescription& d, const char* key, const std::string& fallback = {})
+{
+    auto it = d.meta.find(key);
+    return it == d.meta.end() ? fallback : it->second;
+}
+} // namespace
+
+void registerEffectsCommand(CLI::App& app, Context& ctx)
+{
+    auto* sub = app.add_subcommand("effects", "List the built-in Faust effects and every parameter");
+    auto json = std::make_shared<bool>(false);
+    sub->add_flag("--json", *json, "Print JSON instead of text");
+    ctx.actions["effects"] = [&ctx, json]
+    {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& entry : faust::catalogue())
+        {
+            auto node = FaustEffectNode::create(entry.id);
+            node->prepareToPlay(48000.0, 512); // latency is reported at 48 kHz
+            const auto& d = node->description();
+            nlohmann::json params = nlohmann::json::array();
+            for (const auto& c : d.controls)
+                params.push_back({{"name", c.label}, {"path", c.path}, {"kind", kindName(c.kind)},
+                                  {"output", c.isOutput()}, {"unit", c.unit}, {"min", c.min}, {"max", c.max},
+                                  {"default", c.init}, {"step", c.step}, {"scale", c.scale}, {"tooltip", c.tooltip}});
+            list.push_back({{"id", entry.id}, {"name", metaOr(d, "name", entry.className)},
+                            {"description", metaOr(d, "description")}, {"inputs", node->getTotalNumInputChannels()},
+                            {"outputs", node->getTotalNumOutputChannels()}, {"latency_samples_48k", node->getLatencySamples()},
+                            {"parameters", params}});
+        }
+        if (*json)
+        {
+            ctx.out << nlohmann::json{{"effects", list}}.dump(2) << "\n";
+            return 0;
+        }
+        for (const auto& fx : list)
+        {
+            ctx.out << fmt::format("{:<14} {} - {}\n", fx["id"].get<std::string>(), fx["name"].get<std::string>(),
+                                   fx["description"].get<std::string>());
+            for (const auto& p : fx["parameters"])
+            {
+                const auto unit = p["unit"].get<std::string>();
+                if (p["output"].get<bool>())
+                    ctx.out << fmt::format("    {:<24} meter, {} .. {} {}\n", p["name"].get<std::string>(),
+                                           p["min"].get<float>(), p["max"].get<float>(), unit);
+                else
+                    ctx.out << fmt::format("    {:<24} {} .. {} {} (default {})\n", p["name"].get<std::string>(),
+                                           p["min"].get<float>(), p["max"].get<float>(), unit,
+                                           p["default"].get<float>());
+            }
+        }
+        return 0;
+    };
+}
+} // namespace wb::cli
