@@ -3,10 +3,35 @@
 #include "Faust/FaustCatalogue.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 namespace wb
 {
+namespace
+{
+/// Replaces every NaN/Inf in x[0..n) by 0; returns true when there was one. Wait-free.
+bool scrubNonFinite(float* x, int n) noexcept
+{
+    bool found = false;
+    for (int i = 0; i < n; ++i)
+        if (!std::isfinite(x[i]))
+        {
+            x[i] = 0.0f;
+            found = true;
+        }
+    return found;
+}
+
+bool allFinite(const float* x, int n) noexcept
+{
+    for (int i = 0; i < n; ++i)
+        if (!std::isfinite(x[i]))
+            return false;
+    return true;
+}
+} // namespace
+
 FaustEffectNode::FaustEffectNode(std::unique_ptr<::dsp> d, std::string effectId)
     : AudioProcessor(BusesProperties()
                          .withInput("Input", juce::AudioChannelSet::canonicalChannelSet(std::max(1, d->getNumInputs())), true)
@@ -88,6 +113,8 @@ void FaustEffectNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiB
     }
     // Faust may not process in place: copy the inputs aside, write the outputs into the buffer.
     const int bufChans = buffer.getNumChannels();
+    // NaN or Inf never reaches the effect: such samples become silence and the block is counted.
+    bool badInput = false;
     for (int ch = 0; ch < numIns; ++ch)
     {
         if (ch < bufChans)
@@ -95,10 +122,23 @@ void FaustEffectNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiB
         else
             scratchIn.clear(ch, 0, n);
         inPtrs[static_cast<size_t>(ch)] = scratchIn.getWritePointer(ch);
+        badInput |= scrubNonFinite(inPtrs[static_cast<size_t>(ch)], n);
     }
+    if (badInput)
+        badInputBlocks.fetch_add(1, std::memory_order_relaxed);
     for (int ch = 0; ch < numOuts; ++ch)
         outPtrs[static_cast<size_t>(ch)] = buffer.getWritePointer(std::min(ch, bufChans - 1));
     dsp->compute(n, inPtrs.data(), outPtrs.data());
+    // An effect that blows up is muted and its state cleared, so it recovers on the next block.
+    bool badOutput = false;
+    for (int ch = 0; ch < std::min(numOuts, bufChans); ++ch)
+        badOutput |= !allFinite(buffer.getReadPointer(ch), n);
+    if (badOutput)
+    {
+        buffer.clear();
+        dsp->instanceClear();
+        badOutputBlocks.fetch_add(1, std::memory_order_relaxed);
+    }
 }
 
 void FaustEffectNode::getStateInformation(juce::MemoryBlock& dest)

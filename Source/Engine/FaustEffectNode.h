@@ -8,6 +8,8 @@
 
 #include <juce_audio_processors/juce_audio_processors.h>
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +35,13 @@ public:
     void setControlOnAudio(int index, float value) noexcept;
     /// Audio thread: the current value of a control (inputs and bargraphs). Wait-free.
     [[nodiscard]] float controlOnAudio(int index) const noexcept;
+
+    /// Blocks in which a NaN or Inf arrived at the input (those samples were replaced by 0).
+    /// Any thread; wait-free.
+    [[nodiscard]] uint32_t nonFiniteInputBlocks() const noexcept { return badInputBlocks.load(std::memory_order_relaxed); }
+    /// Blocks in which the effect itself produced NaN or Inf: the block was muted and the
+    /// effect's state cleared. Any thread; wait-free.
+    [[nodiscard]] uint32_t nonFiniteOutputBlocks() const noexcept { return badOutputBlocks.load(std::memory_order_relaxed); }
 
     // juce::AudioProcessor
     const juce::String getName() const override { return juce::String(id); }
@@ -61,6 +70,7 @@ private:
     int numIns = 0, numOuts = 0;
     juce::AudioBuffer<float> scratchIn; // sized in prepareToPlay
     std::vector<float*> inPtrs, outPtrs;
+    std::atomic<uint32_t> badInputBlocks{0}, badOutputBlocks{0};
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR(FaustEffectNode)
 };

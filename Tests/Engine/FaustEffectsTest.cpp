@@ -220,3 +220,27 @@ TEST_CASE("every effect gives the same output whatever the block size (<= 1e-6)"
             }
     }
 }
+
+TEST_CASE("NaN and Inf entering an effect are contained: muted, counted, never passed on", "[faust][engine]")
+{
+    for (const auto& entry : wb::faust::catalogue())
+    {
+        INFO(entry.id);
+        auto node = makeEffect(entry.id, {});
+        REQUIRE(node != nullptr);
+        auto in = sine(440.0, 0.5, 4096);
+        in.left[100] = std::numeric_limits<float>::quiet_NaN();
+        in.right[2000] = std::numeric_limits<float>::infinity();
+        const auto out = process(*node, in, 512);
+        for (size_t i = 0; i < out.size(); ++i)
+        {
+            REQUIRE(std::isfinite(out.left[i]));
+            REQUIRE(std::isfinite(out.right[i]));
+        }
+        CHECK(node->nonFiniteInputBlocks() == 2);
+        // The effect keeps working after the bad samples.
+        const auto after = process(*node, sine(440.0, 0.5, 4096), 512);
+        CHECK(*std::max_element(after.left.begin(), after.left.end()) > 0.01f);
+        CHECK(node->nonFiniteInputBlocks() == 2);
+    }
+}
