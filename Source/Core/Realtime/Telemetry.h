@@ -1,0 +1,145 @@
+#pragma once
+// Audio -> UI telemetry: small, trivially copyable messages carried by TelemetryQueue, plus
+// fixed-size sample chunks (scope and capture frames) carried by FrameQueue.
+#include "Core/Realtime/Commands.h"
+
+#include <array>
+#include <cstdint>
+#include <type_traits>
+
+namespace wb
+{
+enum class TelemetryType : std::uint32_t
+{
+    none = 0,
+    meterValues,
+    timingSample,
+    xrunEvent,
+    bargraphValue,
+    nanEvent,
+};
+
+/// Peak and RMS per channel of one node output or tap, linear (not dB), over one meter period.
+struct MeterValues
+{
+    static constexpr std::size_t kMaxChannels = 8;
+    NodeId node = 0;
+    std::uint32_t tap = 0;
+    std::uint32_t numChannels = 0;
+    std::array<float, kMaxChannels> peak{};
+    std::array<float, kMaxChannels> rms{};
+};
+
+/// One audio callback: when it started, how long it ran, the nominal period, the frame count.
+struct TimingSample
+{
+    std::uint64_t callbackStartNs = 0; // steady clock
+    std::uint64_t durationNs = 0;
+    std::uint64_t periodNs = 0;
+    std::uint32_t frames = 0;
+};
+
+/// A dropout seen by the audio side (late callback or device-reported xrun).
+struct XrunEvent
+{
+    std::uint64_t timeNs = 0;
+    std::uint32_t count = 1;     // xruns folded into this event
+    std::uint32_t lateFrames = 0; // how late, when known
+};
+
+/// A Faust bargraph (passive control) value.
+struct BargraphValue
+{
+    NodeId node = 0;
+    std::uint32_t index = 0;
+    double value = 0.0;
+};
+
+/// A node produced NaN or Inf (and the node replaced it with silence).
+struct NanEvent
+{
+    NodeId node = 0;
+    std::uint32_t channel = 0;
+    std::uint64_t sampleIndex = 0; // since start
+};
+
+/// One telemetry message: `type` says which member of the union is active. Construct with the
+/// factory functions and read only the member matching `type`.
+struct Telemetry
+{
+    TelemetryType type = TelemetryType::none;
+    union
+    {
+        MeterValues meter;
+        TimingSample timing;
+        XrunEvent xrun;
+        BargraphValue bargraph;
+        NanEvent nan;
+    };
+
+    constexpr Telemetry() noexcept : meter{} {}
+
+    [[nodiscard]] static constexpr Telemetry of(const MeterValues& m) noexcept
+    {
+        Telemetry t;
+        t.type = TelemetryType::meterValues;
+        t.meter = m;
+        return t;
+    }
+    [[nodiscard]] static constexpr Telemetry of(const TimingSample& s) noexcept
+    {
+        Telemetry t;
+        t.type = TelemetryType::timingSample;
+        t.timing = s;
+        return t;
+    }
+    [[nodiscard]] static constexpr Telemetry of(const XrunEvent& x) noexcept
+    {
+        Telemetry t;
+        t.type = TelemetryType::xrunEvent;
+        t.xrun = x;
+        return t;
+    }
+    [[nodiscard]] static constexpr Telemetry of(const BargraphValue& b) noexcept
+    {
+        Telemetry t;
+        t.type = TelemetryType::bargraphValue;
+        t.bargraph = b;
+        return t;
+    }
+    [[nodiscard]] static constexpr Telemetry of(const NanEvent& n) noexcept
+    {
+        Telemetry t;
+        t.type = TelemetryType::nanEvent;
+        t.nan = n;
+        return t;
+    }
+};
+
+enum class FrameKind : std::uint32_t
+{
+    scope = 0,   // lossy: the UI may miss frames (sequence numbers show the gaps)
+    capture = 1, // meant to be lossless: a rejected push is a reported capture error
+};
+
+/// A fixed-size chunk of one channel's samples for the scope or a capture. Consecutive chunks of
+/// a stream carry consecutive `sequence` numbers so the reader detects gaps.
+struct FrameChunk
+{
+    static constexpr std::size_t kMaxSamples = 256;
+    FrameKind kind = FrameKind::scope;
+    NodeId node = 0;
+    std::uint32_t tap = 0;
+    std::uint32_t channel = 0;
+    std::uint32_t numSamples = 0; // valid samples at the front of `samples`
+    std::uint32_t reserved = 0;
+    std::uint64_t sequence = 0;
+    std::uint64_t firstSampleIndex = 0; // since start, for alignment with timing samples
+    std::array<float, kMaxSamples> samples{};
+};
+
+static_assert(std::is_trivially_copyable_v<Telemetry>);
+static_assert(std::is_trivially_copyable_v<FrameChunk>);
+static_assert(sizeof(Telemetry) <= 128);
+static_assert(sizeof(FrameChunk) <= 1100);
+} // namespace wb

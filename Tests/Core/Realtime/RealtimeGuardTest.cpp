@@ -1,0 +1,168 @@
+// The real-time guard must be shown to fire: each fail_* case does something forbidden on purpose
+// inside a guard and checks that it was counted. Under ThreadSanitizer the interposer is compiled
+// out; these cases then only check that the guard says so (they still exist, because ctest lists
+// test cases by parsing the sources, not the binary).
+#include "Support/RealtimeGuard.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <vector>
+
+namespace
+{
+// Keeps the optimiser from eliding a new/delete pair (allowed since C++14).
+void* volatile gSink = nullptr;
+
+struct alignas(128) OverAligned
+{
+    float data[32];
+};
+
+bool skipWithoutGuard()
+{
+    if (wb::test::RealtimeGuard::available())
+        return false;
+    WARN("real-time guard compiled out (ThreadSanitizer build): nothing to count");
+    return true;
+}
+} // namespace
+
+TEST_CASE("fail_new: the real-time guard catches a deliberate operator new and delete", "[core][rt]")
+{
+    if (skipWithoutGuard())
+    {
+        const auto c = wb::test::countRealtimeViolations([] { gSink = new int(1); delete static_cast<int*>(gSink); });
+        CHECK(c.clean());
+        return;
+    }
+    const auto c = wb::test::countRealtimeViolations([] {
+        auto* p = new int(42);
+        gSink = p;
+        delete p;
+    });
+    CHECK(c.allocations == 1);
+    CHECK(c.deallocations == 1);
+    CHECK_FALSE(c.clean());
+
+    // Arrays, over-aligned new and sized delete go through the same allocator.
+    const auto arrays = wb::test::countRealtimeViolations([] {
+        auto* a = new double[100];
+        gSink = a;
+        delete[] a;
+        auto* o = new OverAligned;
+        gSink = o;
+        delete o;
+        std::vector<int> v;
+        v.push_back(1);
+        gSink = v.data();
+    });
+    CHECK(arrays.allocations == 3);
+    CHECK(arrays.deallocations == 3);
+}
+
+TEST_CASE("fail_malloc: the real-time guard catches malloc, calloc, realloc and free", "[core][rt]")
+{
+    if (skipWithoutGuard())
+        return;
+    const auto c = wb::test::countRealtimeViolations([] {
+        void* p = std::malloc(64);
+        gSink = p;
+        p = std::realloc(p, 4096);
+        gSink = p;
+        std::free(p);
+        void* q = std::calloc(4, 16);
+        gSink = q;
+        std::free(q);
+        void* r = std::aligned_alloc(64, 256);
+        gSink = r;
+        std::free(r);
+        void* s = nullptr;
+        if (posix_memalign(&s, 64, 128) == 0)
+            std::free(s);
+    });
+    CHECK(c.allocations == 5);
+    CHECK(c.deallocations == 4);
+    CHECK(c.locks == 0);
+}
+
+TEST_CASE("fail_mutex: the real-time guard catches a deliberate std::mutex lock", "[core][rt]")
+{
+    if (skipWithoutGuard())
+        return;
+    std::mutex mutex;
+    std::shared_mutex shared;
+    const auto c = wb::test::countRealtimeViolations([&] {
+        {
+            const std::lock_guard<std::mutex> lock(mutex);
+        }
+        if (mutex.try_lock())
+            mutex.unlock();
+        {
+            const std::shared_lock<std::shared_mutex> read(shared);
+        }
+        {
+            const std::unique_lock<std::shared_mutex> write(shared);
+        }
+    });
+    CHECK(c.locks == 4);
+    CHECK(c.allocations == 0);
+    CHECK_FALSE(c.clean());
+}
+
+TEST_CASE("fail_sleep: the real-time guard catches a sleep", "[core][rt]")
+{
+    if (skipWithoutGuard())
+        return;
+    const auto c = wb::test::countRealtimeViolations([] { std::this_thread::sleep_for(std::chrono::microseconds(1)); });
+    CHECK(c.sleeps == 1);
+}
+
+TEST_CASE("The real-time guard counts nothing for real-time safe code and outside its scope",
+          "[core][rt]")
+{
+    // Allocations outside the guard are not counted.
+    auto outside = std::make_unique<std::vector<int>>(100);
+    float acc = 0.0f;
+    const auto c = wb::test::countRealtimeViolations([&] {
+        for (int i = 0; i < 100; ++i)
+            acc += static_cast<float>((*outside)[static_cast<std::size_t>(i)] + i);
+    });
+    CHECK(acc > 0.0f);
+    CHECK(c.clean());
+    REQUIRE_REALTIME_SAFE(acc *= 0.5f);
+}
+
+TEST_CASE("The real-time guard counts only its own thread, and guards nest", "[core][rt]")
+{
+    if (skipWithoutGuard())
+        return;
+    wb::test::RealtimeGuard outer;
+    // Another thread allocating while our guard is active does not count against us. (Creating
+    // the thread itself allocates on this thread, so measure around the work only.)
+    std::unique_ptr<std::thread> worker;
+    {
+        worker = std::make_unique<std::thread>([] {
+            for (int i = 0; i < 100; ++i)
+                gSink = new int(i), delete static_cast<int*>(gSink);
+        });
+    }
+    const auto beforeJoin = outer.counts();
+    wb::test::RealtimeCounts inner;
+    {
+        wb::test::RealtimeGuard nested;
+        gSink = std::malloc(8);
+        std::free(gSink);
+        inner = nested.counts();
+    }
+    worker->join();
+    const auto total = outer.counts();
+    CHECK(inner.allocations == 1);
+    CHECK(inner.deallocations == 1);
+    // The worker's 100 allocations never reach this thread's counters.
+    CHECK(total.allocations - beforeJoin.allocations < 10);
+}

@@ -1,0 +1,89 @@
+#pragma once
+// A trap for real-time violations in tests (in the spirit of Tracktion's rtcheck and pluginval's
+// level 9). While a RealtimeGuard is alive on a thread, every call on *that* thread to
+//   malloc, calloc, realloc, free, aligned_alloc, posix_memalign, memalign, valloc, pvalloc
+//   (so every operator new / new[] / aligned new / delete / sized delete, which libstdc++ routes
+//   through them),
+//   pthread_mutex_lock, pthread_mutex_trylock (so std::mutex, std::recursive_mutex),
+//   pthread_rwlock_rdlock / wrlock / tryrdlock / trywrlock (so std::shared_mutex),
+//   nanosleep (so std::this_thread::sleep_for)
+// is counted. The functions are interposed in the test binary (RealtimeGuard.cpp) and forward to
+// glibc; outside a guard they cost one thread-local load.
+//
+// Use it around anything that runs on the audio thread, and check *after* the scope (Catch2's
+// assertion macros allocate, so never assert inside it):
+//
+//     const auto counts = wb::test::countRealtimeViolations([&] { node.processBlock(buffer); });
+//     REQUIRE(counts.clean());
+// or simply
+//     REQUIRE_REALTIME_SAFE(node.processBlock(buffer));
+//
+// Under ThreadSanitizer (WB_UNDER_TSAN) the interposer is compiled out because TSAN intercepts the
+// same functions; RealtimeGuard::available() is then false, counts stay zero, and
+// REQUIRE_REALTIME_SAFE only runs the expression. Tests that must see a count check available().
+#include <cstdint>
+#include <string>
+#include <utility>
+
+namespace wb::test
+{
+struct RealtimeCounts
+{
+    std::uint64_t allocations = 0;   // malloc-family calls incl. operator new
+    std::uint64_t deallocations = 0; // free of a non-null pointer incl. operator delete
+    std::uint64_t locks = 0;         // mutex / rwlock acquisitions and attempts
+    std::uint64_t sleeps = 0;        // nanosleep
+
+    [[nodiscard]] std::uint64_t total() const noexcept { return allocations + deallocations + locks + sleeps; }
+    [[nodiscard]] bool clean() const noexcept { return total() == 0; }
+    /// For failure messages (allocates: call it outside any guard).
+    [[nodiscard]] std::string describe() const;
+};
+
+class RealtimeGuard
+{
+public:
+    /// Effects: starts counting on the calling thread (guards nest). Allocation- and lock-free.
+    RealtimeGuard() noexcept;
+    /// Effects: stops counting for this guard.
+    ~RealtimeGuard();
+    RealtimeGuard(const RealtimeGuard&) = delete;
+    RealtimeGuard& operator=(const RealtimeGuard&) = delete;
+
+    /// Returns: the violations on this thread since this guard was created.
+    /// Allocation- and lock-free. Call on the guard's own thread.
+    [[nodiscard]] RealtimeCounts counts() const noexcept;
+
+    /// Returns: true when the interposer is built in (false under ThreadSanitizer).
+    [[nodiscard]] static constexpr bool available() noexcept
+    {
+#if defined(WB_UNDER_TSAN)
+        return false;
+#else
+        return true;
+#endif
+    }
+
+private:
+    RealtimeCounts start_;
+};
+
+/// Runs `fn()` inside a RealtimeGuard on the calling thread and returns what it counted.
+template <typename Fn>
+[[nodiscard]] RealtimeCounts countRealtimeViolations(Fn&& fn)
+{
+    RealtimeGuard guard;
+    std::forward<Fn>(fn)();
+    return guard.counts();
+}
+} // namespace wb::test
+
+/// Runs the expression (or statements) under a RealtimeGuard and REQUIREs zero violations.
+#define REQUIRE_REALTIME_SAFE(...)                                                                \
+    do                                                                                            \
+    {                                                                                             \
+        const ::wb::test::RealtimeCounts wbRealtimeCounts_ =                                      \
+            ::wb::test::countRealtimeViolations([&] { __VA_ARGS__; });                            \
+        INFO("real-time violations in `" #__VA_ARGS__ "`: " << wbRealtimeCounts_.describe());     \
+        REQUIRE(wbRealtimeCounts_.clean());                                                       \
+    } while (false)
