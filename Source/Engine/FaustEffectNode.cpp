@@ -40,8 +40,15 @@ FaustEffectNode::FaustEffectNode(std::unique_ptr<::dsp> d, std::string effectId)
 {
     numIns = dsp->getNumInputs();
     numOuts = dsp->getNumOutputs();
-    dsp->init(48000); // every zone gets its initial value before description is read
+    dsp->init(48000); // every zone gets its initial value before the description is read
     desc = describeFaustDsp(*dsp);
+    ramps.resize(desc.controls.size());
+    for (size_t i = 0; i < desc.controls.size(); ++i)
+    {
+        const auto& c = desc.controls[i];
+        ramps[i].logDomain = c.scale == "log" && c.min > 0.0f;
+        ramps[i].ramp.reset(toRampDomain(i, *c.zone));
+    }
     inPtrs.resize(static_cast<size_t>(std::max(1, numIns)));
     outPtrs.resize(static_cast<size_t>(std::max(1, numOuts)));
 }
@@ -64,14 +71,28 @@ int FaustEffectNode::findControl(const std::string& name) const noexcept
     return -1;
 }
 
+double FaustEffectNode::toRampDomain(size_t index, double value) const noexcept
+{
+    return ramps[index].logDomain ? std::log(value) : value;
+}
+
+float FaustEffectNode::fromRampDomain(size_t index, double value) const noexcept
+{
+    const auto& c = desc.controls[index];
+    const double v = ramps[index].logDomain ? std::exp(value) : value;
+    return std::clamp(static_cast<float>(v), c.min, c.max);
+}
+
 void FaustEffectNode::setControlOnAudio(int index, float value) noexcept
 {
     if (index < 0 || static_cast<size_t>(index) >= desc.controls.size())
         return;
-    auto& c = desc.controls[static_cast<size_t>(index)];
+    const auto i = static_cast<size_t>(index);
+    auto& c = desc.controls[i];
     if (c.isOutput())
         return;
     *c.zone = std::clamp(value, c.min, c.max);
+    ramps[i].ramp.reset(toRampDomain(i, *c.zone));
 }
 
 float FaustEffectNode::controlOnAudio(int index) const noexcept
@@ -81,13 +102,93 @@ float FaustEffectNode::controlOnAudio(int index) const noexcept
     return *desc.controls[static_cast<size_t>(index)].zone;
 }
 
+void FaustEffectNode::handleCommandOnAudio(void* self, const Command& command) noexcept
+{
+    static_cast<FaustEffectNode*>(self)->queueCommandOnAudio(command);
+}
+
+bool FaustEffectNode::queueCommandOnAudio(const Command& command) noexcept
+{
+    if (command.type != CommandType::setParameter && command.type != CommandType::setBypass)
+        return true; // nothing to do for this node (resetMeters, ...)
+    if (numEvents == kMaxPendingEvents)
+    {
+        dropped.fetch_add(1, std::memory_order_relaxed);
+        return false;
+    }
+    const std::uint64_t when = clock + command.sampleOffset;
+    // Keep the list sorted by time; equal times keep their arrival order.
+    std::size_t at = numEvents;
+    while (at > 0 && events[at - 1].when > when)
+    {
+        events[at] = events[at - 1];
+        --at;
+    }
+    events[at] = Event{when, command};
+    ++numEvents;
+    return true;
+}
+
+void FaustEffectNode::applyEvent(const Command& c) noexcept
+{
+    if (c.type == CommandType::setBypass)
+    {
+        bypassTarget = c.bypassed();
+        bypassMix.setRampSeconds(c.rampSeconds >= 0.0 ? c.rampSeconds : smoothingSeconds);
+        bypassMix.setTarget(bypassTarget ? 1.0 : 0.0);
+        return;
+    }
+    if (c.index >= desc.controls.size())
+        return;
+    auto& control = desc.controls[c.index];
+    if (control.isOutput())
+        return;
+    const auto value = std::clamp(static_cast<float>(c.value), control.min, control.max);
+    const bool stepped = control.kind == FaustControl::Kind::button || control.kind == FaustControl::Kind::checkbox;
+    const double seconds = stepped ? 0.0 : (c.rampSeconds >= 0.0 ? c.rampSeconds : smoothingSeconds);
+    auto& r = ramps[c.index].ramp;
+    r.setRampSeconds(seconds);
+    r.setTarget(toRampDomain(c.index, value));
+    if (!r.isSmoothing())
+        *control.zone = value; // a step lands on its exact sample
+    else
+        anyRamping = true;
+}
+
+void FaustEffectNode::writeZones(bool all) noexcept
+{
+    bool still = false;
+    for (size_t i = 0; i < ramps.size(); ++i)
+    {
+        auto& r = ramps[i].ramp;
+        if (desc.controls[i].isOutput() || (!all && !r.isSmoothing() && *desc.controls[i].zone == fromRampDomain(i, r.currentValue())))
+            continue;
+        *desc.controls[i].zone = fromRampDomain(i, r.currentValue());
+        still = still || r.isSmoothing();
+    }
+    anyRamping = still;
+}
+
 void FaustEffectNode::prepareToPlay(double sampleRate, int maximumExpectedSamplesPerBlock)
 {
+    rate = sampleRate;
     // Keep the user's control values across a re-prepare: instanceConstants + instanceClear
-    // reset the sample rate dependent state without touching the zones.
+    // reset the sample-rate dependent state without touching the zones.
     dsp->instanceConstants(static_cast<int>(sampleRate));
     dsp->instanceClear();
-    scratchIn.setSize(std::max(1, numIns), std::max(1, maximumExpectedSamplesPerBlock));
+    for (size_t i = 0; i < ramps.size(); ++i)
+    {
+        ramps[i].ramp.prepare(sampleRate, smoothingSeconds);
+        ramps[i].ramp.reset(toRampDomain(i, *desc.controls[i].zone));
+    }
+    bypassMix.prepare(sampleRate, smoothingSeconds);
+    bypassMix.reset(bypassTarget ? 1.0 : 0.0);
+    numEvents = 0;
+    clock = 0;
+    anyRamping = false;
+    telemetryInterval = std::max(1, static_cast<int>(sampleRate * 0.02));
+    telemetryCountdown = telemetryInterval;
+    scratchIn.setSize(std::max(1, std::max(numIns, numOuts)), std::max(1, maximumExpectedSamplesPerBlock));
     // An effect with look-ahead declares it: `declare latency_ms "5";` in its .dsp.
     int latency = 0;
     if (auto it = desc.meta.find("latency_ms"); it != desc.meta.end())
@@ -100,20 +201,59 @@ void FaustEffectNode::reset()
     dsp->instanceClear();
 }
 
+void FaustEffectNode::renderSegment(juce::AudioBuffer<float>& buffer, int start, int n) noexcept
+{
+    const int bufChans = buffer.getNumChannels();
+    for (int ch = 0; ch < numIns; ++ch)
+        inPtrs[static_cast<size_t>(ch)] = scratchIn.getWritePointer(ch) + start;
+    for (int ch = 0; ch < numOuts; ++ch)
+        outPtrs[static_cast<size_t>(ch)] = buffer.getWritePointer(std::min(ch, bufChans - 1)) + start;
+    dsp->compute(n, inPtrs.data(), outPtrs.data());
+
+    // An effect that blows up is muted and its state cleared, so it recovers at once.
+    bool badOutput = false;
+    for (int ch = 0; ch < std::min(numOuts, bufChans); ++ch)
+        badOutput = badOutput || !allFinite(buffer.getReadPointer(ch, start), n);
+    if (badOutput)
+    {
+        for (int ch = 0; ch < bufChans; ++ch)
+            buffer.clear(ch, start, n);
+        dsp->instanceClear();
+        badOutputBlocks.fetch_add(1, std::memory_order_relaxed);
+        if (telemetry != nullptr)
+            (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
+    }
+
+    // Bypass: crossfade to the dry input, sample by sample.
+    if (bypassMix.isSmoothing() || bypassTarget)
+    {
+        for (int i = 0; i < n; ++i)
+        {
+            const auto dryAmount = static_cast<float>(bypassMix.nextSample());
+            for (int ch = 0; ch < std::min(numOuts, bufChans); ++ch)
+            {
+                const float dry = ch < numIns ? scratchIn.getSample(ch, start + i) : 0.0f;
+                float* out = buffer.getWritePointer(ch, start + i);
+                *out = *out + dryAmount * (dry - *out);
+            }
+        }
+    }
+}
+
 void FaustEffectNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBuffer&)
 {
     juce::ScopedNoDenormals noDenormals;
     const int n = buffer.getNumSamples();
     if (n <= 0)
         return;
-    if (n > scratchIn.getNumSamples()) // the host broke its promise: process nothing, stay silent
+    if (n > scratchIn.getNumSamples()) // the host broke its promise: stay silent, never allocate
     {
         buffer.clear();
         return;
     }
-    // Faust may not process in place: copy the inputs aside, write the outputs into the buffer.
-    const int bufChans = buffer.getNumChannels();
+    // Faust may not process in place: copy the inputs aside (also the dry signal for bypass).
     // NaN or Inf never reaches the effect: such samples become silence and the block is counted.
+    const int bufChans = buffer.getNumChannels();
     bool badInput = false;
     for (int ch = 0; ch < numIns; ++ch)
     {
@@ -121,30 +261,70 @@ void FaustEffectNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiB
             scratchIn.copyFrom(ch, 0, buffer, ch, 0, n);
         else
             scratchIn.clear(ch, 0, n);
-        inPtrs[static_cast<size_t>(ch)] = scratchIn.getWritePointer(ch);
-        badInput |= scrubNonFinite(inPtrs[static_cast<size_t>(ch)], n);
+        badInput = scrubNonFinite(scratchIn.getWritePointer(ch), n) || badInput;
     }
     if (badInput)
-        badInputBlocks.fetch_add(1, std::memory_order_relaxed);
-    for (int ch = 0; ch < numOuts; ++ch)
-        outPtrs[static_cast<size_t>(ch)] = buffer.getWritePointer(std::min(ch, bufChans - 1));
-    dsp->compute(n, inPtrs.data(), outPtrs.data());
-    // An effect that blows up is muted and its state cleared, so it recovers on the next block.
-    bool badOutput = false;
-    for (int ch = 0; ch < std::min(numOuts, bufChans); ++ch)
-        badOutput |= !allFinite(buffer.getReadPointer(ch), n);
-    if (badOutput)
     {
-        buffer.clear();
-        dsp->instanceClear();
-        badOutputBlocks.fetch_add(1, std::memory_order_relaxed);
+        badInputBlocks.fetch_add(1, std::memory_order_relaxed);
+        if (telemetry != nullptr)
+            (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
     }
+
+    const std::uint64_t blockStart = clock;
+    int pos = 0;
+    while (pos < n)
+    {
+        bool applied = false;
+        std::size_t consumed = 0;
+        while (consumed < numEvents && events[consumed].when <= clock)
+        {
+            applyEvent(events[consumed].command);
+            ++consumed;
+            applied = true;
+        }
+        if (consumed > 0)
+        {
+            std::copy(events.begin() + static_cast<std::ptrdiff_t>(consumed),
+                      events.begin() + static_cast<std::ptrdiff_t>(numEvents), events.begin());
+            numEvents -= consumed;
+        }
+        const bool onGrid = clock % kControlInterval == 0;
+        if (applied || (anyRamping && onGrid))
+            writeZones(false);
+
+        int end = n;
+        if (numEvents > 0)
+            end = std::min<std::int64_t>(end, static_cast<std::int64_t>(events[0].when - blockStart));
+        if (anyRamping)
+            end = std::min(end, pos + kControlInterval - static_cast<int>(clock % kControlInterval));
+        const int len = end - pos;
+        renderSegment(buffer, pos, len);
+        if (anyRamping)
+            for (auto& r : ramps)
+                (void) r.ramp.skip(static_cast<std::size_t>(len));
+        clock += static_cast<std::uint64_t>(len);
+        pos = end;
+    }
+    publishTelemetry(n);
+}
+
+void FaustEffectNode::publishTelemetry(int numSamples) noexcept
+{
+    telemetryCountdown -= numSamples;
+    if (telemetryCountdown > 0 || telemetry == nullptr)
+        return;
+    telemetryCountdown += telemetryInterval;
+    for (size_t i = 0; i < desc.controls.size(); ++i)
+        if (desc.controls[i].isOutput())
+            (void) telemetry->pushFromAudio(
+                Telemetry::of(BargraphValue{node, static_cast<std::uint32_t>(i), *desc.controls[i].zone}));
 }
 
 void FaustEffectNode::getStateInformation(juce::MemoryBlock& dest)
 {
     juce::XmlElement xml("FaustEffect");
     xml.setAttribute("id", juce::String(id));
+    xml.setAttribute("bypassed", bypassTarget);
     for (const auto& c : desc.controls)
     {
         if (c.isOutput())
@@ -161,6 +341,8 @@ void FaustEffectNode::setStateInformation(const void* data, int size)
     auto xml = getXmlFromBinary(data, size);
     if (xml == nullptr || !xml->hasTagName("FaustEffect"))
         return;
+    bypassTarget = xml->getBoolAttribute("bypassed", false);
+    bypassMix.reset(bypassTarget ? 1.0 : 0.0);
     for (auto* child : xml->getChildIterator())
     {
         const int index = findControl(child->getStringAttribute("path").toStdString());

@@ -2,12 +2,29 @@
 // FaustEffectNode: hosts any Faust-compiled class (see Source/Faust/FaustCatalogue.h) as a
 // juce::AudioProcessor in the engine's AudioProcessorGraph.
 //
-// Threads: construct, prepareToPlay and releaseResources on the message thread (they allocate);
-// processBlock and the *OnAudio functions on the audio thread (no allocation, no lock).
+// Parameters never travel as raw writes into Faust's zones from another thread. The UI sends
+// Command::setParameter / setBypass through the command ring; CommandDispatcher hands them to
+// handleCommandOnAudio() at the start of the block; processBlock() applies each at its exact
+// sample offset (offline automation is sample-accurate) and ramps it over the smoothing time:
+//   - the ramp runs in the parameter's own domain: linear for linear controls (dB, %, ms),
+//     in log(value) for [scale:log] controls (frequencies, Q), i.e. an exponential ramp;
+//   - zones are updated on a fixed grid of kControlInterval samples counted from the node's start
+//     and at every event, so the output does not depend on how the host splits blocks;
+//   - bypass crossfades dry and wet over the smoothing time, sample by sample.
+// Bargraphs (e.g. gain reduction) return to the UI as BargraphValue telemetry about every 20 ms;
+// NaN/Inf at the input or produced by the effect are contained, counted and reported.
+//
+// Threads: construct, setters marked "message thread", prepareToPlay and releaseResources on
+// the message thread (they may allocate); processBlock, reset and the *OnAudio functions on the
+// audio thread (no allocation, no lock, no exception).
+#include "Core/Realtime/Commands.h"
+#include "Core/Realtime/Smoother.h"
+#include "Core/Realtime/TelemetryQueue.h"
 #include "Engine/FaustParameters.h"
 
 #include <juce_audio_processors/juce_audio_processors.h>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -19,6 +36,10 @@ namespace wb
 class FaustEffectNode final : public juce::AudioProcessor
 {
 public:
+    static constexpr int kControlInterval = 16;           ///< samples between zone updates while ramping
+    static constexpr double kDefaultSmoothingSeconds = 0.02;
+    static constexpr std::size_t kMaxPendingEvents = 256; ///< per node, across blocks
+
     /// Takes ownership of a Faust DSP instance. `effectId` is the catalogue id, e.g. "gain".
     FaustEffectNode(std::unique_ptr<::dsp> dsp, std::string effectId);
     ~FaustEffectNode() override;
@@ -31,17 +52,31 @@ public:
     /// Index of the control whose label or full path is `name`, or -1.
     [[nodiscard]] int findControl(const std::string& name) const noexcept;
 
-    /// Audio thread (or before prepare): set an input control, clamped to its range. Wait-free.
+    /// Message thread, before audio runs: the id commands address, and where telemetry goes.
+    void setNodeId(NodeId nodeId) noexcept { node = nodeId; }
+    [[nodiscard]] NodeId nodeId() const noexcept { return node; }
+    void setTelemetry(TelemetryQueue* queue) noexcept { telemetry = queue; }
+    /// Message thread, before prepareToPlay: ramp time of live changes (0 = step).
+    void setSmoothingSeconds(double seconds) noexcept { smoothingSeconds = seconds; }
+
+    /// For CommandDispatcher::registerHandler(node, &FaustEffectNode::handleCommandOnAudio, this).
+    static void handleCommandOnAudio(void* self, const Command& command) noexcept;
+    /// Audio thread: queue a setParameter / setBypass / resetMeters command for the next block.
+    /// Returns false (and counts it) when kMaxPendingEvents are already pending. Wait-free.
+    bool queueCommandOnAudio(const Command& command) noexcept;
+
+    /// Audio thread (or before prepare): set an input control now, clamped, no ramp. Wait-free.
     void setControlOnAudio(int index, float value) noexcept;
     /// Audio thread: the current value of a control (inputs and bargraphs). Wait-free.
     [[nodiscard]] float controlOnAudio(int index) const noexcept;
+    [[nodiscard]] bool isBypassedOnAudio() const noexcept { return bypassTarget; }
 
     /// Blocks in which a NaN or Inf arrived at the input (those samples were replaced by 0).
-    /// Any thread; wait-free.
     [[nodiscard]] uint32_t nonFiniteInputBlocks() const noexcept { return badInputBlocks.load(std::memory_order_relaxed); }
-    /// Blocks in which the effect itself produced NaN or Inf: the block was muted and the
-    /// effect's state cleared. Any thread; wait-free.
+    /// Blocks in which the effect itself produced NaN or Inf: muted, state cleared.
     [[nodiscard]] uint32_t nonFiniteOutputBlocks() const noexcept { return badOutputBlocks.load(std::memory_order_relaxed); }
+    /// Commands dropped because the pending-event list was full. Any thread.
+    [[nodiscard]] uint32_t droppedCommands() const noexcept { return dropped.load(std::memory_order_relaxed); }
 
     // juce::AudioProcessor
     const juce::String getName() const override { return juce::String(id); }
@@ -60,17 +95,51 @@ public:
     void setCurrentProgram(int) override {}
     const juce::String getProgramName(int) override { return {}; }
     void changeProgramName(int, const juce::String&) override {}
+    /// Message thread: every input control's value (by path) and the bypass state, as XML.
     void getStateInformation(juce::MemoryBlock&) override;
+    /// Message thread, while audio is not running for this node: restores what the above saved.
     void setStateInformation(const void*, int) override;
 
 private:
+    struct Event
+    {
+        std::uint64_t when = 0; ///< absolute sample position (node clock)
+        Command command{};
+    };
+    struct ControlRamp
+    {
+        Smoother<RampShape::linear> ramp; ///< in the ramp domain (value, or log(value))
+        bool logDomain = false;
+    };
+
+    void applyEvent(const Command& c) noexcept;
+    void writeZones(bool all) noexcept;
+    void renderSegment(juce::AudioBuffer<float>& buffer, int start, int n) noexcept;
+    void publishTelemetry(int numSamples) noexcept;
+    [[nodiscard]] double toRampDomain(size_t index, double value) const noexcept;
+    [[nodiscard]] float fromRampDomain(size_t index, double value) const noexcept;
+
     std::unique_ptr<::dsp> dsp;
     std::string id;
     FaustDescription desc;
+    NodeId node = 0;
+    TelemetryQueue* telemetry = nullptr;
+    double smoothingSeconds = kDefaultSmoothingSeconds;
+    double rate = 48000.0;
     int numIns = 0, numOuts = 0;
-    juce::AudioBuffer<float> scratchIn; // sized in prepareToPlay
+
+    std::vector<ControlRamp> ramps; // one per control, sized at construction
+    std::array<Event, kMaxPendingEvents> events{};
+    std::size_t numEvents = 0;
+    std::uint64_t clock = 0; ///< samples processed since prepare/reset
+    bool anyRamping = false;
+    Smoother<RampShape::linear> bypassMix; ///< 0 = wet, 1 = dry
+    bool bypassTarget = false;
+    int telemetryCountdown = 0, telemetryInterval = 960;
+
+    juce::AudioBuffer<float> scratchIn;  // sized in prepareToPlay
     std::vector<float*> inPtrs, outPtrs;
-    std::atomic<uint32_t> badInputBlocks{0}, badOutputBlocks{0};
+    std::atomic<uint32_t> badInputBlocks{0}, badOutputBlocks{0}, dropped{0};
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR(FaustEffectNode)
 };
