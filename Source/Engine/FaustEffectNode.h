@@ -70,6 +70,14 @@ public:
     /// Audio thread: the current value of a control (inputs and bargraphs). Wait-free.
     [[nodiscard]] float controlOnAudio(int index) const noexcept;
     [[nodiscard]] bool isBypassedOnAudio() const noexcept { return bypassTarget; }
+    /// Audio thread: bypassed and its crossfade finished (the output is the dry input). Wait-free.
+    [[nodiscard]] bool isFullyBypassedOnAudio() const noexcept { return bypassTarget && !bypassMix.isSmoothing(); }
+    /// Before the node is live, or on the audio thread: bypass at once, no crossfade. Wait-free.
+    void setBypassedNow(bool bypassed) noexcept
+    {
+        bypassTarget = bypassed;
+        bypassMix.reset(bypassed ? 1.0 : 0.0);
+    }
 
     /// Blocks in which a NaN or Inf arrived at the input (those samples were replaced by 0).
     [[nodiscard]] uint32_t nonFiniteInputBlocks() const noexcept { return badInputBlocks.load(std::memory_order_relaxed); }

@@ -4,12 +4,17 @@ namespace wb
 {
 bool CommandDispatcher::registerHandler(NodeId target, CommandHandlerFn fn, void* context) noexcept
 {
-    if (fn == nullptr || target == kAllNodes || numHandlers_ == kMaxHandlers)
+    return registerRangeHandler(target, target, fn, context);
+}
+
+bool CommandDispatcher::registerRangeHandler(NodeId first, NodeId last, CommandHandlerFn fn, void* context) noexcept
+{
+    if (fn == nullptr || first > last || last == kAllNodes || numHandlers_ == kMaxHandlers)
         return false;
     for (std::size_t i = 0; i < numHandlers_; ++i)
-        if (handlers_[i].target == target)
+        if (first <= handlers_[i].last && handlers_[i].target <= last)
             return false;
-    handlers_[numHandlers_++] = Entry{target, fn, context};
+    handlers_[numHandlers_++] = Entry{first, last, fn, context};
     return true;
 }
 
@@ -40,7 +45,7 @@ DispatchResult CommandDispatcher::dispatchOnAudio(CommandQueue& queue) noexcept
         for (std::size_t i = 0; i < numHandlers_; ++i)
         {
             const Entry& e = handlers_[i];
-            if (command.target == kAllNodes || command.target == e.target)
+            if (command.target == kAllNodes || (command.target >= e.target && command.target <= e.last))
             {
                 e.fn(e.context, command);
                 delivered = true;

@@ -34,7 +34,12 @@ public:
     /// (before dispatchOnAudio is first called, or while it is stopped). Wait-free.
     bool registerHandler(NodeId target, CommandHandlerFn fn, void* context) noexcept;
 
-    /// Effects: removes the handler of `target`. Returns: false if there was none.
+    /// Effects: registers `fn(context, command)` for every target in [first, last] (e.g. the
+    /// effect chain, which routes to its slots by id). Returns: false as registerHandler does, or
+    /// when the range overlaps a registered target. Thread: as registerHandler. Wait-free.
+    bool registerRangeHandler(NodeId first, NodeId last, CommandHandlerFn fn, void* context) noexcept;
+
+    /// Effects: removes the handler of `target` (a range handler by its first id). Returns: false if there was none.
     /// Thread: message thread, while the audio callback is not running. Wait-free.
     bool unregisterHandler(NodeId target) noexcept;
 
@@ -60,7 +65,8 @@ public:
 private:
     struct Entry
     {
-        NodeId target = 0;
+        NodeId target = 0; // first id handled
+        NodeId last = 0;   // last id handled (== target for a single target)
         CommandHandlerFn fn = nullptr;
         void* context = nullptr;
     };

@@ -1,0 +1,286 @@
+#include "Engine/EffectChainNode.h"
+
+#include "Faust/FaustCatalogue.h"
+
+#include <algorithm>
+
+namespace wb
+{
+EffectChainNode::EffectChainNode()
+    : AudioProcessor(BusesProperties()
+                         .withInput("Input", juce::AudioChannelSet::stereo(), true)
+                         .withOutput("Output", juce::AudioChannelSet::stereo(), true))
+{
+}
+
+EffectChainNode::~EffectChainNode() = default; // audio has stopped: `owned` frees every node
+
+bool EffectChainNode::registerWith(CommandDispatcher& dispatcher) noexcept
+{
+    return dispatcher.registerRangeHandler(kFirstEffectId, kLastEffectId, &EffectChainNode::handleCommandOnAudio, this);
+}
+
+int EffectChainNode::indexOfFromUi(NodeId id) const noexcept
+{
+    for (size_t i = 0; i < slots.size(); ++i)
+        if (slots[i].id == id)
+            return static_cast<int>(i);
+    return -1;
+}
+
+NodeId EffectChainNode::addEffectFromUi(const std::string& effectId, int position, const juce::MemoryBlock* state,
+                                        bool bypassed)
+{
+    if (static_cast<int>(slots.size()) >= kMaxSlots)
+        return 0;
+    auto node = FaustEffectNode::create(effectId);
+    if (node == nullptr)
+        return 0;
+    const NodeId id = nextId;
+    node->setNodeId(id);
+    node->setTelemetry(telemetry);
+    if (state != nullptr)
+        node->setStateInformation(state->getData(), static_cast<int>(state->getSize()));
+    node->prepareToPlay(preparedRate, preparedBlock);
+    node->setBypassedNow(true); // enters as the identity, then fades in
+    position = std::clamp(position, 0, static_cast<int>(slots.size()));
+    if (!edits.tryPush(Edit{Edit::Kind::insert, node.get(), position, bypassed}))
+        return 0;
+    nextId = nextId == kLastEffectId ? kFirstEffectId : nextId + 1;
+    slots.insert(slots.begin() + position, Slot{id, effectId, bypassed, node.get()});
+    owned.push_back(std::move(node));
+    return id;
+}
+
+bool EffectChainNode::removeEffectFromUi(NodeId id)
+{
+    const int index = indexOfFromUi(id);
+    if (index < 0 || !edits.tryPush(Edit{Edit::Kind::remove, slots[size_t(index)].node, 0, true}))
+        return false;
+    slots.erase(slots.begin() + index);
+    return true;
+}
+
+bool EffectChainNode::moveEffectFromUi(NodeId id, int position)
+{
+    const int index = indexOfFromUi(id);
+    if (index < 0)
+        return false;
+    position = std::clamp(position, 0, static_cast<int>(slots.size()) - 1);
+    auto slot = slots[size_t(index)];
+    if (!edits.tryPush(Edit{Edit::Kind::move, slot.node, position, slot.bypassed}))
+        return false;
+    slots.erase(slots.begin() + index);
+    slots.insert(slots.begin() + position, slot);
+    return true;
+}
+
+void EffectChainNode::noteBypassFromUi(NodeId id, bool bypassed) noexcept
+{
+    if (const int index = indexOfFromUi(id); index >= 0)
+        slots[size_t(index)].bypassed = bypassed;
+}
+
+int EffectChainNode::collectGarbageFromUi()
+{
+    int n = 0;
+    FaustEffectNode* node = nullptr;
+    while (retired.tryPop(node))
+    {
+        auto it = std::find_if(owned.begin(), owned.end(), [node](const auto& p) { return p.get() == node; });
+        if (it != owned.end())
+        {
+            owned.erase(it);
+            ++n;
+        }
+    }
+    return n;
+}
+
+void EffectChainNode::clearFromUi()
+{
+    while (!slots.empty())
+        removeEffectFromUi(slots.back().id);
+}
+
+std::unique_ptr<juce::XmlElement> EffectChainNode::saveStateFromUi() const
+{
+    auto xml = std::make_unique<juce::XmlElement>("EffectChain");
+    for (const auto& slot : slots)
+    {
+        juce::MemoryBlock state;
+        slot.node->getStateInformation(state);
+        auto* fx = xml->createNewChildElement("Effect");
+        fx->setAttribute("id", juce::String(slot.effectId));
+        fx->setAttribute("bypassed", slot.bypassed);
+        fx->setAttribute("state", state.toBase64Encoding());
+    }
+    return xml;
+}
+
+bool EffectChainNode::restoreStateFromUi(const juce::XmlElement& xml, juce::String& error)
+{
+    if (!xml.hasTagName("EffectChain"))
+    {
+        error = "not an effect chain (expected <EffectChain>, found <" + xml.getTagName() + ">)";
+        return false;
+    }
+    // Check everything before changing anything.
+    std::vector<std::pair<std::string, juce::MemoryBlock>> wanted;
+    std::vector<bool> bypass;
+    for (auto* fx : xml.getChildWithTagNameIterator("Effect"))
+    {
+        const auto id = fx->getStringAttribute("id").toStdString();
+        if (faust::findEffect(id) == nullptr)
+        {
+            error = "unknown effect '" + juce::String(id) + "'";
+            return false;
+        }
+        juce::MemoryBlock state;
+        if (!state.fromBase64Encoding(fx->getStringAttribute("state")))
+        {
+            error = "the state of effect '" + juce::String(id) + "' is damaged";
+            return false;
+        }
+        wanted.emplace_back(id, std::move(state));
+        bypass.push_back(fx->getBoolAttribute("bypassed"));
+    }
+    if (static_cast<int>(wanted.size()) > kMaxSlots)
+    {
+        error = "too many effects (" + juce::String(int(wanted.size())) + "; at most " + juce::String(kMaxSlots) + ")";
+        return false;
+    }
+    clearFromUi();
+    for (size_t i = 0; i < wanted.size(); ++i)
+        if (addEffectFromUi(wanted[i].first, kMaxSlots, &wanted[i].second, bypass[i]) == 0)
+        {
+            error = "the chain could not take effect '" + juce::String(wanted[i].first) + "'";
+            return false;
+        }
+    return true;
+}
+
+void EffectChainNode::getStateInformation(juce::MemoryBlock& dest)
+{
+    if (auto xml = saveStateFromUi())
+        copyXmlToBinary(*xml, dest);
+}
+
+void EffectChainNode::setStateInformation(const void* data, int size)
+{
+    juce::String error;
+    if (auto xml = getXmlFromBinary(data, size))
+        restoreStateFromUi(*xml, error);
+}
+
+void EffectChainNode::prepareToPlay(double sampleRate, int maximumExpectedSamplesPerBlock)
+{
+    preparedRate = sampleRate;
+    preparedBlock = maximumExpectedSamplesPerBlock;
+    for (auto& node : owned)
+        node->prepareToPlay(sampleRate, maximumExpectedSamplesPerBlock);
+}
+
+// ---- audio thread ----------------------------------------------------------------------------
+
+int EffectChainNode::findOnAudio(const FaustEffectNode* node) const noexcept
+{
+    for (int i = 0; i < count; ++i)
+        if (order[size_t(i)] == node)
+            return i;
+    return -1;
+}
+
+void EffectChainNode::insertOnAudio(FaustEffectNode* node, int position) noexcept
+{
+    if (count == kMaxSlots)
+        return; // cannot happen: the UI side refuses beyond kMaxSlots
+    position = std::clamp(position, 0, count);
+    for (int i = count; i > position; --i)
+        order[size_t(i)] = order[size_t(i - 1)];
+    order[size_t(position)] = node;
+    ++count;
+}
+
+void EffectChainNode::eraseOnAudio(int index) noexcept
+{
+    for (int i = index; i + 1 < count; ++i)
+        order[size_t(i)] = order[size_t(i + 1)];
+    order[size_t(--count)] = nullptr;
+}
+
+void EffectChainNode::applyEditsOnAudio() noexcept
+{
+    Edit e;
+    while (numPending < static_cast<int>(pending.size()) && edits.tryPop(e))
+    {
+        if (e.kind == Edit::Kind::insert)
+        {
+            insertOnAudio(e.node, e.position);
+            if (!e.bypassed)
+                e.node->queueCommandOnAudio(Command::setBypass(e.node->nodeId(), false));
+            continue;
+        }
+        // remove / move: fade the effect out first; settlePendingOnAudio finishes the edit.
+        e.node->queueCommandOnAudio(Command::setBypass(e.node->nodeId(), true));
+        pending[size_t(numPending++)] = Pending{e.node, e.kind, e.position, e.bypassed};
+    }
+}
+
+void EffectChainNode::settlePendingOnAudio() noexcept
+{
+    // Edits settle in the order they were made, so positions mean what the UI meant.
+    while (numPending > 0 && pending[0].node->isFullyBypassedOnAudio())
+    {
+        const Pending p = pending[0];
+        for (int i = 1; i < numPending; ++i)
+            pending[size_t(i - 1)] = pending[size_t(i)];
+        --numPending;
+        const int index = findOnAudio(p.node);
+        if (index >= 0)
+            eraseOnAudio(index);
+        if (p.kind == Edit::Kind::remove)
+        {
+            if (!retired.tryPush(p.node))
+                insertOnAudio(p.node, count); // never lose it: keep it bypassed, retry later
+            continue;
+        }
+        insertOnAudio(p.node, p.position);
+        if (!p.bypassed)
+            p.node->queueCommandOnAudio(Command::setBypass(p.node->nodeId(), false));
+    }
+}
+
+void EffectChainNode::handleCommandOnAudio(void* self, const Command& command) noexcept
+{
+    auto& chain = *static_cast<EffectChainNode*>(self);
+    chain.applyEditsOnAudio(); // an effect added just before this command must receive it
+    for (int i = 0; i < chain.count; ++i)
+    {
+        FaustEffectNode* node = chain.order[size_t(i)];
+        if (command.target != kAllNodes && node->nodeId() != command.target)
+            continue;
+        // A bypass the user sends while a move is in flight applies once the move has settled.
+        bool deferred = false;
+        for (int k = 0; k < chain.numPending; ++k)
+            if (chain.pending[size_t(k)].node == node && command.type == CommandType::setBypass)
+            {
+                chain.pending[size_t(k)].bypassed = command.bypassed();
+                deferred = true;
+            }
+        if (!deferred)
+            node->queueCommandOnAudio(command);
+        if (command.target != kAllNodes)
+            return;
+    }
+}
+
+void EffectChainNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBuffer& midi)
+{
+    juce::ScopedNoDenormals noDenormals;
+    applyEditsOnAudio();
+    for (int i = 0; i < count; ++i)
+        order[size_t(i)]->processBlock(buffer, midi);
+    settlePendingOnAudio();
+}
+} // namespace wb

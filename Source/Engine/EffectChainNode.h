@@ -1,0 +1,150 @@
+#pragma once
+// EffectChainNode: the effect chain as one node of the engine's AudioProcessorGraph. Effects are
+// added, removed, reordered and bypassed while audio runs, with no click and with no allocation
+// or lock on the audio thread:
+//   - the message thread creates and prepares a FaustEffectNode (allocates), then hands the raw
+//     pointer to the audio thread through an SPSC ring of ChainEdits;
+//   - an insert enters the chain fully bypassed (the identity) and then crossfades in through
+//     its own bypass ramp; a removal or a move first crossfades the effect out, and only when
+//     it is fully bypassed is it taken out of (or moved within) the order;
+//   - a removed effect goes back to the message thread through a second ring and is deleted
+//     there (collectGarbageFromUi, called from the UI timer).
+// Commands for the effects (setParameter, setBypass) address each effect by its own NodeId; the
+// chain registers one range handler for kFirstEffectId..kLastEffectId and routes them.
+//
+// Threads: *FromUi on the message thread; processBlock and *OnAudio on the audio thread.
+#include "Core/Realtime/CommandDispatcher.h"
+#include "Core/Realtime/SpscRing.h"
+#include "Core/Realtime/TelemetryQueue.h"
+#include "Engine/FaustEffectNode.h"
+
+#include <juce_audio_processors/juce_audio_processors.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wb
+{
+namespace chain_detail
+{
+/// One chain edit, message thread -> audio thread (trivially copyable: it crosses a ring).
+struct Edit
+{
+    enum class Kind { insert, remove, move };
+    Kind kind = Kind::insert;
+    FaustEffectNode* node = nullptr;
+    int position = 0;
+    bool bypassed = false; ///< insert/move: the bypass state to fade to once in place
+};
+} // namespace chain_detail
+
+class EffectChainNode final : public juce::AudioProcessor
+{
+public:
+    static constexpr int kMaxSlots = 16;
+    static constexpr NodeId kFirstEffectId = 1000;
+    static constexpr NodeId kLastEffectId = 1999;
+
+    /// What the UI sees of one effect in the chain (message-thread model).
+    struct Slot
+    {
+        NodeId id = 0;
+        std::string effectId;
+        bool bypassed = false;
+        FaustEffectNode* node = nullptr; ///< for its description; do not call audio functions
+    };
+
+    EffectChainNode();
+    ~EffectChainNode() override;
+
+    /// Message thread: routes effect commands through `dispatcher` (call before audio starts).
+    bool registerWith(CommandDispatcher& dispatcher) noexcept;
+    /// Message thread, before audio starts: where effects send bargraph and NaN telemetry.
+    void setTelemetry(TelemetryQueue* queue) noexcept { telemetry = queue; }
+
+    /// Message thread: creates effect `effectId`, restores `state` if given, prepares it and
+    /// inserts it at `position` (clamped to the end). Returns its NodeId, or 0 when the id is
+    /// unknown, the chain is full or the edit ring is full. Allocates (here, not on audio).
+    NodeId addEffectFromUi(const std::string& effectId, int position = kMaxSlots,
+                           const juce::MemoryBlock* state = nullptr, bool bypassed = false);
+    /// Message thread: crossfades the effect out, then removes it. False if unknown.
+    bool removeEffectFromUi(NodeId id);
+    /// Message thread: crossfades the effect out, moves it to `position`, crossfades it back in.
+    bool moveEffectFromUi(NodeId id, int position);
+    /// Message thread: the chain as the UI last arranged it (what the audio thread converges to).
+    [[nodiscard]] const std::vector<Slot>& slotsFromUi() const noexcept { return slots; }
+    [[nodiscard]] int indexOfFromUi(NodeId id) const noexcept;
+    /// Message thread: records a bypass the UI sent as a command (keeps the model true).
+    void noteBypassFromUi(NodeId id, bool bypassed) noexcept;
+    /// Message thread: deletes the effects the audio thread has finished with. Returns how many.
+    int collectGarbageFromUi();
+    /// Message thread: the chain and every effect's parameters, as XML. Restore: restoreFromUi.
+    [[nodiscard]] std::unique_ptr<juce::XmlElement> saveStateFromUi() const;
+    /// Message thread: replaces the chain by the saved one (old effects fade out, new fade in).
+    /// Returns false, changing nothing, when the XML is not a chain or names an unknown effect.
+    bool restoreStateFromUi(const juce::XmlElement& xml, juce::String& error);
+    /// Message thread: removes every effect.
+    void clearFromUi();
+
+    /// Audio thread: the number of effects in the processing order now.
+    [[nodiscard]] int activeCountOnAudio() const noexcept { return count; }
+    static void handleCommandOnAudio(void* self, const Command& command) noexcept;
+
+    // juce::AudioProcessor
+    const juce::String getName() const override { return "Effect chain"; }
+    void prepareToPlay(double sampleRate, int maximumExpectedSamplesPerBlock) override;
+    void releaseResources() override {}
+    using juce::AudioProcessor::processBlock;
+    void processBlock(juce::AudioBuffer<float>&, juce::MidiBuffer&) override;
+    double getTailLengthSeconds() const override { return 0.0; }
+    bool acceptsMidi() const override { return false; }
+    bool producesMidi() const override { return false; }
+    juce::AudioProcessorEditor* createEditor() override { return nullptr; }
+    bool hasEditor() const override { return false; }
+    int getNumPrograms() override { return 1; }
+    int getCurrentProgram() override { return 0; }
+    void setCurrentProgram(int) override {}
+    const juce::String getProgramName(int) override { return {}; }
+    void changeProgramName(int, const juce::String&) override {}
+    void getStateInformation(juce::MemoryBlock&) override;
+    void setStateInformation(const void*, int) override;
+
+private:
+    using Edit = chain_detail::Edit;
+    struct Pending
+    {
+        FaustEffectNode* node = nullptr;
+        Edit::Kind kind = Edit::Kind::remove;
+        int position = 0;
+        bool bypassed = false;
+    };
+
+    void applyEditsOnAudio() noexcept;
+    void settlePendingOnAudio() noexcept;
+    [[nodiscard]] int findOnAudio(const FaustEffectNode* node) const noexcept;
+    void insertOnAudio(FaustEffectNode* node, int position) noexcept;
+    void eraseOnAudio(int index) noexcept;
+
+    // Message thread.
+    std::vector<Slot> slots;
+    std::vector<std::unique_ptr<FaustEffectNode>> owned; // every node not yet collected
+    NodeId nextId = kFirstEffectId;
+    double preparedRate = 48000.0;
+    int preparedBlock = 512;
+    TelemetryQueue* telemetry = nullptr;
+
+    // Between the threads.
+    SpscRing<Edit> edits{64};
+    SpscRing<FaustEffectNode*> retired{64};
+
+    // Audio thread.
+    std::array<FaustEffectNode*, kMaxSlots> order{};
+    int count = 0;
+    std::array<Pending, kMaxSlots * 2> pending{};
+    int numPending = 0;
+
+    JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR(EffectChainNode)
+};
+} // namespace wb
