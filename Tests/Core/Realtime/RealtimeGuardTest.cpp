@@ -1,5 +1,5 @@
 // The real-time guard must be shown to fire: each fail_* case does something forbidden on purpose
-// inside a guard and checks that it was counted. Under ThreadSanitizer the interposer is compiled
+// inside a guard and checks that it was counted. Under ThreadSanitizer (and ASan) the interposer is compiled
 // out; these cases then only check that the guard says so (they still exist, because ctest lists
 // test cases by parsing the sources, not the binary).
 #include "Support/RealtimeGuard.h"
@@ -27,7 +27,7 @@ bool skipWithoutGuard()
 {
     if (wb::test::RealtimeGuard::available())
         return false;
-    WARN("real-time guard compiled out (ThreadSanitizer build): nothing to count");
+    WARN("real-time guard compiled out (sanitizer build): nothing to count");
     return true;
 }
 } // namespace
