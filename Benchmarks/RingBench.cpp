@@ -182,12 +182,13 @@ void BM_Ring_SpscRing_Batch64(benchmark::State& state)
     wb::SpscRing<std::uint64_t> ring(kCapacity);
     std::uint64_t sum = 0;
     for (auto _ : state)
-        benchmark::DoNotOptimize(
-            sum = transferBatched(
-                [&ring](const std::uint64_t* v, std::size_t n) {
-                    return ring.tryPushBatch(std::span<const std::uint64_t>(v, n));
-                },
-                [&ring](std::uint64_t* v, std::size_t n) { return ring.tryPopBatch(std::span<std::uint64_t>(v, n)); }));
+        benchmark::DoNotOptimize(sum = transferBatched(
+                                     [&ring](const std::uint64_t* v, std::size_t n) {
+                                         return ring.tryPushBatch(std::span<const std::uint64_t>(v, n));
+                                     },
+                                     [&ring](std::uint64_t* v, std::size_t n) {
+                                         return ring.tryPopBatch(std::span<std::uint64_t>(v, n));
+                                     }));
     finish(state, sum);
 }
 
@@ -197,8 +198,9 @@ void BM_Ring_MutexDeque_Batch64(benchmark::State& state)
     std::uint64_t sum = 0;
     for (auto _ : state)
         benchmark::DoNotOptimize(
-            sum = transferBatched([&q](const std::uint64_t* v, std::size_t n) { return q.tryPushBatch(v, n); },
-                                  [&q](std::uint64_t* v, std::size_t n) { return q.tryPopBatch(v, n); }));
+            sum =
+                transferBatched([&q](const std::uint64_t* v, std::size_t n) { return q.tryPushBatch(v, n); },
+                                [&q](std::uint64_t* v, std::size_t n) { return q.tryPopBatch(v, n); }));
     finish(state, sum);
 }
 } // namespace

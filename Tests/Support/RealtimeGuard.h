@@ -19,8 +19,8 @@
 //     REQUIRE_REALTIME_SAFE(node.processBlock(buffer));
 //
 // Under ThreadSanitizer (WB_UNDER_TSAN) or AddressSanitizer the interposer is compiled out because
-// the sanitizer intercepts the same functions; RealtimeGuard::available() is then false, counts stay zero, and
-// REQUIRE_REALTIME_SAFE only runs the expression. Tests that must see a count check available().
+// the sanitizer intercepts the same functions; RealtimeGuard::available() is then false, counts stay zero,
+// and REQUIRE_REALTIME_SAFE only runs the expression. Tests that must see a count check available().
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -48,7 +48,10 @@ struct RealtimeCounts
     std::uint64_t locks = 0;         // mutex / rwlock acquisitions and attempts
     std::uint64_t sleeps = 0;        // nanosleep
 
-    [[nodiscard]] std::uint64_t total() const noexcept { return allocations + deallocations + locks + sleeps; }
+    [[nodiscard]] std::uint64_t total() const noexcept
+    {
+        return allocations + deallocations + locks + sleeps;
+    }
     [[nodiscard]] bool clean() const noexcept { return total() == 0; }
     /// For failure messages (allocates: call it outside any guard).
     [[nodiscard]] std::string describe() const;
@@ -86,11 +89,11 @@ template <typename Fn>
 } // namespace wb::test
 
 /// Runs the expression (or statements) under a RealtimeGuard and REQUIREs zero violations.
-#define REQUIRE_REALTIME_SAFE(...)                                                                \
-    do                                                                                            \
-    {                                                                                             \
-        const ::wb::test::RealtimeCounts wbRealtimeCounts_ =                                      \
-            ::wb::test::countRealtimeViolations([&] { __VA_ARGS__; });                            \
-        INFO("real-time violations in `" #__VA_ARGS__ "`: " << wbRealtimeCounts_.describe());     \
-        REQUIRE(wbRealtimeCounts_.clean());                                                       \
+#define REQUIRE_REALTIME_SAFE(...)                                                                           \
+    do                                                                                                       \
+    {                                                                                                        \
+        const ::wb::test::RealtimeCounts wbRealtimeCounts_ =                                                 \
+            ::wb::test::countRealtimeViolations([&] { __VA_ARGS__; });                                       \
+        INFO("real-time violations in `" #__VA_ARGS__ "`: " << wbRealtimeCounts_.describe());                \
+        REQUIRE(wbRealtimeCounts_.clean());                                                                  \
     } while (false)

@@ -59,8 +59,8 @@ TEST_CASE("BufferPool acquire / release on the audio thread: no allocation, no l
         got[3] = pool.acquireOnAudio(); // exhausted: nullptr, counted
         got[0]->clear();
         pool.releaseOnAudio(got[1]);
-        pool.releaseOnAudio(got[1]);   // double release: ignored, counted
-        pool.releaseOnAudio(nullptr);  // ignored, counted
+        pool.releaseOnAudio(got[1]);  // double release: ignored, counted
+        pool.releaseOnAudio(nullptr); // ignored, counted
     });
     CHECK(got[0] != nullptr);
     CHECK(got[2] != nullptr);

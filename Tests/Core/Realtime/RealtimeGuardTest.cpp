@@ -36,7 +36,10 @@ TEST_CASE("fail_new: the real-time guard catches a deliberate operator new and d
 {
     if (skipWithoutGuard())
     {
-        const auto c = wb::test::countRealtimeViolations([] { gSink = new int(1); delete static_cast<int*>(gSink); });
+        const auto c = wb::test::countRealtimeViolations([] {
+            gSink = new int(1);
+            delete static_cast<int*>(gSink);
+        });
         CHECK(c.clean());
         return;
     }
@@ -118,12 +121,12 @@ TEST_CASE("fail_sleep: the real-time guard catches a sleep", "[core][rt]")
 {
     if (skipWithoutGuard())
         return;
-    const auto c = wb::test::countRealtimeViolations([] { std::this_thread::sleep_for(std::chrono::microseconds(1)); });
+    const auto c =
+        wb::test::countRealtimeViolations([] { std::this_thread::sleep_for(std::chrono::microseconds(1)); });
     CHECK(c.sleeps == 1);
 }
 
-TEST_CASE("The real-time guard counts nothing for real-time safe code and outside its scope",
-          "[core][rt]")
+TEST_CASE("The real-time guard counts nothing for real-time safe code and outside its scope", "[core][rt]")
 {
     // Allocations outside the guard are not counted.
     auto outside = std::make_unique<std::vector<int>>(100);
