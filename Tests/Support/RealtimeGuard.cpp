@@ -15,7 +15,7 @@
 
 #include <string>
 
-#if !defined(WB_UNDER_TSAN)
+#if WB_RT_GUARD_INTERPOSE
 #include <cerrno>
 #include <cstddef>
 #include <ctime>
@@ -85,7 +85,7 @@ RealtimeCounts RealtimeGuard::counts() const noexcept
 }
 } // namespace wb::test
 
-#if !defined(WB_UNDER_TSAN)
+#if WB_RT_GUARD_INTERPOSE
 
 // glibc's real implementations.
 extern "C"
@@ -220,4 +220,4 @@ extern "C"
         return __nanosleep(request, remaining);
     }
 }
-#endif // !WB_UNDER_TSAN
+#endif // WB_RT_GUARD_INTERPOSE

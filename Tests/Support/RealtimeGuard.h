@@ -18,12 +18,26 @@
 // or simply
 //     REQUIRE_REALTIME_SAFE(node.processBlock(buffer));
 //
-// Under ThreadSanitizer (WB_UNDER_TSAN) the interposer is compiled out because TSAN intercepts the
-// same functions; RealtimeGuard::available() is then false, counts stay zero, and
-// REQUIRE_REALTIME_SAFE only runs the expression. Tests that must see a count check available().
+// Under ThreadSanitizer (WB_UNDER_TSAN) or AddressSanitizer the interposer is compiled out because
+// the sanitizer intercepts the same functions; RealtimeGuard::available() is then false, counts stay zero,
+// and REQUIRE_REALTIME_SAFE only runs the expression. Tests that must see a count check available().
 #include <cstdint>
 #include <string>
 #include <utility>
+
+// The interposer is built unless a sanitizer that intercepts the same functions is on:
+// ThreadSanitizer (WB_UNDER_TSAN from Tests/CMakeLists.txt, or the compiler's own macro) and
+// AddressSanitizer (the `asan` preset) both replace malloc and the pthread functions themselves.
+#if defined(WB_UNDER_TSAN) || defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define WB_RT_GUARD_INTERPOSE 0
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define WB_RT_GUARD_INTERPOSE 0
+#endif
+#endif
+#ifndef WB_RT_GUARD_INTERPOSE
+#define WB_RT_GUARD_INTERPOSE 1
+#endif
 
 namespace wb::test
 {
@@ -34,7 +48,10 @@ struct RealtimeCounts
     std::uint64_t locks = 0;         // mutex / rwlock acquisitions and attempts
     std::uint64_t sleeps = 0;        // nanosleep
 
-    [[nodiscard]] std::uint64_t total() const noexcept { return allocations + deallocations + locks + sleeps; }
+    [[nodiscard]] std::uint64_t total() const noexcept
+    {
+        return allocations + deallocations + locks + sleeps;
+    }
     [[nodiscard]] bool clean() const noexcept { return total() == 0; }
     /// For failure messages (allocates: call it outside any guard).
     [[nodiscard]] std::string describe() const;
@@ -54,15 +71,8 @@ public:
     /// Allocation- and lock-free. Call on the guard's own thread.
     [[nodiscard]] RealtimeCounts counts() const noexcept;
 
-    /// Returns: true when the interposer is built in (false under ThreadSanitizer).
-    [[nodiscard]] static constexpr bool available() noexcept
-    {
-#if defined(WB_UNDER_TSAN)
-        return false;
-#else
-        return true;
-#endif
-    }
+    /// Returns: true when the interposer is built in (false under ThreadSanitizer / ASan).
+    [[nodiscard]] static constexpr bool available() noexcept { return WB_RT_GUARD_INTERPOSE != 0; }
 
 private:
     RealtimeCounts start_;
@@ -79,11 +89,11 @@ template <typename Fn>
 } // namespace wb::test
 
 /// Runs the expression (or statements) under a RealtimeGuard and REQUIREs zero violations.
-#define REQUIRE_REALTIME_SAFE(...)                                                                \
-    do                                                                                            \
-    {                                                                                             \
-        const ::wb::test::RealtimeCounts wbRealtimeCounts_ =                                      \
-            ::wb::test::countRealtimeViolations([&] { __VA_ARGS__; });                            \
-        INFO("real-time violations in `" #__VA_ARGS__ "`: " << wbRealtimeCounts_.describe());     \
-        REQUIRE(wbRealtimeCounts_.clean());                                                       \
+#define REQUIRE_REALTIME_SAFE(...)                                                                           \
+    do                                                                                                       \
+    {                                                                                                        \
+        const ::wb::test::RealtimeCounts wbRealtimeCounts_ =                                                 \
+            ::wb::test::countRealtimeViolations([&] { __VA_ARGS__; });                                       \
+        INFO("real-time violations in `" #__VA_ARGS__ "`: " << wbRealtimeCounts_.describe());                \
+        REQUIRE(wbRealtimeCounts_.clean());                                                                  \
     } while (false)

@@ -38,13 +38,13 @@ class BufferPool
 public:
     struct Stats
     {
-        std::size_t capacity = 0;       // buffers in the pool
-        std::size_t inUse = 0;          // buffers acquired and not yet released
-        std::size_t highWater = 0;      // most buffers in use at once since prepare()
+        std::size_t capacity = 0;         // buffers in the pool
+        std::size_t inUse = 0;            // buffers acquired and not yet released
+        std::size_t highWater = 0;        // most buffers in use at once since prepare()
         std::uint64_t failedAcquires = 0; // acquireOnAudio() calls that found the pool empty
         std::size_t numChannels = 0;
         std::size_t maxFrames = 0;
-        std::size_t bytes = 0;          // sample memory held
+        std::size_t bytes = 0; // sample memory held
     };
 
     BufferPool() = default;
@@ -74,7 +74,10 @@ public:
     /// slightly different instants). Thread: any. Wait-free.
     [[nodiscard]] Stats statsFromUi() const noexcept;
 
-    [[nodiscard]] std::uint64_t badReleases() const noexcept { return badReleases_.load(std::memory_order_relaxed); }
+    [[nodiscard]] std::uint64_t badReleases() const noexcept
+    {
+        return badReleases_.load(std::memory_order_relaxed);
+    }
 
 private:
     static void bump(std::atomic<std::uint64_t>& counter) noexcept

@@ -20,14 +20,14 @@ inline constexpr double kDefaultRamp = -1.0;
 enum class CommandType : std::uint32_t
 {
     none = 0,
-    setParameter, // target node, index = parameter index, value, sampleOffset, rampSeconds
-    setSignal,    // target generator, index = signal kind id, args = signal parameters
-    setBypass,    // target node, value = 1 bypassed / 0 active, sampleOffset
-    resetMeters,  // target node or kAllNodes
-    start,        // target kEngineNode (or a generator), sampleOffset
-    stop,         // target kEngineNode (or a generator), sampleOffset
-    addSlot,      // target chain owner, index = slot position, args[0] = effect id (as double)
-    removeSlot,   // target chain owner, index = slot position
+    setParameter,   // target node, index = parameter index, value, sampleOffset, rampSeconds
+    setSignal,      // target generator, index = signal kind id, args = signal parameters
+    setBypass,      // target node, value = 1 bypassed / 0 active, sampleOffset
+    resetMeters,    // target node or kAllNodes
+    start,          // target kEngineNode (or a generator), sampleOffset
+    stop,           // target kEngineNode (or a generator), sampleOffset
+    addSlot,        // target chain owner, index = slot position, args[0] = effect id (as double)
+    removeSlot,     // target chain owner, index = slot position
     userBase = 1000 // later command kinds number from here
 };
 
@@ -45,8 +45,8 @@ struct Command
     double rampSeconds = kDefaultRamp;
     std::array<double, kMaxArgs> args{};
 
-    [[nodiscard]] static constexpr Command setParameter(NodeId node, std::uint32_t parameterIndex, double newValue,
-                                                        std::uint32_t offset = 0,
+    [[nodiscard]] static constexpr Command setParameter(NodeId node, std::uint32_t parameterIndex,
+                                                        double newValue, std::uint32_t offset = 0,
                                                         double ramp = kDefaultRamp) noexcept
     {
         Command c;
@@ -74,7 +74,8 @@ struct Command
         return c;
     }
 
-    [[nodiscard]] static constexpr Command setBypass(NodeId node, bool bypassed, std::uint32_t offset = 0) noexcept
+    [[nodiscard]] static constexpr Command setBypass(NodeId node, bool bypassed,
+                                                     std::uint32_t offset = 0) noexcept
     {
         Command c;
         c.type = CommandType::setBypass;

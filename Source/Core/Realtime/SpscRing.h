@@ -49,8 +49,7 @@ public:
     /// Effects: allocates storage for nextPowerOfTwo(max(minCapacity, 1)) items.
     /// Thread: any, before the ring is shared. Allocates.
     explicit SpscRing(std::size_t minCapacity)
-        : capacity_(nextPowerOfTwo(minCapacity == 0 ? 1 : minCapacity)),
-          mask_(capacity_ - 1),
+        : capacity_(nextPowerOfTwo(minCapacity == 0 ? 1 : minCapacity)), mask_(capacity_ - 1),
           slots_(new T[capacity_]())
     {
     }
@@ -159,15 +158,16 @@ public:
 
     // ---- any thread ----------------------------------------------------------------------
 
-    /// Returns: the number of items in the ring at some instant during the call: exact on the
-    /// producer or consumer thread when the other side is idle, a snapshot otherwise.
+    /// Returns: the number of items in the ring, in [0, capacity()]: exact when neither side is
+    /// running, otherwise a snapshot that may already be stale.
     /// Thread: any. Wait-free.
     [[nodiscard]] std::size_t sizeApprox() const noexcept
     {
         // Load read first: write only grows, so write - read can never appear negative.
         const std::size_t read = consumer_.read.load(std::memory_order_acquire);
         const std::size_t write = producer_.write.load(std::memory_order_acquire);
-        return write - read;
+        // Between the two loads the consumer may have moved on: never report more than capacity.
+        return write - read < capacity_ ? write - read : capacity_;
     }
 
     /// Returns: how many items pushes have refused because the ring was full, since construction

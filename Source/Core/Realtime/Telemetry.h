@@ -43,7 +43,7 @@ struct TimingSample
 struct XrunEvent
 {
     std::uint64_t timeNs = 0;
-    std::uint32_t count = 1;     // xruns folded into this event
+    std::uint32_t count = 1;      // xruns folded into this event
     std::uint32_t lateFrames = 0; // how late, when known
 };
 

@@ -1,5 +1,5 @@
 // The real-time guard must be shown to fire: each fail_* case does something forbidden on purpose
-// inside a guard and checks that it was counted. Under ThreadSanitizer the interposer is compiled
+// inside a guard and checks that it was counted. Under ThreadSanitizer (and ASan) the interposer is compiled
 // out; these cases then only check that the guard says so (they still exist, because ctest lists
 // test cases by parsing the sources, not the binary).
 #include "Support/RealtimeGuard.h"
@@ -27,7 +27,7 @@ bool skipWithoutGuard()
 {
     if (wb::test::RealtimeGuard::available())
         return false;
-    WARN("real-time guard compiled out (ThreadSanitizer build): nothing to count");
+    WARN("real-time guard compiled out (sanitizer build): nothing to count");
     return true;
 }
 } // namespace
@@ -36,7 +36,10 @@ TEST_CASE("fail_new: the real-time guard catches a deliberate operator new and d
 {
     if (skipWithoutGuard())
     {
-        const auto c = wb::test::countRealtimeViolations([] { gSink = new int(1); delete static_cast<int*>(gSink); });
+        const auto c = wb::test::countRealtimeViolations([] {
+            gSink = new int(1);
+            delete static_cast<int*>(gSink);
+        });
         CHECK(c.clean());
         return;
     }
@@ -118,12 +121,12 @@ TEST_CASE("fail_sleep: the real-time guard catches a sleep", "[core][rt]")
 {
     if (skipWithoutGuard())
         return;
-    const auto c = wb::test::countRealtimeViolations([] { std::this_thread::sleep_for(std::chrono::microseconds(1)); });
+    const auto c =
+        wb::test::countRealtimeViolations([] { std::this_thread::sleep_for(std::chrono::microseconds(1)); });
     CHECK(c.sleeps == 1);
 }
 
-TEST_CASE("The real-time guard counts nothing for real-time safe code and outside its scope",
-          "[core][rt]")
+TEST_CASE("The real-time guard counts nothing for real-time safe code and outside its scope", "[core][rt]")
 {
     // Allocations outside the guard are not counted.
     auto outside = std::make_unique<std::vector<int>>(100);

@@ -143,8 +143,7 @@ TEST_CASE("SpscRing two threads: every item exactly once, in order", "[core][rt]
     CHECK(ring.sizeApprox() == 0);
 }
 
-TEST_CASE("SpscRing two threads: batches across the wrap, every item exactly once, in order",
-          "[core][rt]")
+TEST_CASE("SpscRing two threads: batches across the wrap, every item exactly once, in order", "[core][rt]")
 {
     // Capacity 128 with push batches of 37 and pop batches of 53 (coprime with 128 and each
     // other): batches split across the end of storage at every offset, and partial pushes occur.
