@@ -36,7 +36,9 @@ void SineSweep::reset() noexcept
         const double rateL = seconds_ / std::log(f2_ / f1_); // L, seconds
         const double step = 1.0 / (fs * rateL);
         growth_ = std::exp(step);
-        logIncrement_ = f1_ * rateL * std::expm1(step); // cycles(1) - cycles(0)
+        logStep_ = step;
+        firstLogIncrement_ = f1_ * rateL * std::expm1(step); // cycles(1) - cycles(0)
+        logIncrement_ = firstLogIncrement_;
         linA_ = linB_ = 0.0;
     }
     else
@@ -67,6 +69,8 @@ void SineSweep::process(float* out, int n) noexcept
         double inc = 0.0;
         if (logLaw)
         {
+            if (pos % kResyncSamples == 0)
+                logInc = firstLogIncrement_ * std::exp(logStep_ * static_cast<double>(pos));
             inc = logInc;
             logInc *= growth_;
         }

@@ -4,7 +4,10 @@
 //     phase(t) = 2 pi f1 L (exp(t / L) - 1);
 //   linear: f(t) = f1 + (f2 - f1) t / T, phase(t) = 2 pi (f1 t + (f2 - f1) t^2 / (2 T)).
 // The phase is accumulated in double from the exact per-sample increments of these closed forms
-// (the sum telescopes), so the instantaneous frequency at sample n is f(n / fs) to ~1e-12.
+// (the sum telescopes), so the instantaneous frequency at sample n is f(n / fs) to ~1e-12. The
+// log law's increment grows by a factor per sample; it is recomputed from exp() every
+// kResyncSamples so the rounding of that factor cannot accumulate (it would cost ~2e-6 rad over
+// 5 s otherwise).
 // Peak 1, RMS 1/sqrt(2) (crest factor 3.01 dB). Latency 0.
 #include "Core/Signals/SineTable.h"
 
@@ -25,6 +28,7 @@ public:
     static constexpr int kLatencySamples = 0;
     static constexpr double kPeak = 1.0;
     static constexpr double kRms = 0.70710678118654752440;
+    static constexpr std::int64_t kResyncSamples = 1024;
 
     explicit SineSweep(SweepLaw law = SweepLaw::Logarithmic) noexcept : law_(law) {}
 
@@ -51,6 +55,8 @@ private:
     double phase_ = 0.0;      ///< cycles, [0, 1)
     // logarithmic: per-sample growth factor of f and the current f1 * L * exp(t/L) * (r - 1)
     double growth_ = 1.0;
+    double logStep_ = 0.0;        ///< 1 / (fs * L)
+    double firstLogIncrement_ = 0.0;
     double logIncrement_ = 0.0;
     // linear: increment at sample n is a + b * n
     double linA_ = 0.0;
