@@ -1,5 +1,5 @@
 // Properties of the test-signal kernels, each with a stated tolerance. Figures that the issue
-// asks us to state are printed as "[figure] ..." lines (run with -s to see them).
+// asks us to state are printed as "[figure] ..." lines when WB_FIGURES is set in the environment.
 #include "Core/Analysis/Levels.h"
 #include "Core/Analysis/Spectrum.h"
 #include "Core/Analysis/Thd.h"
@@ -12,12 +12,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <utility>
 #include <numbers>
 #include <numeric>
 #include <vector>
 
 namespace
 {
+template <typename... Args>
+void figure(fmt::format_string<Args...> format, Args&&... args)
+{
+    if (std::getenv("WB_FIGURES") != nullptr)
+        fmt::print(format, std::forward<Args>(args)...);
+}
+
 constexpr double kFs = 48000.0;
 constexpr int kFftSize = 65536;
 
@@ -113,7 +122,7 @@ TEST_CASE("sine: a tone on an FFT bin lands on that bin, clean to -140 dB", "[co
     for (std::size_t k = 0; k < a.size(); ++k)
         if (static_cast<int>(k) != kBin)
             worst = std::max(worst, a[k]);
-    fmt::print("[figure] sine on bin {}: largest other bin {:.1f} dB\n", kBin, wb::gainToDb(worst));
+    figure("[figure] sine on bin {}: largest other bin {:.1f} dB\n", kBin, wb::gainToDb(worst));
     CHECK(wb::gainToDb(worst) < -140.0);
 
     // The least-squares fit recovers the frequency to a micro-hertz.
@@ -132,7 +141,7 @@ TEST_CASE("sine: frequency from zero crossings over 10 s is exact to 1e-6 Hz", "
         const auto t = upwardCrossings(x);
         REQUIRE(t.size() > 100);
         const double measured = static_cast<double>(t.size() - 1) * kFs / (t.back() - t.front());
-        fmt::print("[figure] sine {} Hz: zero-crossing frequency error {:.3g} Hz over 10 s\n", f, measured - f);
+        figure("[figure] sine {} Hz: zero-crossing frequency error {:.3g} Hz over 10 s\n", f, measured - f);
         CHECK(measured == Approx(f).margin(1e-6));
     }
 }
@@ -142,7 +151,7 @@ TEST_CASE("sine: THD+N of 1 kHz at -1 dBFS in 32-bit float is below -120 dB", "[
     auto s = settingsFor(wb::SignalKind::Sine, 1000.0, -1.0);
     const auto x = renderMono(s);
     const auto r = wb::measureThdN(x, kFs, 1000.0);
-    fmt::print("[figure] THD+N 1 kHz -1 dBFS float: {:.1f} dB (fit {:.9f} Hz, amplitude {:.6f} dBFS)\n", r.db(),
+    figure("[figure] THD+N 1 kHz -1 dBFS float: {:.1f} dB (fit {:.9f} Hz, amplitude {:.6f} dBFS)\n", r.db(),
                r.fit.frequency, wb::gainToDb(r.fit.amplitude));
     CHECK(r.fit.converged);
     CHECK(r.fit.frequency == Approx(1000.0).margin(1e-6));
@@ -174,7 +183,7 @@ TEST_CASE("band-limited waves: alias products lie 80 dB or more below the fundam
             const double rejection = wb::gainToDb(a[static_cast<std::size_t>(m)] / worst);
             const double totalRejection =
                 wb::gainToDb(a[static_cast<std::size_t>(m)] / std::sqrt(2.0 * aliasPower));
-            fmt::print("[figure] {} f0 {:.1f} Hz: worst alias {:.1f} dB, all aliases together {:.1f} dB "
+            figure("[figure] {} f0 {:.1f} Hz: worst alias {:.1f} dB, all aliases together {:.1f} dB "
                        "below the fundamental\n",
                        wb::signalKindName(kind), f0, rejection, totalRejection);
             CHECK(rejection >= 80.0);
@@ -209,7 +218,7 @@ TEST_CASE("band-limited waves: harmonics follow the ideal series, peak and RMS a
     for (auto kind : {wb::SignalKind::Sine, wb::SignalKind::Square, wb::SignalKind::Saw, wb::SignalKind::Triangle,
                       wb::SignalKind::WhiteUniform, wb::SignalKind::WhiteGaussian, wb::SignalKind::Pink,
                       wb::SignalKind::Brown, wb::SignalKind::Dc})
-        fmt::print("[figure] crest factor {} (1 kHz tables): {:.4f} = {:.2f} dB\n", wb::signalKindName(kind),
+        figure("[figure] crest factor {} (1 kHz tables): {:.4f} = {:.2f} dB\n", wb::signalKindName(kind),
                    g.crestFactor(kind), wb::gainToDb(g.crestFactor(kind)));
     CHECK(g.crestFactor(wb::SignalKind::Sine) == Approx(std::sqrt(2.0)));
     // The band-limited triangle's corners are rounded, so its peak is lower: crest 1.70, not 1.73.
@@ -281,7 +290,7 @@ TEST_CASE("noises hold their calibrated long-term RMS without correction", "[cor
             crestDb = std::max(crestDb, l.crestDb());
         }
         const double rmsDb = 10.0 * std::log10(power);
-        fmt::print("[figure] {} uncorrected RMS, 8 x 30 s: {:+.4f} dB from the request; highest crest {:.2f} dB\n",
+        figure("[figure] {} uncorrected RMS, 8 x 30 s: {:+.4f} dB from the request; highest crest {:.2f} dB\n",
                    wb::signalKindName(c.kind), rmsDb + 20.0, crestDb);
         CHECK(rmsDb == Approx(-20.0).margin(c.toleranceDb));
     }
@@ -296,7 +305,7 @@ TEST_CASE("white noise is flat, Gaussian white has Gaussian moments", "[core][si
         const auto levels = octaveBandLevels(renderMono(s));
         const auto fit = fitSlope(levels, 0.0);
         // The 20-40 Hz band holds 27 bins x 87 segments: its estimate scatters ~0.1 dB (1 sigma).
-        fmt::print("[figure] {} slope {:+.4f} dB/octave, max deviation {:.3f} dB (20 Hz-20 kHz)\n",
+        figure("[figure] {} slope {:+.4f} dB/octave, max deviation {:.3f} dB (20 Hz-20 kHz)\n",
                    wb::signalKindName(kind), fit.slopeDbPerOctave, fit.maxDeviationDb);
         CHECK(std::abs(fit.slopeDbPerOctave) < 0.02);
         CHECK(fit.maxDeviationDb < 0.3);
@@ -325,7 +334,7 @@ TEST_CASE("white noise is flat, Gaussian white has Gaussian moments", "[core][si
     m4 /= n;
     const double skew = m3 / std::pow(m2, 1.5);
     const double kurtosis = m4 / (m2 * m2);
-    fmt::print("[figure] Gaussian white over {:.0f} samples: mean {:.2e}, variance {:.5f}, skew {:.4f}, "
+    figure("[figure] Gaussian white over {:.0f} samples: mean {:.2e}, variance {:.5f}, skew {:.4f}, "
                "kurtosis {:.4f}\n", n, m1, m2, skew, kurtosis);
     // Standard errors for n = 1.9e6: mean 7e-4, variance 1e-3, skew 1.8e-3, kurtosis 3.5e-3; 4 sigma.
     CHECK(std::abs(m1) < 3e-3);
@@ -347,7 +356,7 @@ TEST_CASE("pink falls 3.01 dB/octave and brown 6.02 dB/octave within 0.5 dB, 20 
         s.duration = 60.0;
         const auto levels = octaveBandLevels(renderMono(s));
         const auto fit = fitSlope(levels, c.ideal);
-        fmt::print("[figure] {} slope {:.3f} dB/octave (ideal {:.3f}), max deviation {:.3f} dB over 10 octave "
+        figure("[figure] {} slope {:.3f} dB/octave (ideal {:.3f}), max deviation {:.3f} dB over 10 octave "
                    "bands 20 Hz-20 kHz\n",
                    wb::signalKindName(c.kind), fit.slopeDbPerOctave, c.ideal, fit.maxDeviationDb);
         CHECK(fit.slopeDbPerOctave == Approx(c.ideal).margin(0.05));
@@ -432,7 +441,7 @@ TEST_CASE("sweeps: instantaneous frequency at start, middle and end within 0.05 
             REQUIRE(t.size() > 2);
             const double mid = 0.5 * (t[0] + t[1]) / kFs;
             const double measured = kFs / (t[1] - t[0]);
-            fmt::print("[figure] {} at {:.4f} s: {:.4f} Hz expected, {:.4f} Hz measured\n",
+            figure("[figure] {} at {:.4f} s: {:.4f} Hz expected, {:.4f} Hz measured\n",
                        wb::signalKindName(kind), mid, reference.frequencyAt(mid), measured);
             CHECK(measured == Approx(reference.frequencyAt(mid)).epsilon(5e-4));
         }
@@ -448,7 +457,7 @@ TEST_CASE("sweeps: instantaneous frequency at start, middle and end within 0.05 
             const double expected = reference.frequencyAt(centre);
             const std::span<const float> part(x.data() + w.start, w.length);
             const auto fit = wb::fitSine(part, kFs, expected);
-            fmt::print("[figure] {} at {:.4f} s: {:.3f} Hz expected, {:.3f} Hz measured\n",
+            figure("[figure] {} at {:.4f} s: {:.3f} Hz expected, {:.3f} Hz measured\n",
                        wb::signalKindName(kind), centre, expected, fit.frequency);
             CHECK(fit.frequency == Approx(expected).epsilon(5e-4));
         }
@@ -473,7 +482,7 @@ TEST_CASE("sweeps: instantaneous frequency at start, middle and end within 0.05 
             }
             worst = std::max(worst, std::abs(static_cast<double>(x[n]) - level * std::sin(phase)));
         }
-        fmt::print("[figure] {}: largest deviation from the closed-form law {:.2e}\n", wb::signalKindName(kind), worst);
+        figure("[figure] {}: largest deviation from the closed-form law {:.2e}\n", wb::signalKindName(kind), worst);
         CHECK(worst < 2e-7); // float rounding of a -1 dBFS sine is 3e-8
         // Silent after its duration.
         wb::RenderConfig c;
@@ -508,7 +517,7 @@ TEST_CASE("log sweep convolved with its inverse filter is an impulse at lag leng
     double elsewhere = 0.0;
     for (std::size_t lag : {peak - 2000, peak - 500, peak - 100, peak + 100, peak + 500, peak + 2000})
         elsewhere = std::max(elsewhere, std::abs(conv(lag)));
-    fmt::print("[figure] sweep * inverse: {:.3f} at the peak, {:.1f} dB elsewhere\n", atPeak,
+    figure("[figure] sweep * inverse: {:.3f} at the peak, {:.1f} dB elsewhere\n", atPeak,
                wb::gainToDb(elsewhere / atPeak));
     // Normalised to 0 dB in band, the peak of a band-limited impulse is its bandwidth / (fs/2).
     CHECK(atPeak == Approx((kF2 - kF1) / (0.5 * kFs)).epsilon(0.02));
@@ -591,7 +600,7 @@ TEST_CASE("changes of level and signal kind are click-free", "[core][signals]")
     maxStep = std::abs(static_cast<double>(out[0] - before));
     for (std::size_t n = 1; n < out.size(); ++n)
         maxStep = std::max(maxStep, static_cast<double>(std::abs(out[n] - out[n - 1])));
-    fmt::print("[figure] sine->dc crossfade: largest step {:.3f} (unfaded jump would be ~1.9)\n", maxStep);
+    figure("[figure] sine->dc crossfade: largest step {:.3f} (unfaded jump would be ~1.9)\n", maxStep);
     CHECK(maxStep <= 2.0 * kSineMaxStep);
     CHECK(out.back() == Approx(1.0f));
 
