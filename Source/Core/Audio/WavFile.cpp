@@ -118,14 +118,26 @@ WavWriteResult writeWav(const std::string& path, const std::vector<std::vector<f
                     floats[i * numChannels + c] = x;
                     continue;
                 }
-                double code = std::nearbyint(static_cast<double>(x) * scale);
-                if (code > maxCode || code < -scale)
+                const double v = static_cast<double>(x) * scale;
+                std::int32_t code = 0;
+                if (v >= maxCode + 0.5)
                 {
                     ++result.clippedSamples;
-                    code = std::clamp(code, -scale, maxCode);
+                    code = static_cast<std::int32_t>(maxCode);
+                }
+                else if (v <= -scale - 0.5 || std::isnan(v))
+                {
+                    ++result.clippedSamples;
+                    code = static_cast<std::int32_t>(-scale);
+                }
+                else
+                {
+                    // Round to nearest, halves away from zero (a truncating conversion is one
+                    // instruction; nearbyint() is a library call here).
+                    code = static_cast<std::int32_t>(v + (v >= 0.0 ? 0.5 : -0.5));
                 }
                 // libsndfile's int interface is 32-bit full scale: the code goes in the top bits.
-                ints[i * numChannels + c] = static_cast<int>(static_cast<std::int32_t>(code) * (1 << shift));
+                ints[i * numChannels + c] = static_cast<int>(code * (1 << shift));
             }
         const sf_count_t written = isFloat ? sf_writef_float(file.get(), floats.data(), static_cast<sf_count_t>(n))
                                            : sf_writef_int(file.get(), ints.data(), static_cast<sf_count_t>(n));
@@ -136,7 +148,8 @@ WavWriteResult writeWav(const std::string& path, const std::vector<std::vector<f
             return result;
         }
     }
-    sf_write_sync(file.get());
+    // No fsync: the temporary-and-rename guards against partial files from failures; a sync would
+    // only add durability against power loss, at the cost of waiting for the disk.
     const int closeError = sf_close(file.release());
     if (closeError != 0)
     {

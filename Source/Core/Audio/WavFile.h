@@ -27,7 +27,8 @@ struct WavWriteResult
 };
 
 /// Writes planar channels (all the same length) to `path`, replacing it.
-/// Integer formats: x * 2^(bits-1), rounded to nearest, clipped to [-2^(bits-1), 2^(bits-1) - 1];
+/// Integer formats: x * 2^(bits-1), rounded to nearest (halves away from zero), clipped to
+/// [-2^(bits-1), 2^(bits-1) - 1] (NaN counts as clipped, to the negative end);
 /// no dither (a test signal must be exactly what was asked for), so reading back gives
 /// round(x * 2^(bits-1)) / 2^(bits-1): an error of at most half a step.
 [[nodiscard]] WavWriteResult writeWav(const std::string& path, const std::vector<std::vector<float>>& channels,

@@ -70,7 +70,7 @@ RenderedSignal renderSignal(const SignalSettings& s, const RenderConfig& c, cons
     SignalGenerator generator;
     generator.setSettings(s);
     generator.setRouting(c.routing);
-    generator.prepare(c.sampleRate, block); // applies the settings with no ramps
+    generator.prepare(c.sampleRate, block, SignalGenerator::PrepareScope::CurrentKindOnly); // no ramps
 
     std::vector<float*> pointers(static_cast<std::size_t>(numChannels));
     for (std::int64_t done = 0; done < frames;)

@@ -9,24 +9,40 @@ namespace wb
 {
 SignalGenerator::SignalGenerator() = default;
 
-void SignalGenerator::prepare(double sampleRate, int maxBlockSize)
+void SignalGenerator::prepare(double sampleRate, int maxBlockSize, PrepareScope scope)
 {
     sampleRate_ = sampleRate;
     maxBlockSize_ = std::max(1, maxBlockSize);
     scratch_.assign(static_cast<std::size_t>(maxBlockSize_), 0.0f);
     previousScratch_.assign(static_cast<std::size_t>(maxBlockSize_), 0.0f);
 
+    const bool all = scope == PrepareScope::AllKinds;
+    const auto wanted = [&](SignalKind k) { return all || settings_.kind == k; };
+    // The shared sine table serves the fades and crossfades of every kind.
     sine_.prepare(sampleRate, maxBlockSize_);
-    square_.prepare(sampleRate, maxBlockSize_);
-    saw_.prepare(sampleRate, maxBlockSize_);
-    triangle_.prepare(sampleRate, maxBlockSize_);
+    if (wanted(SignalKind::Square))
+        square_.prepare(sampleRate, maxBlockSize_);
+    if (wanted(SignalKind::Saw))
+        saw_.prepare(sampleRate, maxBlockSize_);
+    if (wanted(SignalKind::Triangle))
+        triangle_.prepare(sampleRate, maxBlockSize_);
     whiteUniform_.prepare(sampleRate, maxBlockSize_);
     whiteGaussian_.prepare(sampleRate, maxBlockSize_);
-    pink_.prepare(sampleRate, maxBlockSize_);
-    brown_.prepare(sampleRate, maxBlockSize_);
+    if (wanted(SignalKind::Pink))
+        pink_.prepare(sampleRate, maxBlockSize_);
+    if (wanted(SignalKind::Brown))
+        brown_.prepare(sampleRate, maxBlockSize_);
     impulse_.prepare(sampleRate, maxBlockSize_);
     sweepLog_.prepare(sampleRate, maxBlockSize_);
     sweepLin_.prepare(sampleRate, maxBlockSize_);
+    preparedKinds_ = 0;
+    for (int k = 0; k < kNumSignalKinds; ++k)
+        if (wanted(static_cast<SignalKind>(k)) || (k != static_cast<int>(SignalKind::Square)
+                                                   && k != static_cast<int>(SignalKind::Saw)
+                                                   && k != static_cast<int>(SignalKind::Triangle)
+                                                   && k != static_cast<int>(SignalKind::Pink)
+                                                   && k != static_cast<int>(SignalKind::Brown)))
+            preparedKinds_ |= 1u << static_cast<unsigned>(k);
 
     const auto rampSamples = static_cast<int>(std::lround(kLevelRampSeconds * sampleRate));
     gain_.setRampLength(rampSamples);
@@ -86,8 +102,11 @@ void SignalGenerator::reset() noexcept
             routing_.enabled(c) ? (routing_.invert[static_cast<std::size_t>(c)] ? -1.0 : 1.0) : 0.0);
 }
 
-void SignalGenerator::setSettings(const SignalSettings& s) noexcept
+void SignalGenerator::setSettings(const SignalSettings& incoming) noexcept
 {
+    SignalSettings s = incoming;
+    if (preparedKinds_ != 0 && !isPrepared(s.kind))
+        s.kind = settings_.kind; // an unprepared kernel cannot play (PrepareScope::CurrentKindOnly)
     const SignalSettings old = settings_;
     settings_ = s;
     applyKernelParameters();

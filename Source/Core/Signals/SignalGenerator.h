@@ -82,8 +82,15 @@ public:
 
     SignalGenerator();
 
+    enum class PrepareScope : std::uint8_t
+    {
+        AllKinds,        ///< every kernel: any later kind change is allocation-free (real time)
+        CurrentKindOnly, ///< only settings().kind's kernel (offline renders: skips ~0.1 s of
+                         ///< wavetable building); changes to another kind are then ignored
+    };
+
     /// Allocates: builds the wavetables and scratch buffers. Then applies settings() via reset().
-    void prepare(double sampleRate, int maxBlockSize);
+    void prepare(double sampleRate, int maxBlockSize, PrepareScope scope = PrepareScope::AllKinds);
 
     /// Click-free change to new settings (see the header comment). Wait-free.
     void setSettings(const SignalSettings& s) noexcept;
@@ -117,6 +124,12 @@ private:
     void processPiece(float* const* channels, int numChannels, int offset, int n) noexcept;
     [[nodiscard]] double envelopeAt(std::int64_t position) const noexcept;
 
+    [[nodiscard]] bool isPrepared(SignalKind k) const noexcept
+    {
+        return ((preparedKinds_ >> static_cast<unsigned>(k)) & 1u) != 0;
+    }
+
+    std::uint32_t preparedKinds_ = 0; ///< bit k: the kernel of SignalKind k is prepared
     SignalSettings settings_{};
     ChannelRouting routing_{};
     double sampleRate_ = 48000.0;

@@ -4,6 +4,7 @@
 
 #include <fftw3.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <complex>
@@ -58,29 +59,34 @@ void SineSweep::process(float* out, int n) noexcept
     double phase = phase_;
     double logInc = logIncrement_;
     std::int64_t pos = position_;
-    for (int i = 0; i < n; ++i, ++pos)
+    // Samples left in the sweep; after it, silence.
+    const auto active = static_cast<int>(std::clamp<std::int64_t>(length_ - pos, 0, n));
+    std::fill(out + active, out + n, 0.0f);
+    // Every increment is below 0.5 cycle (f < fs/2), so one subtraction keeps phase in [0, 1).
+    if (logLaw)
     {
-        if (pos >= length_)
-        {
-            out[i] = 0.0f;
-            continue;
-        }
-        out[i] = static_cast<float>(table.sinCycles(phase));
-        double inc = 0.0;
-        if (logLaw)
+        for (int i = 0; i < active; ++i, ++pos)
         {
             if (pos % kResyncSamples == 0)
                 logInc = firstLogIncrement_ * std::exp(logStep_ * static_cast<double>(pos));
-            inc = logInc;
+            out[i] = static_cast<float>(table.sinCycles(phase));
+            phase += logInc;
             logInc *= growth_;
+            if (phase >= 1.0)
+                phase -= 1.0;
         }
-        else
-        {
-            inc = linA_ + linB_ * static_cast<double>(pos);
-        }
-        phase += inc;
-        phase -= std::floor(phase);
     }
+    else
+    {
+        for (int i = 0; i < active; ++i, ++pos)
+        {
+            out[i] = static_cast<float>(table.sinCycles(phase));
+            phase += linA_ + linB_ * static_cast<double>(pos);
+            if (phase >= 1.0)
+                phase -= 1.0;
+        }
+    }
+    pos += n - active;
     phase_ = phase;
     logIncrement_ = logInc;
     position_ = pos;
