@@ -139,32 +139,42 @@ int runRender(const RenderOptions& o, Context& ctx)
                 ctx.err << fmt::format("\rrendering {}: {:3d} %", signalKindName(*kind), percent) << std::flush;
             }
         };
-    const auto rendered = renderSignal(s, c, progress);
-    if (showProgress)
-        ctx.err << "\n";
-
-    // Measure what was made: every channel, and the loudest carrying channel as the summary.
-    nlohmann::json perChannel = nlohmann::json::array();
-    LevelStats summary;
-    for (std::size_t ch = 0; ch < rendered.channels.size(); ++ch)
-    {
-        const auto l = measureLevels(rendered.channels[ch]);
-        perChannel.push_back(levelsJson(l));
-        if (l.rms > summary.rms || (l.rms == summary.rms && l.peak > summary.peak))
-            summary = l;
-    }
-
-    // Write both files as temporaries, then rename: no partial output on any failure.
+    // Stream the render into a temporary WAV beside the target, measuring as it goes.
     std::string error;
     const auto wavTemp = makeTemporaryBeside(o.out, error);
     if (!wavTemp)
         throw UsageError(fmt::format("cannot write {}: {}", o.out, error));
-    const auto written = writeWav(*wavTemp, rendered.channels, o.rate, *format);
-    if (!written.ok)
+    WavWriter writer;
+    bool writeOk = writer.open(*wavTemp, o.channels, o.rate, *format, error);
+    std::vector<LevelAccumulator> meters(static_cast<std::size_t>(o.channels));
+    const auto summaryOfRender = renderSignalTo(
+        s, c,
+        [&](const float* const* channels, int count, int n)
+        {
+            for (int ch = 0; ch < count; ++ch)
+                meters[static_cast<std::size_t>(ch)].add(channels[ch], n);
+            writeOk = writeOk && writer.write(channels, n, error);
+        },
+        progress);
+    writeOk = writeOk && writer.close(error);
+    if (showProgress)
+        ctx.err << "\n";
+    if (!writeOk)
     {
         removeQuietly(*wavTemp);
-        ctx.err << "wavebench: error: " << written.error << "\n";
+        ctx.err << "wavebench: error: " << error << "\n";
         return kFailure;
+    }
+
+    // What was made: every channel, and the loudest carrying channel as the summary.
+    nlohmann::json perChannel = nlohmann::json::array();
+    LevelStats summary;
+    for (const auto& m : meters)
+    {
+        const auto l = m.stats();
+        perChannel.push_back(levelsJson(l));
+        if (l.rms > summary.rms || (l.rms == summary.rms && l.peak > summary.peak))
+            summary = l;
     }
 
     nlohmann::json j;
@@ -199,9 +209,9 @@ int runRender(const RenderOptions& o, Context& ctx)
     j["measured"] = levelsJson(summary);
     j["measured"]["per_channel"] = perChannel;
     j["measured"]["note"] = "sample values before conversion to the file format";
-    j["frames"] = rendered.numFrames();
-    j["level_correction_db"] = rendered.levelCorrectionDb;
-    j["clipped_samples"] = written.clippedSamples;
+    j["frames"] = summaryOfRender.numFrames;
+    j["level_correction_db"] = summaryOfRender.levelCorrectionDb;
+    j["clipped_samples"] = writer.clippedSamples();
 
     const auto jsonTemp = makeTemporaryBeside(jsonPath, error);
     bool jsonOk = false;
@@ -232,9 +242,9 @@ int runRender(const RenderOptions& o, Context& ctx)
         return kFailure;
     }
 
-    if (written.clippedSamples > 0)
+    if (writer.clippedSamples() > 0)
         ctx.err << fmt::format("wavebench: warning: {} samples beyond full scale were clipped in {}\n",
-                               written.clippedSamples, o.out);
+                               writer.clippedSamples(), o.out);
     ctx.out << fmt::format("wrote {} ({} {}, {} s, {} Hz, {} ch, {}): peak {:.2f} dBFS, RMS {:.2f} dBFS, "
                            "crest {:.2f} dB\n",
                            o.out, signalKindName(*kind), isPeriodicTone(*kind) || isSweep(*kind)

@@ -64,6 +64,138 @@ std::optional<SampleFormat> parseSampleFormat(std::string_view name) noexcept
     return std::nullopt;
 }
 
+struct WavWriter::Impl
+{
+    SndfilePtr file;
+    std::string path;
+    std::size_t numChannels = 0;
+    SampleFormat format = SampleFormat::Float32;
+    double scale = 1.0;
+    double maxCode = 0.0;
+    int shift = 0;
+    std::int64_t framesWritten = 0;
+    std::int64_t clipped = 0;
+    std::vector<float> floats;
+    std::vector<int> ints;
+};
+
+WavWriter::WavWriter() : impl_(std::make_unique<Impl>()) {}
+WavWriter::~WavWriter() = default;
+
+bool WavWriter::open(const std::string& path, int numChannels, double sampleRate, SampleFormat format,
+                     std::string& error)
+{
+    *impl_ = Impl{};
+    SF_INFO info{};
+    info.samplerate = static_cast<int>(std::lround(sampleRate));
+    info.channels = numChannels;
+    info.format = sndfileFormat(format);
+    if (numChannels < 1 || sf_format_check(&info) == 0)
+    {
+        error = fmt::format("libsndfile cannot write {} channels at {} Hz as {}", numChannels, info.samplerate,
+                            sampleFormatName(format));
+        return false;
+    }
+    impl_->file.reset(sf_open(path.c_str(), SFM_WRITE, &info));
+    if (!impl_->file)
+    {
+        error = fmt::format("cannot write {}: {}", path, sf_strerror(nullptr));
+        return false;
+    }
+    impl_->path = path;
+    impl_->numChannels = static_cast<std::size_t>(numChannels);
+    impl_->format = format;
+    const bool isFloat = format == SampleFormat::Float32;
+    impl_->scale = isFloat ? 1.0 : std::ldexp(1.0, bitsOf(format) - 1);
+    impl_->maxCode = impl_->scale - 1.0;
+    impl_->shift = isFloat ? 0 : 32 - bitsOf(format);
+    if (isFloat)
+        impl_->floats.resize(kChunkFrames * impl_->numChannels);
+    else
+        impl_->ints.resize(kChunkFrames * impl_->numChannels);
+    return true;
+}
+
+bool WavWriter::write(const float* const* channels, std::int64_t numFrames, std::string& error)
+{
+    Impl& w = *impl_;
+    if (!w.file)
+    {
+        error = "the WAV file is not open";
+        return false;
+    }
+    const std::size_t numChannels = w.numChannels;
+    const bool isFloat = w.format == SampleFormat::Float32;
+    const auto frames = static_cast<std::size_t>(numFrames);
+    for (std::size_t start = 0; start < frames; start += kChunkFrames)
+    {
+        const std::size_t n = std::min(kChunkFrames, frames - start);
+        for (std::size_t c = 0; c < numChannels; ++c)
+        {
+            const float* in = channels[c] + start;
+            if (isFloat)
+            {
+                for (std::size_t i = 0; i < n; ++i)
+                    w.floats[i * numChannels + c] = in[i];
+                continue;
+            }
+            for (std::size_t i = 0; i < n; ++i)
+            {
+                const double v = static_cast<double>(in[i]) * w.scale;
+                std::int32_t code = 0;
+                if (v >= w.maxCode + 0.5)
+                {
+                    ++w.clipped;
+                    code = static_cast<std::int32_t>(w.maxCode);
+                }
+                else if (v <= -w.scale - 0.5 || std::isnan(v))
+                {
+                    ++w.clipped;
+                    code = static_cast<std::int32_t>(-w.scale);
+                }
+                else
+                {
+                    // Round to nearest, halves away from zero (a truncating conversion is one
+                    // instruction; nearbyint() is a library call here).
+                    code = static_cast<std::int32_t>(v + (v >= 0.0 ? 0.5 : -0.5));
+                }
+                // libsndfile's int interface is 32-bit full scale: the code goes in the top bits.
+                w.ints[i * numChannels + c] = static_cast<int>(code * (1 << w.shift));
+            }
+        }
+        const sf_count_t written = isFloat ? sf_writef_float(w.file.get(), w.floats.data(), static_cast<sf_count_t>(n))
+                                           : sf_writef_int(w.file.get(), w.ints.data(), static_cast<sf_count_t>(n));
+        if (written != static_cast<sf_count_t>(n))
+        {
+            error = fmt::format("writing {} failed after {} frames: {}", w.path, w.framesWritten,
+                                sf_strerror(w.file.get()));
+            return false;
+        }
+        w.framesWritten += static_cast<std::int64_t>(n);
+    }
+    return true;
+}
+
+bool WavWriter::close(std::string& error)
+{
+    if (!impl_->file)
+        return true;
+    // No fsync: the temporary-and-rename guards against partial files from failures; a sync would
+    // only add durability against power loss, at the cost of waiting for the disk.
+    const int closeError = sf_close(impl_->file.release());
+    if (closeError != 0)
+    {
+        error = fmt::format("closing {} failed: {}", impl_->path, sf_error_number(closeError));
+        return false;
+    }
+    return true;
+}
+
+std::int64_t WavWriter::clippedSamples() const noexcept
+{
+    return impl_->clipped;
+}
+
 WavWriteResult writeWav(const std::string& path, const std::vector<std::vector<float>>& channels, double sampleRate,
                         SampleFormat format)
 {
@@ -74,89 +206,21 @@ WavWriteResult writeWav(const std::string& path, const std::vector<std::vector<f
         return result;
     }
     const std::size_t frames = channels.front().size();
+    std::vector<const float*> pointers;
     for (const auto& c : channels)
+    {
         if (c.size() != frames)
         {
             result.error = "channels of different lengths";
             return result;
         }
-
-    SF_INFO info{};
-    info.samplerate = static_cast<int>(std::lround(sampleRate));
-    info.channels = static_cast<int>(channels.size());
-    info.format = sndfileFormat(format);
-    if (sf_format_check(&info) == 0)
-    {
-        result.error = fmt::format("libsndfile cannot write {} channels at {} Hz as {}", info.channels,
-                                   info.samplerate, sampleFormatName(format));
-        return result;
+        pointers.push_back(c.data());
     }
-    SndfilePtr file(sf_open(path.c_str(), SFM_WRITE, &info));
-    if (!file)
-    {
-        result.error = fmt::format("cannot write {}: {}", path, sf_strerror(nullptr));
-        return result;
-    }
-
-    const std::size_t numChannels = channels.size();
-    const bool isFloat = format == SampleFormat::Float32;
-    const double scale = isFloat ? 1.0 : std::ldexp(1.0, bitsOf(format) - 1);
-    const double maxCode = scale - 1.0;
-    const int shift = isFloat ? 0 : 32 - bitsOf(format);
-    std::vector<float> floats(isFloat ? kChunkFrames * numChannels : 0);
-    std::vector<int> ints(isFloat ? 0 : kChunkFrames * numChannels);
-
-    for (std::size_t start = 0; start < frames; start += kChunkFrames)
-    {
-        const std::size_t n = std::min(kChunkFrames, frames - start);
-        for (std::size_t i = 0; i < n; ++i)
-            for (std::size_t c = 0; c < numChannels; ++c)
-            {
-                const float x = channels[c][start + i];
-                if (isFloat)
-                {
-                    floats[i * numChannels + c] = x;
-                    continue;
-                }
-                const double v = static_cast<double>(x) * scale;
-                std::int32_t code = 0;
-                if (v >= maxCode + 0.5)
-                {
-                    ++result.clippedSamples;
-                    code = static_cast<std::int32_t>(maxCode);
-                }
-                else if (v <= -scale - 0.5 || std::isnan(v))
-                {
-                    ++result.clippedSamples;
-                    code = static_cast<std::int32_t>(-scale);
-                }
-                else
-                {
-                    // Round to nearest, halves away from zero (a truncating conversion is one
-                    // instruction; nearbyint() is a library call here).
-                    code = static_cast<std::int32_t>(v + (v >= 0.0 ? 0.5 : -0.5));
-                }
-                // libsndfile's int interface is 32-bit full scale: the code goes in the top bits.
-                ints[i * numChannels + c] = static_cast<int>(code * (1 << shift));
-            }
-        const sf_count_t written = isFloat ? sf_writef_float(file.get(), floats.data(), static_cast<sf_count_t>(n))
-                                           : sf_writef_int(file.get(), ints.data(), static_cast<sf_count_t>(n));
-        if (written != static_cast<sf_count_t>(n))
-        {
-            result.error = fmt::format("writing {} failed after {} frames: {}", path, start,
-                                       sf_strerror(file.get()));
-            return result;
-        }
-    }
-    // No fsync: the temporary-and-rename guards against partial files from failures; a sync would
-    // only add durability against power loss, at the cost of waiting for the disk.
-    const int closeError = sf_close(file.release());
-    if (closeError != 0)
-    {
-        result.error = fmt::format("closing {} failed: {}", path, sf_error_number(closeError));
-        return result;
-    }
-    result.ok = true;
+    WavWriter writer;
+    result.ok = writer.open(path, static_cast<int>(channels.size()), sampleRate, format, result.error)
+                && writer.write(pointers.data(), static_cast<std::int64_t>(frames), result.error)
+                && writer.close(result.error);
+    result.clippedSamples = writer.clippedSamples();
     return result;
 }
 

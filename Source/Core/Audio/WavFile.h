@@ -2,6 +2,7 @@
 // WAV files through libsndfile. Every failure (unwritable path, full disk, bad file) comes back as
 // a message, never as an exception or a crash. Allocates and does I/O: not for the audio thread.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,27 @@ struct WavWriteResult
 /// round(x * 2^(bits-1)) / 2^(bits-1): an error of at most half a step.
 [[nodiscard]] WavWriteResult writeWav(const std::string& path, const std::vector<std::vector<float>>& channels,
                                       double sampleRate, SampleFormat format);
+
+/// Streams a WAV file block by block (the same conversion as writeWav). Failures come back as
+/// false with the reason in `error`; a writer destroyed without close() still closes the file.
+class WavWriter
+{
+public:
+    WavWriter();
+    ~WavWriter();
+    WavWriter(const WavWriter&) = delete;
+    WavWriter& operator=(const WavWriter&) = delete;
+
+    bool open(const std::string& path, int numChannels, double sampleRate, SampleFormat format, std::string& error);
+    /// channels: numChannels pointers to numFrames samples each.
+    bool write(const float* const* channels, std::int64_t numFrames, std::string& error);
+    bool close(std::string& error);
+    [[nodiscard]] std::int64_t clippedSamples() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 /// As writeWav, but through a temporary file in the same directory that is renamed over `path`
 /// only when everything was written: a failure leaves no partial file behind.

@@ -57,78 +57,105 @@ std::optional<std::string> validateRenderRequest(const SignalSettings& s, const 
     return std::nullopt;
 }
 
-RenderedSignal renderSignal(const SignalSettings& s, const RenderConfig& c, const RenderProgress& progress,
-                            const BlockProcessor& chain)
+RenderSummary renderSignalTo(const SignalSettings& s, const RenderConfig& c, const BlockSink& sink,
+                             const RenderProgress& progress, const BlockProcessor& chain)
 {
-    RenderedSignal result;
-    result.sampleRate = c.sampleRate;
+    RenderSummary summary;
     const std::int64_t frames = c.numFrames > 0 ? c.numFrames : std::llround(s.duration * c.sampleRate);
+    summary.numFrames = frames;
     const int numChannels = std::clamp(c.numChannels, 1, ChannelRouting::kMaxChannels);
     const int block = std::max(1, c.blockSize);
-    result.channels.assign(static_cast<std::size_t>(numChannels), std::vector<float>(static_cast<std::size_t>(frames)));
+    std::vector<std::vector<float>> buffers(static_cast<std::size_t>(numChannels),
+                                            std::vector<float>(static_cast<std::size_t>(block)));
+    std::vector<float*> pointers(static_cast<std::size_t>(numChannels));
+    for (int ch = 0; ch < numChannels; ++ch)
+        pointers[static_cast<std::size_t>(ch)] = buffers[static_cast<std::size_t>(ch)].data();
 
     SignalGenerator generator;
     generator.setSettings(s);
     generator.setRouting(c.routing);
     generator.prepare(c.sampleRate, block, SignalGenerator::PrepareScope::CurrentKindOnly); // no ramps
 
-    std::vector<float*> pointers(static_cast<std::size_t>(numChannels));
-    for (std::int64_t done = 0; done < frames;)
+    // Pass 1 (random signals only): measure between the fades, on the first carrying channel.
+    const bool correct = c.exactNoiseLevel && isRandom(s.kind);
+    const double progressShare = correct ? 0.5 : 1.0;
+    double scale = 1.0;
+    if (correct)
     {
-        const auto n = static_cast<int>(std::min<std::int64_t>(block, frames - done));
-        for (int ch = 0; ch < numChannels; ++ch)
-            pointers[static_cast<std::size_t>(ch)] = result.channels[static_cast<std::size_t>(ch)].data() + done;
-        generator.process(pointers.data(), numChannels, n);
-        done += n;
-        if (progress)
-            progress(static_cast<double>(done) / static_cast<double>(frames) * (chain ? 0.5 : 1.0));
-    }
-
-    if (c.exactNoiseLevel && isRandom(s.kind))
-    {
-        // Measure between the fades, on the first channel that carries the signal.
         int source = -1;
         for (int ch = 0; ch < numChannels && source < 0; ++ch)
             if (c.routing.enabled(ch))
                 source = ch;
         const auto from = std::min<std::int64_t>(frames, std::llround(s.fadeIn * c.sampleRate));
         const auto to = std::max<std::int64_t>(from, frames - std::llround(s.fadeOut * c.sampleRate));
-        if (source >= 0 && to > from)
+        double peak = 0.0;
+        double sumSquares = 0.0;
+        for (std::int64_t done = 0; source >= 0 && done < to;)
         {
-            const auto& x = result.channels[static_cast<std::size_t>(source)];
-            double peak = 0.0;
-            double sumSquares = 0.0;
-            for (auto i = from; i < to; ++i)
+            const auto n = static_cast<int>(std::min<std::int64_t>(block, frames - done));
+            generator.process(pointers.data(), numChannels, n);
+            const float* x = pointers[static_cast<std::size_t>(source)];
+            for (auto i = static_cast<int>(std::clamp<std::int64_t>(from - done, 0, n)); i < n && done + i < to; ++i)
             {
-                const double v = x[static_cast<std::size_t>(i)];
+                const auto v = static_cast<double>(x[i]);
                 peak = std::max(peak, std::abs(v));
                 sumSquares += v * v;
             }
-            const double measured = s.mode == LevelMode::Peak ? peak : std::sqrt(sumSquares / static_cast<double>(to - from));
-            if (measured > 0.0)
-            {
-                const double scale = dbToGain(s.levelDb) / measured;
-                result.levelCorrectionDb = gainToDb(scale);
-                for (auto& channel : result.channels)
-                    for (auto& v : channel)
-                        v = static_cast<float>(static_cast<double>(v) * scale);
-            }
-        }
-    }
-
-    if (chain)
-    {
-        for (std::int64_t done = 0; done < frames;)
-        {
-            const auto n = static_cast<int>(std::min<std::int64_t>(block, frames - done));
-            for (int ch = 0; ch < numChannels; ++ch)
-                pointers[static_cast<std::size_t>(ch)] = result.channels[static_cast<std::size_t>(ch)].data() + done;
-            chain(pointers.data(), numChannels, n);
             done += n;
             if (progress)
-                progress(0.5 + 0.5 * static_cast<double>(done) / static_cast<double>(frames));
+                progress(progressShare * static_cast<double>(done) / static_cast<double>(frames));
         }
+        const double measured = s.mode == LevelMode::Peak ? peak
+                                : to > from ? std::sqrt(sumSquares / static_cast<double>(to - from))
+                                            : 0.0;
+        if (measured > 0.0)
+        {
+            scale = dbToGain(s.levelDb) / measured;
+            summary.levelCorrectionDb = gainToDb(scale);
+        }
+        generator.reset(); // the same stream again, from the start
     }
+
+    // Pass 2: generate, correct, chain, deliver.
+    for (std::int64_t done = 0; done < frames;)
+    {
+        const auto n = static_cast<int>(std::min<std::int64_t>(block, frames - done));
+        generator.process(pointers.data(), numChannels, n);
+        if (scale != 1.0)
+            for (float* x : pointers)
+                for (int i = 0; i < n; ++i)
+                    x[i] = static_cast<float>(static_cast<double>(x[i]) * scale);
+        if (chain)
+            chain(pointers.data(), numChannels, n);
+        if (sink)
+            sink(pointers.data(), numChannels, n);
+        done += n;
+        if (progress)
+            progress(1.0 - progressShare + progressShare * static_cast<double>(done) / static_cast<double>(frames));
+    }
+    return summary;
+}
+
+RenderedSignal renderSignal(const SignalSettings& s, const RenderConfig& c, const RenderProgress& progress,
+                            const BlockProcessor& chain)
+{
+    RenderedSignal result;
+    result.sampleRate = c.sampleRate;
+    const int numChannels = std::clamp(c.numChannels, 1, ChannelRouting::kMaxChannels);
+    const std::int64_t frames = c.numFrames > 0 ? c.numFrames : std::llround(s.duration * c.sampleRate);
+    result.channels.resize(static_cast<std::size_t>(numChannels));
+    for (auto& ch : result.channels)
+        ch.reserve(static_cast<std::size_t>(frames));
+    const auto summary = renderSignalTo(
+        s, c,
+        [&](const float* const* channels, int count, int n)
+        {
+            for (int ch = 0; ch < count; ++ch)
+                result.channels[static_cast<std::size_t>(ch)].insert(
+                    result.channels[static_cast<std::size_t>(ch)].end(), channels[ch], channels[ch] + n);
+        },
+        progress, chain);
+    result.levelCorrectionDb = summary.levelCorrectionDb;
     return result;
 }
 } // namespace wb

@@ -41,6 +41,15 @@ struct RenderedSignal
     }
 };
 
+/// Receives each finished block (after the level correction and the chain), in order.
+using BlockSink = std::function<void(const float* const* channels, int numChannels, int numFrames)>;
+
+struct RenderSummary
+{
+    std::int64_t numFrames = 0;
+    double levelCorrectionDb = 0.0; ///< applied by exactNoiseLevel (0 otherwise)
+};
+
 /// Called after each block with the fraction done (0..1]. May be empty.
 using RenderProgress = std::function<void(double fraction)>;
 /// Processes a block in place (the future effect chain). May be empty.
@@ -51,7 +60,13 @@ using BlockProcessor = std::function<void(float* const* channels, int numChannel
 /// used), level (finite, <= +24 dBFS), impulse period, fades (not longer than the duration).
 [[nodiscard]] std::optional<std::string> validateRenderRequest(const SignalSettings& s, const RenderConfig& c);
 
-/// Renders; call validateRenderRequest() first (this clamps what it must but does not report).
+/// Renders block by block into `sink`, holding no more than one block in memory. For a random
+/// signal with exactNoiseLevel the generator runs twice (it is deterministic): once to measure,
+/// once to deliver. Call validateRenderRequest() first (this clamps what it must, silently).
+RenderSummary renderSignalTo(const SignalSettings& s, const RenderConfig& c, const BlockSink& sink,
+                             const RenderProgress& progress = {}, const BlockProcessor& chain = {});
+
+/// renderSignalTo() collected into memory.
 [[nodiscard]] RenderedSignal renderSignal(const SignalSettings& s, const RenderConfig& c,
                                           const RenderProgress& progress = {},
                                           const BlockProcessor& chain = {});
