@@ -260,6 +260,24 @@ void SignalGenerator::processPiece(float* const* channels, int numChannels, int 
         renderKernel(previous_, previousScratch_.data(), n);
 
     const bool enveloped = position_ < fadeInSamples_ || (endSample_ > 0 && position_ + n > endSample_ - fadeOutSamples_);
+    if (!crossfading && !enveloped && !gain_.isRamping())
+    {
+        // Steady state: the same arithmetic as the general loop below (so the output does not
+        // depend on where blocks start), without its per-sample branches.
+        const double gain = gain_.value();
+        for (int i = 0; i < n; ++i)
+            mono[i] = static_cast<float>(gain * static_cast<double>(mono[i]));
+    }
+    else
+    {
+        processTransitions(mono, n, enveloped);
+    }
+    position_ += n;
+    writeChannels(channels, numChannels, offset, n);
+}
+
+void SignalGenerator::processTransitions(float* mono, int n, bool enveloped) noexcept
+{
     const auto& table = signals::SineTable::instance();
     for (int i = 0; i < n; ++i)
     {
@@ -277,8 +295,11 @@ void SignalGenerator::processPiece(float* const* channels, int numChannels, int 
             y *= envelopeAt(position_ + i);
         mono[i] = static_cast<float>(y);
     }
-    position_ += n;
+}
 
+void SignalGenerator::writeChannels(float* const* channels, int numChannels, int offset, int n) noexcept
+{
+    const float* mono = scratch_.data();
     for (int c = 0; c < numChannels; ++c)
     {
         float* out = channels[c] + offset;

@@ -122,6 +122,8 @@ private:
     void startKernel(SignalKind k) noexcept;
     void applyKernelParameters() noexcept;
     void processPiece(float* const* channels, int numChannels, int offset, int n) noexcept;
+    void processTransitions(float* mono, int n, bool enveloped) noexcept;
+    void writeChannels(float* const* channels, int numChannels, int offset, int n) noexcept;
     [[nodiscard]] double envelopeAt(std::int64_t position) const noexcept;
 
     [[nodiscard]] bool isPrepared(SignalKind k) const noexcept
