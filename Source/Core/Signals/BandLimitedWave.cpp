@@ -5,6 +5,8 @@
 #include <fftw3.h>
 
 #include <algorithm>
+#include <array>
+#include <mutex>
 #include <bit>
 #include <cmath>
 #include <memory>
@@ -71,11 +73,9 @@ struct FftwFree
 };
 } // namespace
 
-void BandLimitedWave::prepare(double sampleRate, int /*maxBlockSize*/)
+BandLimitedWave::TableSet BandLimitedWave::buildTables(WaveShape shape)
 {
-    sampleRate_ = sampleRate;
-    tables_.clear();
-    pool_.clear();
+    TableSet built;
 
     const auto budgets = harmonicBudgets();
     std::size_t total = 0;
@@ -87,7 +87,7 @@ void BandLimitedWave::prepare(double sampleRate, int /*maxBlockSize*/)
         sizes.push_back(size);
         total += static_cast<std::size_t>(size) + 1;
     }
-    pool_.resize(total);
+    built.pool.resize(total);
 
     std::unique_ptr<fftw_complex, FftwFree> spectrum(
         static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * (kMaxTableSize / 2 + 1))));
@@ -109,7 +109,7 @@ void BandLimitedWave::prepare(double sampleRate, int /*maxBlockSize*/)
         double sumSquares = 0.0;
         for (int k = 0; k <= size / 2; ++k)
         {
-            const double b = (k >= 1 && k <= top) ? harmonicAmplitude(shape_, k) : 0.0;
+            const double b = (k >= 1 && k <= top) ? harmonicAmplitude(shape, k) : 0.0;
             spectrum.get()[k][0] = 0.0;
             spectrum.get()[k][1] = -0.5 * b;
             sumSquares += 0.5 * b * b;
@@ -128,12 +128,30 @@ void BandLimitedWave::prepare(double sampleRate, int /*maxBlockSize*/)
         const double truePeak = std::max(refinedExtremum(x, argmax), std::abs(x[static_cast<std::size_t>(argmax)]));
         const double scale = 1.0 / truePeak;
         for (int i = 0; i < size; ++i)
-            pool_[offset + static_cast<std::size_t>(i)] = static_cast<float>(x[static_cast<std::size_t>(i)] * scale);
-        pool_[offset + static_cast<std::size_t>(size)] = pool_[offset]; // guard point
+            built.pool[offset + static_cast<std::size_t>(i)] = static_cast<float>(x[static_cast<std::size_t>(i)] * scale);
+        built.pool[offset + static_cast<std::size_t>(size)] = built.pool[offset]; // guard point
 
-        tables_.push_back({offset, size, top, std::sqrt(sumSquares) * scale});
+        built.tables.push_back({offset, size, top, std::sqrt(sumSquares) * scale});
         offset += static_cast<std::size_t>(size) + 1;
     }
+    return built;
+}
+
+std::shared_ptr<const BandLimitedWave::TableSet> BandLimitedWave::sharedTables(WaveShape shape)
+{
+    static std::mutex mutex;
+    static std::array<std::shared_ptr<const TableSet>, kNumShapes> cache;
+    const std::scoped_lock lock(mutex);
+    auto& slot = cache[static_cast<std::size_t>(shape)];
+    if (!slot)
+        slot = std::make_shared<const TableSet>(buildTables(shape));
+    return slot;
+}
+
+void BandLimitedWave::prepare(double sampleRate, int /*maxBlockSize*/)
+{
+    sampleRate_ = sampleRate;
+    set_ = sharedTables(shape_);
     setFrequency(frequency_);
 }
 
@@ -141,10 +159,10 @@ void BandLimitedWave::setFrequency(double hz) noexcept
 {
     frequency_ = hz;
     increment_ = hz / sampleRate_;
-    if (tables_.empty())
+    if (!set_ || set_->tables.empty())
         return;
     const double nyquist = 0.5 * sampleRate_;
-    int allowed = tables_.back().topHarmonic;
+    int allowed = set_->tables.back().topHarmonic;
     if (hz > 0.0)
     {
         allowed = static_cast<int>(std::floor(nyquist / hz));
@@ -153,8 +171,8 @@ void BandLimitedWave::setFrequency(double hz) noexcept
     }
     // Largest table whose top harmonic is within the budget (the first table when none is).
     int chosen = 0;
-    for (int t = 0; t < static_cast<int>(tables_.size()); ++t)
-        if (tables_[static_cast<std::size_t>(t)].topHarmonic <= allowed)
+    for (int t = 0; t < static_cast<int>(set_->tables.size()); ++t)
+        if (set_->tables[static_cast<std::size_t>(t)].topHarmonic <= allowed)
             chosen = t;
     current_ = chosen;
 }
@@ -166,8 +184,8 @@ void BandLimitedWave::reset(double startPhase) noexcept
 
 void BandLimitedWave::process(float* out, int n) noexcept
 {
-    const Table& table = tables_[static_cast<std::size_t>(current_)];
-    const float* points = pool_.data() + table.offset;
+    const Table& table = set_->tables[static_cast<std::size_t>(current_)];
+    const float* points = set_->pool.data() + table.offset;
     const double size = table.size;
     const double inc = increment_;
     double phase = phase_;
@@ -188,11 +206,11 @@ void BandLimitedWave::process(float* out, int n) noexcept
 
 double BandLimitedWave::rms() const noexcept
 {
-    return tables_.empty() ? 0.0 : tables_[static_cast<std::size_t>(current_)].rms;
+    return !set_ ? 0.0 : set_->tables[static_cast<std::size_t>(current_)].rms;
 }
 
 int BandLimitedWave::topHarmonic() const noexcept
 {
-    return tables_.empty() ? 0 : tables_[static_cast<std::size_t>(current_)].topHarmonic;
+    return !set_ ? 0 : set_->tables[static_cast<std::size_t>(current_)].topHarmonic;
 }
 } // namespace wb::signals

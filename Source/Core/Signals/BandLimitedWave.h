@@ -12,6 +12,7 @@
 // Latency 0. Frequency changes keep the phase; crossing into another table switches the top
 // harmonics on or off (they lie above 0.84 * fs/2, so they are small).
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace wb::signals
@@ -36,7 +37,8 @@ public:
 
     void setShape(WaveShape shape) noexcept { shape_ = shape; } ///< takes effect at prepare()
 
-    /// Allocates and builds every table for this sample rate (tens of milliseconds).
+    /// The tables do not depend on the sample rate: each shape's set is built once per process
+    /// (~30 ms, ~2 MB) on the first prepare() and shared, read-only, by every instance after it.
     void prepare(double sampleRate, int maxBlockSize);
 
     /// Phase-continuous; picks the table with the most harmonics that stay below fs/2.
@@ -55,11 +57,20 @@ public:
 private:
     struct Table
     {
-        std::size_t offset = 0; ///< into pool_; size + 1 points (a guard point for interpolation)
+        std::size_t offset = 0; ///< into the pool; size + 1 points (a guard point for interpolation)
         int size = 0;
         int topHarmonic = 0;
         double rms = 0.0;
     };
+
+    struct TableSet
+    {
+        std::vector<Table> tables; ///< ascending topHarmonic
+        std::vector<float> pool;
+    };
+    static constexpr int kNumShapes = 3;
+    static TableSet buildTables(WaveShape shape);
+    static std::shared_ptr<const TableSet> sharedTables(WaveShape shape);
 
     WaveShape shape_;
     double sampleRate_ = 48000.0;
@@ -67,7 +78,6 @@ private:
     double increment_ = 0.0;
     double phase_ = 0.0;
     int current_ = 0;
-    std::vector<Table> tables_;  ///< ascending topHarmonic
-    std::vector<float> pool_;
+    std::shared_ptr<const TableSet> set_;
 };
 } // namespace wb::signals
