@@ -6,5 +6,6 @@ void registerCommands(CLI::App& app, Context& ctx)
 {
     registerDevicesCommand(app, ctx);
     registerEffectsCommand(app, ctx);
+    registerRenderCommand(app, ctx);
 }
 } // namespace wb::cli

@@ -29,4 +29,5 @@ void registerCommands(CLI::App& app, Context& ctx);
 // One per command file.
 void registerDevicesCommand(CLI::App& app, Context& ctx);
 void registerEffectsCommand(CLI::App& app, Context& ctx);
+void registerRenderCommand(CLI::App& app, Context& ctx);
 } // namespace wb::cli

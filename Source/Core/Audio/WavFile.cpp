@@ -1,0 +1,319 @@
+#include "Core/Audio/WavFile.h"
+
+#include <sndfile.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <system_error>
+
+#include <stdlib.h> // mkstemp (POSIX)
+#include <unistd.h> // close (POSIX)
+
+namespace wb
+{
+namespace
+{
+constexpr std::size_t kChunkFrames = 8192;
+constexpr double kTwoTo31 = 2147483648.0;
+
+struct SndfileCloser
+{
+    void operator()(SNDFILE* f) const noexcept { sf_close(f); }
+};
+using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
+
+int bitsOf(SampleFormat f) noexcept
+{
+    return f == SampleFormat::Pcm24 ? 24 : 16;
+}
+
+int sndfileFormat(SampleFormat f) noexcept
+{
+    switch (f)
+    {
+        case SampleFormat::Float32: return SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+        case SampleFormat::Pcm24: return SF_FORMAT_WAV | SF_FORMAT_PCM_24;
+        case SampleFormat::Pcm16: return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+    }
+    return SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+}
+} // namespace
+
+std::string_view sampleFormatName(SampleFormat f) noexcept
+{
+    switch (f)
+    {
+        case SampleFormat::Float32: return "f32";
+        case SampleFormat::Pcm24: return "s24";
+        case SampleFormat::Pcm16: return "s16";
+    }
+    return "f32";
+}
+
+std::optional<SampleFormat> parseSampleFormat(std::string_view name) noexcept
+{
+    for (auto f : {SampleFormat::Float32, SampleFormat::Pcm24, SampleFormat::Pcm16})
+        if (sampleFormatName(f) == name)
+            return f;
+    return std::nullopt;
+}
+
+struct WavWriter::Impl
+{
+    SndfilePtr file;
+    std::string path;
+    std::size_t numChannels = 0;
+    SampleFormat format = SampleFormat::Float32;
+    double scale = 1.0;
+    double maxCode = 0.0;
+    int shift = 0;
+    std::int64_t framesWritten = 0;
+    std::int64_t clipped = 0;
+    std::vector<float> floats;
+    std::vector<int> ints;
+};
+
+WavWriter::WavWriter() : impl_(std::make_unique<Impl>()) {}
+WavWriter::~WavWriter() = default;
+
+bool WavWriter::open(const std::string& path, int numChannels, double sampleRate, SampleFormat format,
+                     std::string& error)
+{
+    *impl_ = Impl{};
+    SF_INFO info{};
+    info.samplerate = static_cast<int>(std::lround(sampleRate));
+    info.channels = numChannels;
+    info.format = sndfileFormat(format);
+    if (numChannels < 1 || sf_format_check(&info) == 0)
+    {
+        error = fmt::format("libsndfile cannot write {} channels at {} Hz as {}", numChannels, info.samplerate,
+                            sampleFormatName(format));
+        return false;
+    }
+    impl_->file.reset(sf_open(path.c_str(), SFM_WRITE, &info));
+    if (!impl_->file)
+    {
+        error = fmt::format("cannot write {}: {}", path, sf_strerror(nullptr));
+        return false;
+    }
+    impl_->path = path;
+    impl_->numChannels = static_cast<std::size_t>(numChannels);
+    impl_->format = format;
+    const bool isFloat = format == SampleFormat::Float32;
+    impl_->scale = isFloat ? 1.0 : std::ldexp(1.0, bitsOf(format) - 1);
+    impl_->maxCode = impl_->scale - 1.0;
+    impl_->shift = isFloat ? 0 : 32 - bitsOf(format);
+    if (isFloat)
+        impl_->floats.resize(kChunkFrames * impl_->numChannels);
+    else
+        impl_->ints.resize(kChunkFrames * impl_->numChannels);
+    return true;
+}
+
+bool WavWriter::write(const float* const* channels, std::int64_t numFrames, std::string& error)
+{
+    Impl& w = *impl_;
+    if (!w.file)
+    {
+        error = "the WAV file is not open";
+        return false;
+    }
+    const std::size_t numChannels = w.numChannels;
+    const bool isFloat = w.format == SampleFormat::Float32;
+    const auto frames = static_cast<std::size_t>(numFrames);
+    for (std::size_t start = 0; start < frames; start += kChunkFrames)
+    {
+        const std::size_t n = std::min(kChunkFrames, frames - start);
+        for (std::size_t c = 0; c < numChannels; ++c)
+        {
+            const float* in = channels[c] + start;
+            if (isFloat)
+            {
+                for (std::size_t i = 0; i < n; ++i)
+                    w.floats[i * numChannels + c] = in[i];
+                continue;
+            }
+            for (std::size_t i = 0; i < n; ++i)
+            {
+                const double v = static_cast<double>(in[i]) * w.scale;
+                std::int32_t code = 0;
+                if (v >= w.maxCode + 0.5)
+                {
+                    ++w.clipped;
+                    code = static_cast<std::int32_t>(w.maxCode);
+                }
+                else if (v <= -w.scale - 0.5 || std::isnan(v))
+                {
+                    ++w.clipped;
+                    code = static_cast<std::int32_t>(-w.scale);
+                }
+                else
+                {
+                    // Round to nearest, halves away from zero (a truncating conversion is one
+                    // instruction; nearbyint() is a library call here).
+                    code = static_cast<std::int32_t>(v + (v >= 0.0 ? 0.5 : -0.5));
+                }
+                // libsndfile's int interface is 32-bit full scale: the code goes in the top bits.
+                w.ints[i * numChannels + c] = static_cast<int>(code * (1 << w.shift));
+            }
+        }
+        const sf_count_t written = isFloat ? sf_writef_float(w.file.get(), w.floats.data(), static_cast<sf_count_t>(n))
+                                           : sf_writef_int(w.file.get(), w.ints.data(), static_cast<sf_count_t>(n));
+        if (written != static_cast<sf_count_t>(n))
+        {
+            error = fmt::format("writing {} failed after {} frames: {}", w.path, w.framesWritten,
+                                sf_strerror(w.file.get()));
+            return false;
+        }
+        w.framesWritten += static_cast<std::int64_t>(n);
+    }
+    return true;
+}
+
+bool WavWriter::close(std::string& error)
+{
+    if (!impl_->file)
+        return true;
+    // No fsync: the temporary-and-rename guards against partial files from failures; a sync would
+    // only add durability against power loss, at the cost of waiting for the disk.
+    const int closeError = sf_close(impl_->file.release());
+    if (closeError != 0)
+    {
+        error = fmt::format("closing {} failed: {}", impl_->path, sf_error_number(closeError));
+        return false;
+    }
+    return true;
+}
+
+std::int64_t WavWriter::clippedSamples() const noexcept
+{
+    return impl_->clipped;
+}
+
+WavWriteResult writeWav(const std::string& path, const std::vector<std::vector<float>>& channels, double sampleRate,
+                        SampleFormat format)
+{
+    WavWriteResult result;
+    if (channels.empty())
+    {
+        result.error = "nothing to write: no channels";
+        return result;
+    }
+    const std::size_t frames = channels.front().size();
+    std::vector<const float*> pointers;
+    for (const auto& c : channels)
+    {
+        if (c.size() != frames)
+        {
+            result.error = "channels of different lengths";
+            return result;
+        }
+        pointers.push_back(c.data());
+    }
+    WavWriter writer;
+    result.ok = writer.open(path, static_cast<int>(channels.size()), sampleRate, format, result.error)
+                && writer.write(pointers.data(), static_cast<std::int64_t>(frames), result.error)
+                && writer.close(result.error);
+    result.clippedSamples = writer.clippedSamples();
+    return result;
+}
+
+std::optional<std::string> makeTemporaryBeside(const std::string& path, std::string& error)
+{
+    const std::filesystem::path target(path);
+    const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+    std::string pattern = (dir / ("." + target.filename().string() + ".partial-XXXXXX")).string();
+    const int fd = mkstemp(pattern.data());
+    if (fd < 0)
+    {
+        error = fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno));
+        return std::nullopt;
+    }
+    close(fd);
+    return pattern;
+}
+
+std::optional<std::string> checkWritable(const std::string& path)
+{
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        return fmt::format("{} is a directory", path);
+    std::string error;
+    const auto temp = makeTemporaryBeside(path, error);
+    if (!temp)
+        return error;
+    std::filesystem::remove(*temp, ec);
+    return std::nullopt;
+}
+
+WavWriteResult writeWavAtomically(const std::string& path, const std::vector<std::vector<float>>& channels,
+                                  double sampleRate, SampleFormat format)
+{
+    WavWriteResult result;
+    const auto temp = makeTemporaryBeside(path, result.error);
+    if (!temp)
+        return result;
+    result = writeWav(*temp, channels, sampleRate, format);
+    std::error_code ec;
+    if (!result.ok)
+    {
+        std::filesystem::remove(*temp, ec);
+        return result;
+    }
+    std::filesystem::rename(*temp, path, ec);
+    if (ec)
+    {
+        std::filesystem::remove(*temp, ec);
+        result.ok = false;
+        result.error = fmt::format("cannot rename the finished file to {}: {}", path, ec.message());
+    }
+    return result;
+}
+
+std::optional<WavData> readWav(const std::string& path, std::string& error)
+{
+    SF_INFO info{};
+    SndfilePtr file(sf_open(path.c_str(), SFM_READ, &info));
+    if (!file)
+    {
+        error = fmt::format("cannot read {}: {}", path, sf_strerror(nullptr));
+        return std::nullopt;
+    }
+    WavData data;
+    data.sampleRate = info.samplerate;
+    const int subtype = info.format & SF_FORMAT_SUBMASK;
+    data.format = subtype == SF_FORMAT_PCM_24 ? SampleFormat::Pcm24
+                  : subtype == SF_FORMAT_PCM_16 ? SampleFormat::Pcm16
+                                                : SampleFormat::Float32;
+    const bool isInt = subtype == SF_FORMAT_PCM_24 || subtype == SF_FORMAT_PCM_16;
+    const auto numChannels = static_cast<std::size_t>(info.channels);
+    const auto frames = static_cast<std::size_t>(info.frames);
+    data.channels.assign(numChannels, std::vector<float>(frames));
+    std::vector<float> floats(isInt ? 0 : kChunkFrames * numChannels);
+    std::vector<int> ints(isInt ? kChunkFrames * numChannels : 0);
+    for (std::size_t start = 0; start < frames;)
+    {
+        const std::size_t want = std::min(kChunkFrames, frames - start);
+        const sf_count_t got = isInt ? sf_readf_int(file.get(), ints.data(), static_cast<sf_count_t>(want))
+                                     : sf_readf_float(file.get(), floats.data(), static_cast<sf_count_t>(want));
+        if (got <= 0)
+        {
+            error = fmt::format("reading {} stopped after {} of {} frames: {}", path, start, frames,
+                                sf_strerror(file.get()));
+            return std::nullopt;
+        }
+        for (std::size_t i = 0; i < static_cast<std::size_t>(got); ++i)
+            for (std::size_t c = 0; c < numChannels; ++c)
+                data.channels[c][start + i] =
+                    isInt ? static_cast<float>(ints[i * numChannels + c] / kTwoTo31) : floats[i * numChannels + c];
+        start += static_cast<std::size_t>(got);
+    }
+    return data;
+}
+} // namespace wb
