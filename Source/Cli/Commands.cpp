@@ -5,5 +5,6 @@ namespace wb::cli
 void registerCommands(CLI::App& app, Context& ctx)
 {
     registerDevicesCommand(app, ctx);
+    registerLatencyCommand(app, ctx);
 }
 } // namespace wb::cli

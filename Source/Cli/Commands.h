@@ -28,4 +28,5 @@ void registerCommands(CLI::App& app, Context& ctx);
 
 // One per command file.
 void registerDevicesCommand(CLI::App& app, Context& ctx);
+void registerLatencyCommand(CLI::App& app, Context& ctx);
 } // namespace wb::cli
