@@ -197,13 +197,17 @@ LatencyResult LatencyEstimator::estimate(std::span<const float> capture, std::in
     const auto window = capture.subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(out.windowLength));
 
     int clippedSamples = 0;
-    double energy = 0.0;
+    double energy = 0.0, sum = 0.0;
     for (float v : window)
     {
         const double a = std::abs(double(v));
         clippedSamples += a >= settings.clipLevel ? 1 : 0;
         energy += a * a;
+        sum += double(v);
     }
+    // A DC offset is orthogonal to every tone over whole periods: it is neither signal nor
+    // residual.
+    energy = std::max(0.0, energy - sum * sum / double(out.windowLength));
     if (clippedSamples > settings.maxClippedSamples)
         return refuse(Refusal::clipped, fmt::format("{} samples at or above {:.4f}", clippedSamples,
                                                     settings.clipLevel));
