@@ -274,6 +274,13 @@ LatencyResult LatencyEstimator::estimate(std::span<const float> capture, std::in
     const double coarse = double(firstProbeIndex + out.onset);
     double d = best.delay;
     d += std::round((coarse - d) / double(kPeriod)) * double(kPeriod);
+    // Guards: a round trip is causal, and a true onset lies within a few samples (a filter's
+    // pre-ringing, a slow attack) of the phase estimate; a quarter period off means the onset
+    // was noise or an earlier signal, and the multiple of kPeriod cannot be trusted.
+    if (d < -1.0 || std::abs(d - coarse) > double(kPeriod) / 4.0)
+        return refuse(Refusal::ambiguous,
+                      fmt::format("the onset (sample {}) and the tones' phase ({:.3f} mod {}) disagree", out.onset,
+                                  best.delay, kPeriod));
 
     // Final agreement of every tone with d, reported as the consistency metric.
     const auto& mu = useInverted ? muInverted : muNormal;

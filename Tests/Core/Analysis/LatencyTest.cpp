@@ -333,3 +333,18 @@ TEST_CASE("latency estimator: a DC offset in the loop changes nothing", "[core][
     REQUIRE(r.valid);
     CHECK(std::abs(r.frames - 64.25) <= 0.001);
 }
+
+TEST_CASE("latency estimator: a probe already running when the capture starts is refused", "[core][analysis]")
+{
+    // As if a previous run's probe were still in the loop: the onset (sample 0) says "no delay",
+    // the phases say 30000.25 (mod 65536). Which multiple is right cannot be known: refuse.
+    const MultiToneProbe probe(0.5);
+    const LatencyEstimator estimator(probe);
+    std::vector<float> x(kPeriod + 8192);
+    for (std::size_t n = 0; n < x.size(); ++n)
+        x[n] = static_cast<float>(probe.analyticSample(double(n) - 30000.25));
+    const auto r = estimator.estimate(x);
+    CHECK_FALSE(r.valid);
+    CHECK(r.refusal == Refusal::ambiguous);
+    CHECK_THAT(r.reason, Catch::Contains("disagree"));
+}
