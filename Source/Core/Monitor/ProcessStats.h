@@ -14,7 +14,7 @@ struct MemoryStats
 {
     std::uint64_t rssBytes = 0;      ///< resident set size (/proc/self/statm)
     std::uint64_t peakRssBytes = 0;  ///< VmHWM (/proc/self/status)
-    std::uint64_t heapInUseBytes = 0;///< malloc'd and not freed (mallinfo2: arena + mmapped)
+    std::uint64_t heapInUseBytes = 0;///< malloc'd and not freed (mallinfo2: arena + mmapped; 0 under sanitizers)
 };
 
 /// Reads the process's memory figures. Allocation-free apart from the C library's file I/O.

@@ -160,8 +160,14 @@ TEST_CASE("process stats: RSS within 10 % of VmRSS, and it sees a 64 MB allocati
     const auto after = readMemoryStats();
     CHECK(double(after.rssBytes) == Approx(double(vmRssBytes())).epsilon(0.10));
     CHECK(after.rssBytes >= before.rssBytes + kBytes * 9 / 10);
-    CHECK(after.heapInUseBytes >= kBytes);
     CHECK(after.peakRssBytes >= after.rssBytes);
+    // Sanitizers replace malloc, and their allocators answer mallinfo2 with zeros.
+    if (before.heapInUseBytes == 0)
+    {
+        WARN("mallinfo2 reports nothing under this allocator (sanitizer?): heap not checked");
+        return;
+    }
+    CHECK(after.heapInUseBytes >= kBytes);
     block.reset();
     CHECK(readMemoryStats().heapInUseBytes + kBytes / 2 < after.heapInUseBytes);
 }
