@@ -24,6 +24,7 @@ struct LatencyOptions
     double rate = 48000.0;
     int period = 256;
     bool periodGiven = false;
+    bool rateGiven = false;
     int runs = 5;
     double virtualDelay = 0.0;
     double virtualNoiseDb = -200.0;
@@ -138,6 +139,9 @@ int runLatency(const LatencyOptions& o, Context& ctx)
         if (o.periodGiven && device->getCurrentBufferSizeSamples() != o.period)
             ctx.err << "wavebench: note: the JACK server runs at a period of "
                     << device->getCurrentBufferSizeSamples() << ", not " << o.period << "\n";
+        if (o.rateGiven && std::abs(device->getCurrentSampleRate() - o.rate) > 0.5)
+            ctx.err << "wavebench: note: the JACK server runs at " << device->getCurrentSampleRate() << " Hz, not "
+                    << o.rate << "\n";
         if (o.connectLoopback)
             if (const auto error = connectJackLoopback(); !error.empty())
             {
@@ -213,6 +217,7 @@ void registerLatencyCommand(CLI::App& app, Context& ctx)
     ctx.actions["latency"] = [&ctx, o, sub]
     {
         o->periodGiven = sub->count("--period") > 0;
+        o->rateGiven = sub->count("--rate") > 0;
         if (o->device == "virtual" && o->connectLoopback)
             throw UsageError("--connect-loopback is for --device jack (the virtual device is always looped)");
         if (o->device == "jack" && (sub->count("--virtual-delay") || sub->count("--virtual-noise-db") ||

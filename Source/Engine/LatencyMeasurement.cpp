@@ -123,7 +123,7 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
         return true;
     };
 
-    std::int64_t lastDelay = settings.maxDelaySamples;
+    std::int64_t lastDelay = 0; // nothing was played before the first run
     for (int run = 0; run < std::max(1, settings.runs); ++run)
     {
         // Silence first, long enough for the previous run's probe to have left the loop.

@@ -114,6 +114,7 @@ void VirtualLoopbackDevice::start(juce::AudioIODeviceCallback* cb)
         std::fill(in.begin(), in.end(), 0.0f);
     xruns = 0;
     callbacks = 0;
+    load.reset(); // the device thread is not running: safe
     callback = cb;
     if (callback != nullptr)
         callback->audioDeviceAboutToStart(this);
@@ -141,7 +142,7 @@ void VirtualLoopbackDevice::run()
     sched_param param{};
     param.sched_priority = std::max(1, sched_get_priority_max(SCHED_FIFO) - 10);
     if (config.pacing == VirtualLoopbackConfig::Pacing::realTime)
-        pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);
+        realtimePriority = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) == 0;
 
     using clock = std::chrono::steady_clock;
     const auto period = std::chrono::duration_cast<clock::duration>(
@@ -159,11 +160,14 @@ void VirtualLoopbackDevice::run()
             if (now > deadline + period)
             {
                 xruns.fetch_add(1, std::memory_order_relaxed);
+                load.setDeviceXruns(static_cast<std::uint64_t>(xruns.load(std::memory_order_relaxed)));
                 deadline = now; // resynchronise
             }
             deadline += period;
         }
 
+        const std::int64_t periodNs = std::llround(1.0e9 * double(bufferSize) / sampleRate);
+        const monitor::ScopedLoadMeasurement measure(load, periodNs);
         for (auto& out : outputs)
             std::fill(out.begin(), out.end(), 0.0f);
         if (callback != nullptr)

@@ -13,6 +13,7 @@
 // callback later), getInputLatencyInSamples() = floor(cableDelaySamples). Their sum is the
 // round trip's integer part; a measurement's "extra latency" is the fractional part only.
 #include "Core/Analysis/LatencyLoopback.h"
+#include "Core/Monitor/LoadMeter.h"
 
 #include <juce_audio_devices/juce_audio_devices.h>
 
@@ -78,6 +79,10 @@ public:
     [[nodiscard]] const VirtualLoopbackConfig& getConfig() const noexcept { return config; }
     /// The exact round trip this device produces, in samples (period + cable delay).
     [[nodiscard]] double trueRoundTripSamples() const noexcept { return bufferSize + config.cableDelaySamples; }
+    /// The callback's DSP load against the period (any thread may read snapshot()).
+    [[nodiscard]] const monitor::LoadMeter& getLoadMeter() const noexcept { return load; }
+    /// Whether the device thread got real-time (SCHED_FIFO) scheduling.
+    [[nodiscard]] bool hasRealtimePriority() const noexcept { return realtimePriority.load(); }
     /// Callbacks run since start().
     [[nodiscard]] std::uint64_t callbacksRun() const noexcept { return callbacks.load(); }
 
@@ -102,6 +107,8 @@ private:
     std::atomic<bool> stopRequested{false};
     std::atomic<int> xruns{0};
     std::atomic<std::uint64_t> callbacks{0};
+    std::atomic<bool> realtimePriority{false};
+    monitor::LoadMeter load;
 };
 
 class VirtualLoopbackDeviceType final : public juce::AudioIODeviceType

@@ -112,6 +112,12 @@ TEST_CASE("virtual loopback: real-time pacing runs at the period's rate", "[engi
     // ~30 periods in 300 ms (+1 at the start); generous bounds for a loaded 2-core machine
     CHECK(device.callbacksRun() >= 20);
     CHECK(device.callbacksRun() <= 40);
+    const auto load = device.getLoadMeter().snapshot();
+    CHECK(load.callbacks == device.callbacksRun());
+    CHECK(load.meanLoad < 0.5); // an empty callback on a 10 ms period
+    std::printf("  virtual real-time: %llu callbacks, %d late wake-ups, SCHED_FIFO %s, load mean %.4f max %.4f\n",
+                static_cast<unsigned long long>(device.callbacksRun()), device.getXRunCount(),
+                device.hasRealtimePriority() ? "yes" : "no", load.meanLoad, load.windowMaxLoad);
 }
 
 TEST_CASE("virtual loopback: a device type an AudioDeviceManager can hold", "[engine]")
