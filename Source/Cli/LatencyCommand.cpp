@@ -1,5 +1,17 @@
 // wavebench latency: round-trip latency by loopback, with statistics, the device's own figure,
 // JSON and exit codes (0 ok, 1 failure or --max-ms exceeded, 2 bad usage, 3 refused).
+//
+// JSON (--json FILE, or '-' for stdout; written whole via a temporary file):
+//   settings  {device, rate, period, runs, connect_loopback, [max_ms],
+//              [virtual {delay_samples, noise_db, gain, pacing}]}   -- what was asked
+//   device    {type, name, rate, period}                            -- what was used
+//   valid     true | false;  when false: reason (text) and no latency figure at all
+//   runs      [{frames, ms, inverted, gain_db, snr_db, phase_error_cycles}]
+//   stats     {mean_frames, sigma_frames, min_frames, max_frames, mean_ms, sigma_ms, min_ms, max_ms}
+//   reported  {input_frames, output_frames, round_trip_frames, round_trip_ms}  -- the device's claim
+//   extra     {frames, ms}   -- measured mean minus reported round trip
+//   inverted, xruns (device's count during the measurement, -1 unknown), [gate {max_ms, passed}]
+// The virtual device's round trip is period + --virtual-delay (see VirtualLoopbackDevice.h).
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
 #include "Engine/LatencyJack.h"

@@ -214,4 +214,35 @@ VirtualLoopbackDeviceType& addVirtualLoopbackType(juce::AudioDeviceManager& mana
     manager.addAudioDeviceType(std::move(type));
     return ref;
 }
+
+juce::String openDefaultOrVirtualDevice(juce::AudioDeviceManager& manager, int numInputs, int numOutputs,
+                                        const VirtualLoopbackConfig& config, juce::String& error)
+{
+    error = manager.initialiseWithDefaultDevices(numInputs, numOutputs);
+    if (error.isEmpty())
+        if (auto* device = manager.getCurrentAudioDevice())
+            return device->getTypeName();
+
+    bool present = false;
+    for (auto* type : manager.getAvailableDeviceTypes())
+        present = present || type->getTypeName() == VirtualLoopbackDeviceType::kTypeName;
+    if (!present)
+        addVirtualLoopbackType(manager, config);
+    manager.setCurrentAudioDeviceType(VirtualLoopbackDeviceType::kTypeName, true);
+    auto setup = manager.getAudioDeviceSetup();
+    setup.outputDeviceName = setup.inputDeviceName = VirtualLoopbackDevice::kName;
+    setup.sampleRate = config.sampleRate;
+    setup.bufferSize = config.bufferSize;
+    setup.useDefaultInputChannels = setup.useDefaultOutputChannels = false;
+    setup.inputChannels.clear();
+    setup.outputChannels.clear();
+    setup.inputChannels.setRange(0, std::min(numInputs, config.numChannels), true);
+    setup.outputChannels.setRange(0, std::min(numOutputs, config.numChannels), true);
+    error = manager.setAudioDeviceSetup(setup, true);
+    if (error.isEmpty() && manager.getCurrentAudioDevice() != nullptr)
+        return VirtualLoopbackDeviceType::kTypeName;
+    if (error.isEmpty())
+        error = "the Virtual loopback device could not be opened";
+    return {};
+}
 } // namespace wb

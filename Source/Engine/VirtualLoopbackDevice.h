@@ -136,4 +136,11 @@ private:
 /// Adds the "Virtual loopback" type to a device manager (which owns it) and returns it.
 VirtualLoopbackDeviceType& addVirtualLoopbackType(juce::AudioDeviceManager& manager,
                                                   const VirtualLoopbackConfig& config = {});
+
+/// The fallback the app and the commands use: opens the manager's default device and, when none
+/// can be opened (no sound card, no server), adds the Virtual loopback type if it is not there
+/// yet and opens it instead. Returns the type of the device that is open, or an empty string
+/// with the reason in `error`. Message thread (or a CLI main).
+juce::String openDefaultOrVirtualDevice(juce::AudioDeviceManager& manager, int numInputs, int numOutputs,
+                                        const VirtualLoopbackConfig& config, juce::String& error);
 } // namespace wb

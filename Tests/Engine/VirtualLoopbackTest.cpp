@@ -137,3 +137,43 @@ TEST_CASE("virtual loopback: a device type an AudioDeviceManager can hold", "[en
         found = found || t == &added;
     CHECK(found);
 }
+
+TEST_CASE("virtual loopback: the fallback when no other device opens, and it runs callbacks", "[engine]")
+{
+    juce::AudioDeviceManager manager;
+    VirtualLoopbackConfig config;
+    config.bufferSize = 128;
+    juce::String error;
+    const auto type = openDefaultOrVirtualDevice(manager, 2, 2, config, error);
+    INFO(error);
+    REQUIRE(type.isNotEmpty());
+    REQUIRE(manager.getCurrentAudioDevice() != nullptr);
+    if (type != VirtualLoopbackDeviceType::kTypeName)
+    {
+        WARN("a real device opened (" << type << "): the fallback was not needed here");
+        return;
+    }
+    auto* device = dynamic_cast<VirtualLoopbackDevice*>(manager.getCurrentAudioDevice());
+    REQUIRE(device != nullptr);
+    CHECK(device->getCurrentBufferSizeSamples() == 128);
+    CHECK(device->getActiveInputChannels().countNumberOfSetBits() == 2);
+    struct Counter final : juce::AudioIODeviceCallback
+    {
+        void audioDeviceIOCallbackWithContext(const float* const*, int numIn, float* const*, int numOut, int,
+                                              const juce::AudioIODeviceCallbackContext&) override
+        {
+            channels = numIn * 10 + numOut;
+            ++count;
+        }
+        void audioDeviceAboutToStart(juce::AudioIODevice*) override {}
+        void audioDeviceStopped() override {}
+        std::atomic<int> count{0}, channels{0};
+    } counter;
+    manager.addAudioCallback(&counter);
+    for (int i = 0; i < 200 && counter.count.load() < 10; ++i) // until 10 callbacks, at most 2 s
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    manager.removeAudioCallback(&counter);
+    CHECK(counter.count.load() >= 10);
+    CHECK(counter.channels.load() == 22);
+    manager.closeAudioDevice();
+}
