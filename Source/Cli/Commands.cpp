@@ -7,5 +7,6 @@ void registerCommands(CLI::App& app, Context& ctx)
     registerDevicesCommand(app, ctx);
     registerEffectsCommand(app, ctx);
     registerRenderCommand(app, ctx);
+    registerLatencyCommand(app, ctx);
 }
 } // namespace wb::cli

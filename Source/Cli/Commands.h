@@ -30,4 +30,5 @@ void registerCommands(CLI::App& app, Context& ctx);
 void registerDevicesCommand(CLI::App& app, Context& ctx);
 void registerEffectsCommand(CLI::App& app, Context& ctx);
 void registerRenderCommand(CLI::App& app, Context& ctx);
+void registerLatencyCommand(CLI::App& app, Context& ctx);
 } // namespace wb::cli

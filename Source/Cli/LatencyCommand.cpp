@@ -1,0 +1,244 @@
+// wavebench latency: round-trip latency by loopback, with statistics, the device's own figure,
+// JSON and exit codes (0 ok, 1 failure or --max-ms exceeded, 2 bad usage, 3 refused).
+//
+// JSON (--json FILE, or '-' for stdout; written whole via a temporary file):
+//   settings  {device, rate, period, runs, connect_loopback, [max_ms],
+//              [virtual {delay_samples, noise_db, gain, pacing}]}   -- what was asked
+//   device    {type, name, rate, period}                            -- what was used
+//   valid     true | false;  when false: reason (text) and no latency figure at all
+//   runs      [{frames, ms, inverted, gain_db, snr_db, phase_error_cycles}]
+//   stats     {mean_frames, sigma_frames, min_frames, max_frames, mean_ms, sigma_ms, min_ms, max_ms}
+//   reported  {input_frames, output_frames, round_trip_frames, round_trip_ms}  -- the device's claim
+//   extra     {frames, ms}   -- measured mean minus reported round trip
+//   inverted, xruns (device's count during the measurement, -1 unknown), [gate {max_ms, passed}]
+// The virtual device's round trip is period + --virtual-delay (see VirtualLoopbackDevice.h).
+#include "Cli/Cli.h"
+#include "Cli/Commands.h"
+#include "Engine/LatencyJack.h"
+#include "Engine/LatencyMeasurement.h"
+#include "Engine/VirtualLoopbackDevice.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+namespace wb::cli
+{
+namespace
+{
+struct LatencyOptions
+{
+    std::string device;
+    double rate = 48000.0;
+    int period = 256;
+    bool periodGiven = false;
+    bool rateGiven = false;
+    int runs = 5;
+    double virtualDelay = 0.0;
+    double virtualNoiseDb = -200.0;
+    double virtualGain = 1.0;
+    bool virtualFast = false;
+    bool connectLoopback = false;
+    double maxMs = -1.0;
+    std::string jsonFile;
+};
+
+nlohmann::json settingsJson(const LatencyOptions& o)
+{
+    nlohmann::json s{{"device", o.device}, {"rate", o.rate}, {"period", o.period}, {"runs", o.runs},
+                     {"connect_loopback", o.connectLoopback}};
+    if (o.device == "virtual")
+        s["virtual"] = {{"delay_samples", o.virtualDelay}, {"noise_db", o.virtualNoiseDb},
+                        {"gain", o.virtualGain}, {"pacing", o.virtualFast ? "as-fast-as-possible" : "real-time"}};
+    if (o.maxMs >= 0.0)
+        s["max_ms"] = o.maxMs;
+    return s;
+}
+
+nlohmann::json reportJson(const LatencyOptions& o, const LatencyReport& r, bool passed)
+{
+    nlohmann::json j;
+    j["settings"] = settingsJson(o);
+    j["device"] = {{"type", r.deviceType}, {"name", r.deviceName}, {"rate", r.sampleRate}, {"period", r.period}};
+    j["valid"] = r.valid;
+    if (!r.valid)
+    {
+        j["reason"] = r.reason; // never a number when the measurement cannot be trusted
+        return j;
+    }
+    j["runs"] = nlohmann::json::array();
+    for (const auto& run : r.runs)
+        j["runs"].push_back({{"frames", run.frames}, {"ms", r.toMs(run.frames)}, {"inverted", run.inverted},
+                             {"gain_db", run.gainDb}, {"snr_db", run.snrDb},
+                             {"phase_error_cycles", run.phaseErrorCycles}});
+    j["stats"] = {{"mean_frames", r.frames.mean}, {"sigma_frames", r.frames.sigma},
+                  {"min_frames", r.frames.min}, {"max_frames", r.frames.max},
+                  {"mean_ms", r.toMs(r.frames.mean)}, {"sigma_ms", r.toMs(r.frames.sigma)},
+                  {"min_ms", r.toMs(r.frames.min)}, {"max_ms", r.toMs(r.frames.max)}};
+    j["reported"] = {{"input_frames", r.reportedInputLatency}, {"output_frames", r.reportedOutputLatency},
+                     {"round_trip_frames", r.reportedRoundTrip()}, {"round_trip_ms", r.toMs(r.reportedRoundTrip())}};
+    j["extra"] = {{"frames", r.extraFrames()}, {"ms", r.toMs(r.extraFrames())}};
+    j["inverted"] = !r.runs.empty() && r.runs.front().inverted;
+    j["xruns"] = r.xruns;
+    if (o.maxMs >= 0.0)
+        j["gate"] = {{"max_ms", o.maxMs}, {"passed", passed}};
+    return j;
+}
+
+// Rounding noise below the printed precision (1e-10 frames) must not print as "-0.0000".
+double clean(double x)
+{
+    return std::abs(x) < 5e-9 ? 0.0 : x;
+}
+
+void writeJson(const std::string& path, const nlohmann::json& j, Context& ctx)
+{
+    if (path == "-")
+    {
+        ctx.out << j.dump(2) << "\n";
+        return;
+    }
+    const auto tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp);
+        if (!f)
+            throw std::runtime_error("cannot write " + path);
+        f << j.dump(2) << "\n";
+    }
+    std::filesystem::rename(tmp, path);
+}
+
+int runLatency(const LatencyOptions& o, Context& ctx)
+{
+    std::unique_ptr<juce::AudioIODevice> device;
+    if (o.device == "virtual")
+    {
+        VirtualLoopbackConfig c;
+        c.cableDelaySamples = o.virtualDelay;
+        c.noiseDb = o.virtualNoiseDb;
+        c.gain = o.virtualGain;
+        c.sampleRate = o.rate;
+        c.bufferSize = o.period;
+        c.pacing = o.virtualFast ? VirtualLoopbackConfig::Pacing::asFastAsPossible
+                                 : VirtualLoopbackConfig::Pacing::realTime;
+        device = std::make_unique<VirtualLoopbackDevice>(c);
+    }
+    else
+    {
+        std::string error;
+        device = createJackDevice(error);
+        if (device == nullptr)
+        {
+            ctx.err << "wavebench: error: " << error << "\n";
+            return kFailure;
+        }
+    }
+
+    juce::BigInteger channels;
+    channels.setRange(0, 1, true);
+    const int period = (o.device == "jack" && !o.periodGiven) ? device->getCurrentBufferSizeSamples() : o.period;
+    if (const auto error = device->open(channels, channels, o.rate, period); error.isNotEmpty())
+    {
+        ctx.err << "wavebench: error: cannot open " << device->getName() << ": " << error << "\n";
+        return kFailure;
+    }
+    if (o.device == "jack")
+    {
+        if (o.periodGiven && device->getCurrentBufferSizeSamples() != o.period)
+            ctx.err << "wavebench: note: the JACK server runs at a period of "
+                    << device->getCurrentBufferSizeSamples() << ", not " << o.period << "\n";
+        if (o.rateGiven && std::abs(device->getCurrentSampleRate() - o.rate) > 0.5)
+            ctx.err << "wavebench: note: the JACK server runs at " << device->getCurrentSampleRate() << " Hz, not "
+                    << o.rate << "\n";
+        if (o.connectLoopback)
+            if (const auto error = connectJackLoopback(); !error.empty())
+            {
+                ctx.err << "wavebench: error: " << error << "\n";
+                return kFailure;
+            }
+    }
+
+    LatencyMeasurementSettings settings;
+    settings.runs = o.runs;
+    const LatencyReport r = measureLatency(*device, settings);
+    device->close();
+
+    const bool passed = !r.valid || o.maxMs < 0.0 || r.toMs(r.frames.mean) <= o.maxMs;
+    if (!o.jsonFile.empty())
+        writeJson(o.jsonFile, reportJson(o, r, passed), ctx);
+
+    std::ostream& text = o.jsonFile == "-" ? ctx.err : ctx.out;
+    text << fmt::format("device: {} / {}, {:.0f} Hz, period {}\n", r.deviceType, r.deviceName, r.sampleRate, r.period);
+    if (!r.valid)
+    {
+        ctx.err << "wavebench: latency not measured: " << r.reason << "\n";
+        return r.deviceFailure ? kFailure : kUntrustworthy;
+    }
+    for (std::size_t i = 0; i < r.runs.size(); ++i)
+    {
+        const auto& run = r.runs[i];
+        text << fmt::format("run {:>3}: {:12.4f} frames {:9.4f} ms{}  (gain {:.1f} dB, SNR {:.1f} dB)\n", i + 1,
+                            run.frames, r.toMs(run.frames), run.inverted ? "  INVERTED" : "", run.gainDb, run.snrDb);
+    }
+    text << fmt::format("mean {:.4f} frames ({:.4f} ms), sigma {:.4f}, min {:.4f}, max {:.4f} frames\n", r.frames.mean,
+                        r.toMs(r.frames.mean), r.frames.sigma, r.frames.min, r.frames.max);
+    text << fmt::format("reported by the device: {} frames (input {} + output {}), {:.4f} ms; extra {:.4f} frames "
+                        "({:.4f} ms)\n",
+                        r.reportedRoundTrip(), r.reportedInputLatency, r.reportedOutputLatency,
+                        r.toMs(r.reportedRoundTrip()), clean(r.extraFrames()), clean(r.toMs(r.extraFrames())));
+    if (r.runs.front().inverted)
+        text << "polarity: inverted\n";
+    if (r.xruns > 0)
+        text << fmt::format("xruns during the measurement: {}\n", r.xruns);
+    if (!passed)
+    {
+        ctx.err << fmt::format("wavebench: latency gate failed: mean {:.4f} ms > --max-ms {}\n",
+                               r.toMs(r.frames.mean), o.maxMs);
+        return kFailure;
+    }
+    return kOk;
+}
+} // namespace
+
+void registerLatencyCommand(CLI::App& app, Context& ctx)
+{
+    auto o = std::make_shared<LatencyOptions>();
+    auto* sub = app.add_subcommand("latency", "Measure the round-trip latency by loopback");
+    sub->add_option("--device", o->device, "virtual or jack")->required()->check(CLI::IsMember({"virtual", "jack"}));
+    sub->add_option("--rate", o->rate, "Sample rate in Hz (virtual; JACK uses the server's)")
+        ->check(CLI::Range(8000.0, 768000.0));
+    sub->add_option("--period", o->period, "Period in frames (virtual; with JACK it must match the server)")
+        ->check(CLI::Range(16, 8192));
+    sub->add_option("--runs", o->runs, "Number of runs (default 5)")->check(CLI::Range(1, 1000));
+    sub->add_option("--virtual-delay", o->virtualDelay,
+                    "Virtual cable delay in samples, may be fractional (round trip = period + delay)")
+        ->check(CLI::Range(0.0, 1.0e6));
+    sub->add_option("--virtual-noise-db", o->virtualNoiseDb, "Virtual cable noise, dBFS RMS (default none)")
+        ->check(CLI::Range(-200.0, 0.0));
+    sub->add_option("--virtual-gain", o->virtualGain, "Virtual cable gain, linear (negative inverts, 0 = no cable)")
+        ->check(CLI::Range(-10.0, 10.0));
+    sub->add_flag("--virtual-fast", o->virtualFast, "Run the virtual device as fast as possible, not in real time");
+    sub->add_flag("--connect-loopback", o->connectLoopback, "JACK: connect Wavebench's out_1 to its in_1");
+    sub->add_option("--max-ms", o->maxMs, "Fail (exit 1) when the mean round trip exceeds this")
+        ->check(CLI::Range(0.0, 1.0e6));
+    sub->add_option("--json", o->jsonFile, "Write the report as JSON to FILE ('-' for stdout)");
+    ctx.actions["latency"] = [&ctx, o, sub]
+    {
+        o->periodGiven = sub->count("--period") > 0;
+        o->rateGiven = sub->count("--rate") > 0;
+        if (o->device == "virtual" && o->connectLoopback)
+            throw UsageError("--connect-loopback is for --device jack (the virtual device is always looped)");
+        if (o->device == "jack" && (sub->count("--virtual-delay") || sub->count("--virtual-noise-db") ||
+                                    sub->count("--virtual-gain") || o->virtualFast))
+            throw UsageError("--virtual-* options are for --device virtual");
+        if (o->virtualDelay + o->period > double(latency::kPeriod) - 8192.0 && o->device == "virtual")
+            throw UsageError(fmt::format("--virtual-delay + --period must stay below {} samples",
+                                         latency::kPeriod - 8192));
+        return runLatency(*o, ctx);
+    };
+}
+} // namespace wb::cli

@@ -1,0 +1,226 @@
+// `wavebench latency` end to end: the virtual device as a known truth, refusals and exit codes,
+// JSON; and a real JACK server (dummy backend) started by the test itself.
+#include "Support/RunProcess.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+using wb::test::runProcess;
+
+extern char** environ;
+
+namespace
+{
+nlohmann::json readJson(const std::string& path)
+{
+    std::ifstream f(path);
+    return nlohmann::json::parse(f);
+}
+
+std::string findProgram(const std::string& name)
+{
+    const char* path = std::getenv("PATH");
+    std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= dirs.size())
+    {
+        const auto end = std::min(dirs.find(':', start), dirs.size());
+        const auto candidate = dirs.substr(start, end - start) + "/" + name;
+        if (access(candidate.c_str(), X_OK) == 0)
+            return candidate;
+        start = end + 1;
+    }
+    return {};
+}
+
+// A private JACK server (dummy backend) for the life of the object: always stopped.
+class PrivateJackServer
+{
+public:
+    PrivateJackServer(int period)
+        : name("wbtest" + std::to_string(getpid()) + "p" + std::to_string(period))
+    {
+        const auto jackd = findProgram("jackd");
+        if (jackd.empty())
+            return;
+        std::vector<std::string> args{jackd, "--name", name, "-d", "dummy", "-r", "48000", "-p", std::to_string(period)};
+        std::vector<char*> argv;
+        for (auto& a : args)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+        if (posix_spawn(&pid, jackd.c_str(), &actions, nullptr, argv.data(), environ) != 0)
+            pid = -1;
+        posix_spawn_file_actions_destroy(&actions);
+        if (pid > 0)
+            up = waitUntilUp();
+    }
+    ~PrivateJackServer()
+    {
+        if (pid > 0)
+        {
+            kill(pid, SIGTERM);
+            int status = 0;
+            for (int i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (waitpid(pid, &status, WNOHANG) == 0)
+            {
+                kill(pid, SIGKILL);
+                waitpid(pid, &status, 0);
+            }
+        }
+    }
+    PrivateJackServer(const PrivateJackServer&) = delete;
+    PrivateJackServer& operator=(const PrivateJackServer&) = delete;
+
+    [[nodiscard]] bool isUp() const noexcept { return up; }
+    [[nodiscard]] std::string env() const { return "JACK_DEFAULT_SERVER=" + name; }
+
+private:
+    bool waitUntilUp()
+    {
+        const auto lsp = findProgram("jack_lsp");
+        for (int attempt = 0; attempt < 50 && !lsp.empty(); ++attempt) // up to ~10 s
+        {
+            int status = 0;
+            if (waitpid(pid, &status, WNOHANG) == pid)
+            {
+                pid = -1; // jackd exited
+                return false;
+            }
+            if (runProcess(lsp, {}, {env()}).exitCode == 0)
+                return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        return false;
+    }
+
+    std::string name;
+    pid_t pid = -1;
+    bool up = false;
+};
+} // namespace
+
+TEST_CASE("latency --device virtual: JSON report with runs, statistics and reported latency", "[cli][analysis]")
+{
+    const std::string json = std::string(WB_TEST_OUTPUT_DIR) + "/latency_virtual.json";
+    std::filesystem::remove(json);
+    const auto r = runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--virtual-fast", "--period", "128",
+                                            "--virtual-delay", "1234.567", "--runs", "3", "--json", json});
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK_THAT(r.out, Catch::Contains("mean 1362.5670 frames"));
+    const auto j = readJson(json);
+    CHECK(j["valid"] == true);
+    CHECK(j["settings"]["device"] == "virtual");
+    CHECK(j["settings"]["period"] == 128);
+    CHECK(j["settings"]["virtual"]["delay_samples"] == Approx(1234.567));
+    REQUIRE(j["runs"].size() == 3);
+    for (const auto& run : j["runs"])
+    {
+        CHECK(run["frames"].get<double>() == Approx(128.0 + 1234.567).margin(0.001));
+        CHECK(run["inverted"] == false);
+    }
+    CHECK(j["stats"]["mean_frames"].get<double>() == Approx(1362.567).margin(0.001));
+    CHECK(j["stats"]["mean_ms"].get<double>() == Approx(1362.567 / 48.0).margin(1e-4));
+    CHECK(j["stats"]["sigma_frames"].get<double>() < 0.001);
+    CHECK(j["reported"]["round_trip_frames"] == 1362);
+    CHECK(j["extra"]["frames"].get<double>() == Approx(0.567).margin(0.001));
+}
+
+TEST_CASE("latency --device virtual in real time, with noise and inverted polarity", "[cli][analysis]")
+{
+    const auto r = runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--period", "64", "--virtual-delay",
+                                            "64.25", "--virtual-noise-db", "-60", "--virtual-gain", "-1",
+                                            "--runs", "2", "--json", "-"});
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["inverted"] == true);
+    CHECK(j["stats"]["mean_frames"].get<double>() == Approx(128.25).margin(0.05));
+}
+
+TEST_CASE("latency: no cable is refused with exit 3 and a reason, never a number", "[cli][analysis]")
+{
+    const std::string json = std::string(WB_TEST_OUTPUT_DIR) + "/latency_nocable.json";
+    const auto r = runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--virtual-fast", "--virtual-gain",
+                                            "0", "--runs", "1", "--json", json});
+    CHECK(r.exitCode == 3);
+    CHECK_THAT(r.err, Catch::Contains("no signal"));
+    CHECK_THAT(r.out, !Catch::Contains("frames ("));
+    const auto j = readJson(json);
+    CHECK(j["valid"] == false);
+    CHECK_FALSE(j.contains("stats"));
+    CHECK_FALSE(j.contains("runs"));
+
+    const auto weak = runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--virtual-fast", "--virtual-gain",
+                                               "0.001", "--runs", "1"});
+    CHECK(weak.exitCode == 3);
+    CHECK_THAT(weak.err, Catch::Contains("too weak"));
+
+    const auto clipped = runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--virtual-fast",
+                                                  "--virtual-gain", "4", "--runs", "1"});
+    CHECK(clipped.exitCode == 3);
+    CHECK_THAT(clipped.err, Catch::Contains("clipped"));
+}
+
+TEST_CASE("latency --max-ms gates the mean: exit 1 when exceeded, 0 when met", "[cli][analysis]")
+{
+    const std::vector<std::string> base{"latency", "--device", "virtual", "--virtual-fast", "--runs", "2"};
+    auto over = base;
+    over.insert(over.end(), {"--max-ms", "5"}); // 256 frames at 48 kHz = 5.333 ms
+    const auto r1 = runProcess(WB_CLI_PATH, over);
+    CHECK(r1.exitCode == 1);
+    CHECK_THAT(r1.err, Catch::Contains("gate failed"));
+    auto under = base;
+    under.insert(under.end(), {"--max-ms", "5.4"});
+    CHECK(runProcess(WB_CLI_PATH, under).exitCode == 0);
+}
+
+TEST_CASE("latency: bad usage exits 2", "[cli]")
+{
+    CHECK(runProcess(WB_CLI_PATH, {"latency"}).exitCode == 2);
+    CHECK(runProcess(WB_CLI_PATH, {"latency", "--device", "coreaudio"}).exitCode == 2);
+    CHECK(runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--runs", "0"}).exitCode == 2);
+    CHECK(runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--connect-loopback"}).exitCode == 2);
+    CHECK(runProcess(WB_CLI_PATH, {"latency", "--device", "jack", "--virtual-delay", "3"}).exitCode == 2);
+}
+
+TEST_CASE("latency --device jack --connect-loopback on a private dummy server: exactly one period", "[jack][cli]")
+{
+    for (int period : {64, 256})
+    {
+        PrivateJackServer server(period);
+        if (!server.isUp())
+        {
+            WARN("jackd could not be started; JACK latency not tested");
+            return;
+        }
+        const auto r = runProcess(WB_CLI_PATH, {"latency", "--device", "jack", "--connect-loopback", "--runs", "3",
+                                                "--json", "-"},
+                                  {server.env()});
+        INFO("period " << period << ": " << r.err);
+        REQUIRE(r.exitCode == 0);
+        const auto j = nlohmann::json::parse(r.out);
+        CHECK(j["device"]["period"] == period);
+        for (const auto& run : j["runs"])
+            CHECK(run["frames"].get<double>() == Approx(double(period)).margin(0.01));
+        CHECK(j["stats"]["mean_frames"].get<double>() == Approx(double(period)).margin(0.01));
+    }
+}
