@@ -13,7 +13,8 @@
 #include <system_error>
 
 #include <stdlib.h> // mkstemp (POSIX)
-#include <unistd.h> // close (POSIX)
+#include <sys/stat.h> // fchmod, umask (POSIX)
+#include <unistd.h>   // close (POSIX)
 
 namespace wb
 {
@@ -235,6 +236,11 @@ std::optional<std::string> makeTemporaryBeside(const std::string& path, std::str
         error = fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno));
         return std::nullopt;
     }
+    // mkstemp creates the file 0600; give it the mode a plain open() would (0666 less the umask),
+    // since it becomes the user's file on rename. (Reading the umask sets it; process-wide.)
+    const mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, static_cast<mode_t>(0666) & ~mask);
     close(fd);
     return pattern;
 }
