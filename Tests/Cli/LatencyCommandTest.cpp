@@ -224,3 +224,11 @@ TEST_CASE("latency --device jack --connect-loopback on a private dummy server: e
         CHECK(j["stats"]["mean_frames"].get<double>() == Approx(double(period)).margin(0.01));
     }
 }
+
+TEST_CASE("latency --device jack with no server: a failure (exit 1) with a message, no server started", "[cli]")
+{
+    const auto r = runProcess(WB_CLI_PATH, {"latency", "--device", "jack", "--runs", "1"},
+                              {"JACK_DEFAULT_SERVER=wbtest-no-such-server-" + std::to_string(getpid())});
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("no JACK server"));
+}
