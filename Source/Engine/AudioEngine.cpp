@@ -1,36 +1,244 @@
 #include "Engine/AudioEngine.h"
 
+#include "Core/Monitor/ProcessStats.h"
+
+#include <algorithm>
+#include <cmath>
+
 namespace wb
 {
-AudioEngine::AudioEngine() : graphProcessor(std::make_unique<juce::AudioProcessorGraph>())
+// The device callback: the real-time spine around the graph.
+class AudioEngine::Callback final : public juce::AudioIODeviceCallback
+{
+public:
+    explicit Callback(AudioEngine& e) : engine(e) {}
+
+    void audioDeviceAboutToStart(juce::AudioIODevice* device) override
+    {
+        rate = device->getCurrentSampleRate();
+        periodNs = static_cast<std::int64_t>(1.0e9 * device->getCurrentBufferSizeSamples() / std::max(1.0, rate));
+        meterWindow = std::max(1, static_cast<int>(rate / 30.0));
+        resetMeters();
+        scope = FrameChunk{};
+        sampleIndex = 0;
+        engine.load.reset();
+        // Prepare the graph here (message thread), never on the audio thread. Not through
+        // juce::AudioProcessorPlayer: it takes a CriticalSection on every callback.
+        const int block = std::max(1, device->getCurrentBufferSizeSamples());
+        numIns = device->getActiveInputChannels().countNumberOfSetBits();
+        numOuts = device->getActiveOutputChannels().countNumberOfSetBits();
+        auto& graph = *engine.graphProcessor;
+        graph.releaseResources();
+        graph.setPlayConfigDetails(numIns, numOuts, rate, block);
+        graph.prepareToPlay(rate, block);
+        buffer.setSize(std::max({1, numIns, numOuts}), block);
+        midi.ensureSize(256);
+        maxBlock = block;
+    }
+
+    void audioDeviceStopped() override { engine.graphProcessor->releaseResources(); }
+
+    void audioDeviceIOCallbackWithContext(const float* const* inputs, int numInputs, float* const* outputs,
+                                          int numOutputs, int numSamples,
+                                          const juce::AudioIODeviceCallbackContext& context) override
+    {
+        const auto start = monitor::LoadMeter::nowNs();
+        if (!engine.audioThreadKnown.load(std::memory_order_relaxed))
+        {
+            engine.audioThread.store(pthread_self(), std::memory_order_relaxed);
+            engine.audioThreadKnown.store(true, std::memory_order_release);
+        }
+        (void) engine.commandDispatcher.dispatchOnAudio(engine.commands);
+        juce::ignoreUnused(context);
+        process(inputs, numInputs, outputs, numOutputs, numSamples);
+        meter(outputs, numOutputs, numSamples);
+        engine.callbackCount.fetch_add(1, std::memory_order_relaxed);
+        const auto end = monitor::LoadMeter::nowNs();
+        engine.load.recordCallback(start, end, periodNs);
+        if (end - start > periodNs)
+            (void) engine.telemetry.pushFromAudio(Telemetry::of(XrunEvent{static_cast<std::uint64_t>(end), 1, 0}));
+    }
+
+private:
+    /// Runs the graph on the device's buffers, in pieces of at most the prepared block size.
+    void process(const float* const* inputs, int numInputs, float* const* outputs, int numOutputs, int n) noexcept
+    {
+        for (int done = 0; done < n;)
+        {
+            const int len = std::min(maxBlock, n - done);
+            juce::AudioBuffer<float> view(buffer.getArrayOfWritePointers(), buffer.getNumChannels(), len);
+            for (int ch = 0; ch < view.getNumChannels(); ++ch)
+            {
+                if (ch < numInputs && inputs[ch] != nullptr)
+                    juce::FloatVectorOperations::copy(view.getWritePointer(ch), inputs[ch] + done, len);
+                else
+                    view.clear(ch, 0, len);
+            }
+            midi.clear();
+            engine.graphProcessor->processBlock(view, midi);
+            for (int ch = 0; ch < numOutputs; ++ch)
+            {
+                if (outputs[ch] == nullptr)
+                    continue;
+                if (ch < view.getNumChannels())
+                    juce::FloatVectorOperations::copy(outputs[ch] + done, view.getReadPointer(ch), len);
+                else
+                    juce::FloatVectorOperations::clear(outputs[ch] + done, len);
+            }
+            done += len;
+        }
+    }
+
+    void resetMeters() noexcept
+    {
+        peaks.fill(0.0f);
+        sums.fill(0.0);
+        counted = 0;
+    }
+
+    void meter(float* const* outputs, int numOutputs, int n) noexcept
+    {
+        const int channels = std::min(numOutputs, static_cast<int>(MeterValues::kMaxChannels));
+        for (int ch = 0; ch < channels; ++ch)
+        {
+            if (outputs[ch] == nullptr)
+                continue;
+            float peak = peaks[size_t(ch)];
+            double sum = sums[size_t(ch)];
+            for (int i = 0; i < n; ++i)
+            {
+                const float v = outputs[ch][i];
+                peak = std::max(peak, std::abs(v));
+                sum += double(v) * v;
+            }
+            peaks[size_t(ch)] = peak;
+            sums[size_t(ch)] = sum;
+        }
+        counted += n;
+        if (counted >= meterWindow)
+        {
+            MeterValues m;
+            m.node = kEngineNode;
+            m.numChannels = static_cast<std::uint32_t>(std::max(0, channels));
+            for (int ch = 0; ch < channels; ++ch)
+            {
+                m.peak[size_t(ch)] = peaks[size_t(ch)];
+                m.rms[size_t(ch)] = static_cast<float>(std::sqrt(sums[size_t(ch)] / counted));
+            }
+            (void) engine.telemetry.pushFromAudio(Telemetry::of(m));
+            resetMeters();
+        }
+        // Scope frames: channel 0 in chunks of 256 samples; lossy by design (sequence numbers).
+        if (numOutputs > 0 && outputs[0] != nullptr)
+        {
+            for (int i = 0; i < n; ++i)
+            {
+                if (scope.numSamples == 0)
+                    scope.firstSampleIndex = sampleIndex + static_cast<std::uint64_t>(i);
+                scope.samples[scope.numSamples++] = outputs[0][i];
+                if (scope.numSamples == FrameChunk::kMaxSamples)
+                {
+                    scope.kind = FrameKind::scope;
+                    scope.node = kEngineNode;
+                    (void) engine.frames.pushFromAudio(scope);
+                    ++scope.sequence;
+                    scope.numSamples = 0;
+                }
+            }
+        }
+        sampleIndex += static_cast<std::uint64_t>(n);
+    }
+
+    AudioEngine& engine;
+    double rate = 48000.0;
+    std::int64_t periodNs = 1;
+    int meterWindow = 1600;
+    int counted = 0;
+    std::array<float, MeterValues::kMaxChannels> peaks{};
+    std::array<double, MeterValues::kMaxChannels> sums{};
+    FrameChunk scope{};
+    std::uint64_t sampleIndex = 0;
+    juce::AudioBuffer<float> buffer; // sized in audioDeviceAboutToStart
+    juce::MidiBuffer midi;
+    int maxBlock = 1, numIns = 0, numOuts = 0;
+};
+
+AudioEngine::AudioEngine(std::unique_ptr<juce::AudioProcessor> source, NodeId sourceId, CommandHandlerFn sourceHandler)
+    : graphProcessor(std::make_unique<juce::AudioProcessorGraph>())
 {
     using IO = juce::AudioProcessorGraph::AudioGraphIOProcessor;
-    auto in = graphProcessor->addNode(std::make_unique<IO>(IO::audioInputNode));
+    using NodeAndChannel = juce::AudioProcessorGraph::NodeAndChannel;
+    // The graph is stereo; its I/O nodes take their channel counts from this, so set it before
+    // connecting (a connection to a channel that does not exist yet is refused).
+    graphProcessor->setPlayConfigDetails(2, 2, 48000.0, 512);
     auto out = graphProcessor->addNode(std::make_unique<IO>(IO::audioOutputNode));
-    juce::ignoreUnused(in, out);
-    player.setProcessor(graphProcessor.get());
+    auto chainOwned = std::make_unique<EffectChainNode>();
+    chainNode = chainOwned.get();
+    chainNode->setTelemetry(&telemetry);
+    chainNode->registerWith(commandDispatcher);
+    auto chain = graphProcessor->addNode(std::move(chainOwned));
+    if (source != nullptr)
+    {
+        sourceNode = source.get();
+        if (sourceHandler != nullptr)
+            commandDispatcher.registerHandler(sourceId, sourceHandler, sourceNode);
+        auto src = graphProcessor->addNode(std::move(source));
+        for (int ch = 0; ch < 2; ++ch)
+            if (!graphProcessor->addConnection({NodeAndChannel{src->nodeID, ch}, NodeAndChannel{chain->nodeID, ch}}))
+                jassertfalse;
+    }
+    for (int ch = 0; ch < 2; ++ch)
+        if (!graphProcessor->addConnection({NodeAndChannel{chain->nodeID, ch}, NodeAndChannel{out->nodeID, ch}}))
+            jassertfalse;
+    callback = std::make_unique<Callback>(*this);
 }
 
 AudioEngine::~AudioEngine()
 {
-    devices.removeAudioCallback(&player);
-    player.setProcessor(nullptr);
-    devices.closeAudioDevice();
+    closeDevice();
 }
 
 juce::String AudioEngine::openDevice(const juce::XmlElement* savedState, int numInputs, int numOutputs)
 {
-    devices.removeAudioCallback(&player);
-    deviceError = devices.initialise(numInputs, numOutputs, savedState, true);
+    devices.removeAudioCallback(callback.get());
+    deviceError = {};
+    if (savedState != nullptr)
+        deviceError = devices.initialise(numInputs, numOutputs, savedState, true);
+    if (savedState == nullptr || devices.getCurrentAudioDevice() == nullptr)
+    {
+        juce::String error;
+        const auto type = openDefaultOrVirtualDevice(devices, numInputs, numOutputs, VirtualLoopbackConfig{}, error);
+        deviceError = type.isEmpty() ? error : juce::String();
+    }
     if (deviceError.isEmpty() && devices.getCurrentAudioDevice() == nullptr)
         deviceError = "no audio device could be opened";
-    devices.addAudioCallback(&player);
+    audioThreadKnown.store(false);
+    devices.addAudioCallback(callback.get());
     return deviceError;
+}
+
+void AudioEngine::closeDevice()
+{
+    devices.removeAudioCallback(callback.get());
+    devices.closeAudioDevice();
 }
 
 bool AudioEngine::hasDevice() const
 {
     return devices.getCurrentAudioDevice() != nullptr;
+}
+
+bool AudioEngine::isVirtualDevice() const
+{
+    auto* device = devices.getCurrentAudioDevice();
+    return device != nullptr && device->getTypeName() == VirtualLoopbackDeviceType::kTypeName;
+}
+
+std::optional<double> AudioEngine::audioThreadCpuSeconds() const noexcept
+{
+    if (!audioThreadKnown.load(std::memory_order_acquire))
+        return std::nullopt;
+    return monitor::threadCpuSeconds(audioThread.load(std::memory_order_relaxed));
 }
 
 juce::String AudioEngine::describeDevice() const

@@ -1,39 +1,97 @@
 #pragma once
-// AudioEngine: the device, the AudioProcessorGraph and the player that connects them.
+// AudioEngine: the device, the AudioProcessorGraph and the real-time spine around it.
 //
-// Threads: every public function here is for the message thread. The audio thread only runs
-// the graph (through juce::AudioProcessorPlayer) and talks to the UI through SPSC rings.
+//   device callback (audio thread)                         message thread (UI, CLI)
+//   ------------------------------                         ------------------------
+//   EngineCallback::audioDeviceIOCallbackWithContext       pushFromUi(Command) ─┐
+//     1. CommandDispatcher::dispatchOnAudio(commands)  <────────────────────────┘ CommandQueue
+//     2. the graph: generator → effect chain → output (its topology is fixed while audio runs;
+//        live edits happen inside the chain node, through rings)
+//     3. output meters (peak/RMS every ~33 ms) ───────────────► TelemetryQueue ─► drain on a timer
+//        scope frames (256-sample chunks, lossy) ─────────────► FrameQueue
+//     4. LoadMeter: callback time against the period; an overrun is an XrunEvent
+//
+// Threads: every public function is for the message thread unless its name ends in OnAudio.
+// Nothing on the audio path allocates, locks, logs or throws.
+#include "Core/Monitor/LoadMeter.h"
+#include "Core/Realtime/CommandDispatcher.h"
+#include "Core/Realtime/CommandQueue.h"
+#include "Core/Realtime/TelemetryQueue.h"
+#include "Engine/EffectChainNode.h"
+#include "Engine/VirtualLoopbackDevice.h"
+
 #include <juce_audio_devices/juce_audio_devices.h>
 #include <juce_audio_processors/juce_audio_processors.h>
 #include <juce_audio_utils/juce_audio_utils.h>
 
+#include <atomic>
 #include <memory>
+#include <pthread.h>
 
 namespace wb
 {
 class AudioEngine
 {
 public:
-    AudioEngine();
+    /// `source` becomes the graph's signal source (the generator); it may be null (silence in).
+    /// `sourceHandler`/`sourceId` register it with the command dispatcher.
+    explicit AudioEngine(std::unique_ptr<juce::AudioProcessor> source = {}, NodeId sourceId = 0,
+                         CommandHandlerFn sourceHandler = nullptr);
     ~AudioEngine();
 
-    /// Opens an audio device: the saved one when it still exists, else the system default.
-    /// When none can be opened the engine stays silent and usable; the reason is returned
-    /// (empty string on success) and kept in lastDeviceError().
+    /// Opens an audio device: the saved one when it still exists, else the system default, else
+    /// the built-in "Virtual loopback" device (so the engine runs on a machine with no sound
+    /// card). Returns the reason when even that fails (empty on success); the engine then stays
+    /// silent and usable.
     juce::String openDevice(const juce::XmlElement* savedState, int numInputs = 2, int numOutputs = 2);
+    void closeDevice();
 
     [[nodiscard]] bool hasDevice() const;
+    [[nodiscard]] bool isVirtualDevice() const;
     [[nodiscard]] const juce::String& lastDeviceError() const noexcept { return deviceError; }
     /// "ALSA: default (48000 Hz, 512 frames)" or "no audio device".
     [[nodiscard]] juce::String describeDevice() const;
 
+    /// UI → audio. False when the ring is full (counted in commandQueue().rejected()).
+    bool pushFromUi(const Command& command) noexcept { return commands.pushFromUi(command); }
+    TelemetryQueue& telemetryQueue() noexcept { return telemetry; }
+    FrameQueue& frameQueue() noexcept { return frames; }
+    CommandQueue& commandQueue() noexcept { return commands; }
+    const CommandDispatcher& dispatcher() const noexcept { return commandDispatcher; }
+    EffectChainNode& chain() noexcept { return *chainNode; }
+    juce::AudioProcessor* source() noexcept { return sourceNode; }
+    const monitor::LoadMeter& loadMeter() const noexcept { return load; }
+    /// The audio thread's CPU time in seconds, when a callback has run; else nullopt.
+    [[nodiscard]] std::optional<double> audioThreadCpuSeconds() const noexcept;
+    /// Graph connections (source → chain → output: 4 when stereo); for tests and diagnostics.
+    [[nodiscard]] int numConnections() const { return static_cast<int>(graphProcessor->getConnections().size()); }
+    /// Callbacks run since the device started (any thread).
+    [[nodiscard]] std::uint64_t callbacks() const noexcept { return callbackCount.load(std::memory_order_relaxed); }
+
     juce::AudioDeviceManager& deviceManager() noexcept { return devices; }
     juce::AudioProcessorGraph& graph() noexcept { return *graphProcessor; }
 
+    /// Message thread, from a timer: deletes effects the audio thread has retired.
+    void collectGarbage() { chainNode->collectGarbageFromUi(); }
+
 private:
+    class Callback;
+    friend class Callback;
+
     juce::AudioDeviceManager devices;
     std::unique_ptr<juce::AudioProcessorGraph> graphProcessor;
-    juce::AudioProcessorPlayer player;
+    std::unique_ptr<Callback> callback;
     juce::String deviceError;
+
+    CommandQueue commands;
+    TelemetryQueue telemetry;
+    FrameQueue frames;
+    CommandDispatcher commandDispatcher;
+    monitor::LoadMeter load;
+    EffectChainNode* chainNode = nullptr;      // owned by the graph
+    juce::AudioProcessor* sourceNode = nullptr; // owned by the graph
+    std::atomic<pthread_t> audioThread{};
+    std::atomic<bool> audioThreadKnown{false};
+    std::atomic<std::uint64_t> callbackCount{0};
 };
 } // namespace wb

@@ -1,5 +1,7 @@
 #include "Engine/Devices.h"
 
+#include "Engine/VirtualLoopbackDevice.h"
+
 #include <juce_audio_devices/juce_audio_devices.h>
 
 namespace wb
@@ -10,6 +12,7 @@ std::vector<DeviceTypeInfo> scanAudioDevices()
     juce::AudioDeviceManager manager;
     juce::OwnedArray<juce::AudioIODeviceType> types;
     manager.createAudioDeviceTypes(types);
+    types.add(new VirtualLoopbackDeviceType()); // always there: the fallback with no hardware
     for (auto* type : types)
     {
         type->scanForDevices();

@@ -27,6 +27,7 @@ TEST_CASE("wavebench devices lists device types, as text and as JSON", "[cli][en
     const auto text = runProcess(WB_CLI_PATH, {"devices"});
     CHECK(text.exitCode == 0);
     CHECK_THAT(text.out, Catch::Contains("ALSA"));
+    CHECK_THAT(text.out, Catch::Contains("Virtual loopback"));
 
     const auto js = runProcess(WB_CLI_PATH, {"devices", "--json"});
     REQUIRE(js.exitCode == 0);
