@@ -34,13 +34,17 @@ function(wavebench_add_faust_library target)
 #include \"Faust/FaustPrelude.h\"
 #include \"${raw}\"
 #include <memory>
-namespace wb::faust { std::unique_ptr<::dsp> make_${stem}() { return std::make_unique<${cls}>(); } }
+namespace wb::faust
+{
+std::unique_ptr<::dsp> make_${stem}() { return std::make_unique<${cls}>(); }
+std::size_t size_${stem}() { return sizeof(${cls}); }
+}
 ")
     configure_file("${wrapper}.in" "${wrapper}" COPYONLY)
     set_source_files_properties("${wrapper}" PROPERTIES OBJECT_DEPENDS "${raw}")
     list(APPEND sources "${wrapper}" "${raw}")
-    string(APPEND decls "std::unique_ptr<::dsp> make_${stem}();\n")
-    string(APPEND entries "    {\"${id}\", \"${stem}\", &make_${stem}},\n")
+    string(APPEND decls "std::unique_ptr<::dsp> make_${stem}();\nstd::size_t size_${stem}();\n")
+    string(APPEND entries "    {\"${id}\", \"${stem}\", &make_${stem}, &size_${stem}},\n")
   endforeach()
   set(catalogue "${gen_dir}/FaustCatalogue.cpp")
   file(WRITE "${catalogue}.in"

@@ -3,6 +3,7 @@
 #include "App/MainComponent.h"
 #include "App/Settings.h"
 #include "Engine/AudioEngine.h"
+#include "Engine/JackQuiet.h"
 
 #include <juce_gui_extra/juce_gui_extra.h>
 
@@ -47,6 +48,7 @@ public:
 
     void initialise(const juce::String&) override
     {
+        silenceJackLibraryMessages();
         settings = std::make_unique<Settings>();
         engine = std::make_unique<AudioEngine>();
         auto saved = settings->file().getXmlValue("audioDeviceState");

@@ -2,6 +2,7 @@
 
 #include "Cli/Commands.h"
 #include "Core/Util/BuildInfo.h"
+#include "Engine/JackQuiet.h"
 
 #include <wavebench/BuildInfo.h>
 
@@ -31,16 +32,19 @@ void configureApp(CLI::App& app)
 
 int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
 {
+    silenceJackLibraryMessages();
     CLI::App app;
     configureApp(app);
     Context ctx{out, err, {}};
     registerCommands(app, ctx);
 
-    std::vector<std::string> rest(args.size() > 1 ? args.begin() + 1 : args.end(), args.end());
-    std::reverse(rest.begin(), rest.end()); // CLI11 takes the arguments reversed
+    std::vector<const char*> argv;
+    argv.push_back(args.empty() ? "wavebench" : args.front().c_str());
+    for (size_t i = 1; i < args.size(); ++i)
+        argv.push_back(args[i].c_str());
     try
     {
-        app.parse(rest);
+        app.parse(static_cast<int>(argv.size()), argv.data());
     }
     catch (const CLI::CallForHelp&)
     {

@@ -26,9 +26,15 @@ struct Context
 
 void registerCommands(CLI::App& app, Context& ctx);
 
+/// Writes `text` to `path` whole or not at all: through a temporary file beside it, renamed at
+/// the end; on any failure (unwritable folder, full disk) the temporary is removed and a
+/// std::runtime_error says why. `path` "-" writes to ctx.out instead.
+void writeTextFile(const std::string& path, const std::string& text, Context& ctx);
+
 // One per command file.
 void registerDevicesCommand(CLI::App& app, Context& ctx);
 void registerEffectsCommand(CLI::App& app, Context& ctx);
 void registerRenderCommand(CLI::App& app, Context& ctx);
 void registerLatencyCommand(CLI::App& app, Context& ctx);
+void registerMonitorCommand(CLI::App& app, Context& ctx);
 } // namespace wb::cli

@@ -97,19 +97,7 @@ double clean(double x)
 
 void writeJson(const std::string& path, const nlohmann::json& j, Context& ctx)
 {
-    if (path == "-")
-    {
-        ctx.out << j.dump(2) << "\n";
-        return;
-    }
-    const auto tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp);
-        if (!f)
-            throw std::runtime_error("cannot write " + path);
-        f << j.dump(2) << "\n";
-    }
-    std::filesystem::rename(tmp, path);
+    writeTextFile(path, j.dump(2) + "\n", ctx);
 }
 
 int runLatency(const LatencyOptions& o, Context& ctx)

@@ -1,5 +1,6 @@
 #include "Engine/FaustEffectNode.h"
 
+#include "Core/Monitor/ProcessStats.h"
 #include "Faust/FaustCatalogue.h"
 
 #include <algorithm>
@@ -38,6 +39,7 @@ FaustEffectNode::FaustEffectNode(std::unique_ptr<::dsp> d, std::string effectId)
                          .withOutput("Output", juce::AudioChannelSet::canonicalChannelSet(std::max(1, d->getNumOutputs())), true)),
       dsp(std::move(d)), id(std::move(effectId))
 {
+    monitor::ResourceCounters::global().faustInstances.fetch_add(1, std::memory_order_relaxed);
     numIns = dsp->getNumInputs();
     numOuts = dsp->getNumOutputs();
     dsp->init(48000); // every zone gets its initial value before the description is read
@@ -53,14 +55,23 @@ FaustEffectNode::FaustEffectNode(std::unique_ptr<::dsp> d, std::string effectId)
     outPtrs.resize(static_cast<size_t>(std::max(1, numOuts)));
 }
 
-FaustEffectNode::~FaustEffectNode() = default;
+FaustEffectNode::~FaustEffectNode()
+{
+    auto& counters = monitor::ResourceCounters::global();
+    counters.faustInstances.fetch_sub(1, std::memory_order_relaxed);
+    counters.faustBytes.fetch_sub(static_cast<std::int64_t>(instanceBytes), std::memory_order_relaxed);
+}
 
 std::unique_ptr<FaustEffectNode> FaustEffectNode::create(const std::string& effectId)
 {
     const auto* entry = faust::findEffect(effectId);
     if (entry == nullptr)
         return nullptr;
-    return std::make_unique<FaustEffectNode>(entry->create(), effectId);
+    auto node = std::make_unique<FaustEffectNode>(entry->create(), effectId);
+    node->instanceBytes = entry->instanceBytes();
+    monitor::ResourceCounters::global().faustBytes.fetch_add(static_cast<std::int64_t>(node->instanceBytes),
+                                                             std::memory_order_relaxed);
+    return node;
 }
 
 int FaustEffectNode::findControl(const std::string& name) const noexcept

@@ -128,6 +128,7 @@ private:
     [[nodiscard]] float fromRampDomain(size_t index, double value) const noexcept;
 
     std::unique_ptr<::dsp> dsp;
+    std::size_t instanceBytes = 0; ///< the Faust class's size, counted in ResourceCounters
     std::string id;
     FaustDescription desc;
     NodeId node = 0;

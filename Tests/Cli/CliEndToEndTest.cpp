@@ -4,6 +4,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <fstream>
+
 using wb::test::runProcess;
 
 TEST_CASE("wavebench --help prints the usage and exits 0", "[cli]")
@@ -98,4 +101,32 @@ TEST_CASE("wavebench effects lists the catalogue with parameters, units and rang
     CHECK(text.exitCode == 0);
     CHECK_THAT(text.out, Catch::Contains("reverb"));
     CHECK_THAT(text.out, Catch::Contains("threshold"));
+}
+
+TEST_CASE("wavebench monitor prints live figures and writes the time series", "[cli][engine]")
+{
+    const std::string json = std::string(WB_TEST_OUTPUT_DIR) + "/monitor.json";
+    std::remove(json.c_str());
+    const auto r = runProcess(WB_CLI_PATH, {"monitor", "--seconds", "1", "--interval", "0.25", "--chain",
+                                            "parametriceq,reverb", "--json", json});
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK_THAT(r.out, Catch::Contains("load%"));
+    CHECK(r.err.find("Cannot connect to server") == std::string::npos); // libjack kept quiet
+    std::ifstream f(json);
+    const auto j = nlohmann::json::parse(f);
+    REQUIRE(j["samples"].size() == 4);
+    const auto& last = j["samples"].back();
+    CHECK(last["callbacks"].get<int>() > 10);
+    CHECK(last["load_mean"].get<double>() > 0.0);
+    CHECK(last["load_mean"].get<double>() < 1.0);
+    CHECK(last["faust_instances"].get<int>() == 2);
+    CHECK(last["faust_bytes"].get<double>() > 1e5);
+    CHECK(last["rss_bytes"].get<double>() > 1e6);
+
+    const auto bad = runProcess(WB_CLI_PATH, {"monitor", "--chain", "nope"});
+    CHECK(bad.exitCode == 2);
+    CHECK_THAT(bad.err, Catch::Contains("nope"));
+    const auto neg = runProcess(WB_CLI_PATH, {"monitor", "--seconds", "-1"});
+    CHECK(neg.exitCode == 2);
 }

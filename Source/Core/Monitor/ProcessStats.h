@@ -48,6 +48,7 @@ struct ResourceCounters
     std::atomic<std::int64_t> poolBuffersInUse{0};
     std::atomic<std::int64_t> poolBytesInUse{0};
     std::atomic<std::int64_t> faustInstances{0};
+    std::atomic<std::int64_t> faustBytes{0};
 
     static ResourceCounters& global() noexcept;
 };

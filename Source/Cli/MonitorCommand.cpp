@@ -1,0 +1,126 @@
+// wavebench monitor: runs the engine on the default device (the Virtual loopback one when there is
+// no sound card) and prints, every interval, what the app's monitor panel shows: DSP load (mean and
+// window maximum), xruns, audio-thread / main-thread / process CPU, memory (RSS, heap, Faust).
+//
+// --json FILE writes the time series:
+//   {"settings": {seconds, interval, chain, device}, "device": "...",
+//    "samples": [{"t": s, "load_mean": 0..1, "load_max": 0..1, "xruns": n, "callbacks": n,
+//                 "cpu_audio": fraction of a core, "cpu_main": ..., "cpu_process": ...,
+//                 "rss_bytes": n, "heap_bytes": n, "faust_instances": n, "faust_bytes": n}, ...]}
+#include "Cli/Cli.h"
+#include "Cli/Commands.h"
+#include "Core/Monitor/ProcessStats.h"
+#include "Engine/AudioEngine.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <sstream>
+
+namespace wb::cli
+{
+namespace
+{
+struct MonitorOptions
+{
+    double seconds = 5.0;
+    double interval = 0.5;
+    std::string chain;
+    std::string json;
+};
+
+std::vector<std::string> splitList(const std::string& s)
+{
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    for (std::string item; std::getline(in, item, ',');)
+        if (!item.empty())
+            out.push_back(item);
+    return out;
+}
+
+int runMonitor(const MonitorOptions& o, Context& ctx)
+{
+    if (!(o.seconds > 0.0) || !(o.interval > 0.0) || o.interval > o.seconds)
+        throw UsageError("--seconds and --interval must be positive, with the interval no longer than the run");
+    AudioEngine engine;
+    for (const auto& id : splitList(o.chain))
+        if (engine.chain().addEffectFromUi(id) == 0)
+            throw UsageError("unknown effect '" + id + "' (see `wavebench effects`)");
+    if (const auto error = engine.openDevice(nullptr); error.isNotEmpty())
+    {
+        ctx.err << "wavebench: error: no audio device: " << error << "\n";
+        return kFailure;
+    }
+    ctx.err << "device: " << engine.describeDevice() << "\n";
+    ctx.out << fmt::format("{:>6} {:>7} {:>7} {:>6} {:>8} {:>8} {:>8} {:>9} {:>9}\n", "t/s", "load%", "max%", "xruns",
+                           "audio%", "main%", "proc%", "RSS/MB", "heap/MB");
+    nlohmann::json samples = nlohmann::json::array();
+    monitor::CpuUsage audioCpu, mainCpu, processCpu;
+    const double t0 = monitor::wallSeconds();
+    (void) mainCpu.update(monitor::currentThreadCpuSeconds(), t0);
+    (void) processCpu.update(monitor::processCpuSeconds(), t0);
+    if (auto a = engine.audioThreadCpuSeconds())
+        (void) audioCpu.update(*a, t0);
+    for (double next = t0 + o.interval; next <= t0 + o.seconds + 1e-9; next += o.interval)
+    {
+        // The message thread keeps working (draining telemetry, collecting garbage) while it waits.
+        while (monitor::wallSeconds() < next)
+        {
+            juce::MessageManager::getInstance()->runDispatchLoopUntil(10);
+            Telemetry t;
+            while (engine.telemetryQueue().popOnUi(t))
+            {
+            }
+            FrameChunk f;
+            while (engine.frameQueue().popOnUi(f))
+            {
+            }
+            engine.collectGarbage();
+        }
+        const double now = monitor::wallSeconds();
+        const auto load = engine.loadMeter().snapshot();
+        const auto mem = monitor::readMemoryStats();
+        const double cpuMain = mainCpu.update(monitor::currentThreadCpuSeconds(), now);
+        const double cpuProcess = processCpu.update(monitor::processCpuSeconds(), now);
+        const auto a = engine.audioThreadCpuSeconds();
+        const double cpuAudio = a ? audioCpu.update(*a, now) : 0.0;
+        const auto& counters = monitor::ResourceCounters::global();
+        ctx.out << fmt::format("{:6.2f} {:7.2f} {:7.2f} {:6} {:8.2f} {:8.2f} {:8.2f} {:9.1f} {:9.1f}\n", now - t0,
+                               100.0 * load.meanLoad, 100.0 * load.windowMaxLoad, load.xruns(), 100.0 * cpuAudio,
+                               100.0 * cpuMain, 100.0 * cpuProcess, double(mem.rssBytes) / 1048576.0,
+                               double(mem.heapInUseBytes) / 1048576.0)
+                << std::flush;
+        samples.push_back({{"t", now - t0}, {"load_mean", load.meanLoad}, {"load_max", load.windowMaxLoad},
+                           {"xruns", load.xruns()}, {"callbacks", load.callbacks}, {"cpu_audio", cpuAudio},
+                           {"cpu_main", cpuMain}, {"cpu_process", cpuProcess}, {"rss_bytes", mem.rssBytes},
+                           {"heap_bytes", mem.heapInUseBytes},
+                           {"faust_instances", counters.faustInstances.load()},
+                           {"faust_bytes", counters.faustBytes.load()}});
+    }
+    const auto device = engine.describeDevice().toStdString();
+    engine.closeDevice();
+    if (!o.json.empty())
+    {
+        nlohmann::json j{{"settings", {{"seconds", o.seconds}, {"interval", o.interval}, {"chain", splitList(o.chain)}}},
+                         {"device", device},
+                         {"samples", samples}};
+        writeTextFile(o.json, j.dump(2) + "\n", ctx);
+    }
+    return kOk;
+}
+} // namespace
+
+void registerMonitorCommand(CLI::App& app, Context& ctx)
+{
+    auto* sub = app.add_subcommand("monitor", "Run the engine and print DSP load, xruns, CPU and memory live");
+    auto o = std::make_shared<MonitorOptions>();
+    sub->add_option("--seconds", o->seconds, "How long to run")->capture_default_str();
+    sub->add_option("--interval", o->interval, "Seconds between lines")->capture_default_str();
+    sub->add_option("--chain", o->chain, "Effects to run, e.g. parametriceq,compressor,reverb");
+    sub->add_option("--json", o->json, "Write the time series as JSON to FILE ('-' for stdout)");
+    ctx.actions["monitor"] = [&ctx, o] { return runMonitor(*o, ctx); };
+}
+} // namespace wb::cli
