@@ -50,7 +50,7 @@ public:
     {
         silenceJackLibraryMessages();
         settings = std::make_unique<Settings>();
-        engine = std::make_unique<AudioEngine>();
+        engine = AudioEngine::createWithGenerator();
         auto saved = settings->file().getXmlValue("audioDeviceState");
         const auto error = engine->openDevice(saved.get());
         if (error.isNotEmpty())

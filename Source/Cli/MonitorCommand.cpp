@@ -1,4 +1,4 @@
-// wavebench monitor: runs the engine on the default device (the Virtual loopback one when there is
+// wavebench monitor: runs the engine (a 1 kHz sine at -20 dBFS through --chain) on the default device (the Virtual loopback one when there is
 // no sound card) and prints, every interval, what the app's monitor panel shows: DSP load (mean and
 // window maximum), xruns, audio-thread / main-thread / process CPU, memory (RSS, heap, Faust).
 //
@@ -11,6 +11,7 @@
 #include "Cli/Commands.h"
 #include "Core/Monitor/ProcessStats.h"
 #include "Engine/AudioEngine.h"
+#include "Engine/GeneratorNode.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -45,7 +46,15 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
 {
     if (!(o.seconds > 0.0) || !(o.interval > 0.0) || o.interval > o.seconds)
         throw UsageError("--seconds and --interval must be positive, with the interval no longer than the run");
-    AudioEngine engine;
+    auto enginePtr = AudioEngine::createWithGenerator();
+    auto& engine = *enginePtr;
+    // A 1 kHz sine at -20 dBFS on both channels runs through the chain, so the load is real.
+    SignalSettings tone;
+    tone.kind = SignalKind::Sine;
+    tone.freq = 1000.0;
+    tone.levelDb = -20.0;
+    tone.duration = 0.0;
+    engine.generator()->setSettingsNow(tone, ChannelRouting{}, true);
     for (const auto& id : splitList(o.chain))
         if (engine.chain().addEffectFromUi(id) == 0)
             throw UsageError("unknown effect '" + id + "' (see `wavebench effects`)");

@@ -1,6 +1,7 @@
 #include "Engine/AudioEngine.h"
 
 #include "Core/Monitor/ProcessStats.h"
+#include "Engine/GeneratorNode.h"
 
 #include <algorithm>
 #include <cmath>
@@ -191,6 +192,17 @@ AudioEngine::AudioEngine(std::unique_ptr<juce::AudioProcessor> source, NodeId so
         if (!graphProcessor->addConnection({NodeAndChannel{chain->nodeID, ch}, NodeAndChannel{out->nodeID, ch}}))
             jassertfalse;
     callback = std::make_unique<Callback>(*this);
+}
+
+std::unique_ptr<AudioEngine> AudioEngine::createWithGenerator()
+{
+    return std::make_unique<AudioEngine>(std::make_unique<GeneratorNode>(), kGeneratorNodeId,
+                                         &GeneratorNode::handleCommandOnAudio);
+}
+
+GeneratorNode* AudioEngine::generator() noexcept
+{
+    return dynamic_cast<GeneratorNode*>(sourceNode);
 }
 
 AudioEngine::~AudioEngine()

@@ -39,6 +39,11 @@ public:
                          CommandHandlerFn sourceHandler = nullptr);
     ~AudioEngine();
 
+    /// The standard engine: a GeneratorNode (NodeId kGeneratorNodeId) as the source.
+    static std::unique_ptr<AudioEngine> createWithGenerator();
+    /// The generator when the engine was made by createWithGenerator(), else nullptr.
+    class GeneratorNode* generator() noexcept;
+
     /// Opens an audio device: the saved one when it still exists, else the system default, else
     /// the built-in "Virtual loopback" device (so the engine runs on a machine with no sound
     /// card). Returns the reason when even that fails (empty on success); the engine then stays
