@@ -83,7 +83,7 @@ TEST_CASE("render --chain gain --set gain.gain=-6.0206 halves the amplitude", "[
     CHECK(j["measured"]["peak_dbfs"].get<double>() == Approx(-1.0 - 6.0206).margin(0.01));
 }
 
-TEST_CASE("render automation steps land on their exact samples; a repeated effect is id#2", "[cli][faust]")
+TEST_CASE("render automation steps land on their exact samples, and a repeated effect is id#2", "[cli][faust]")
 {
     const auto automation = writeFile("steps.json", R"({"events": [
         {"effect": "gain", "param": "gain", "time": 0.025, "value": -6.0206},

@@ -221,7 +221,7 @@ TEST_CASE("the generator node plays exactly what the offline render writes", "[e
     }
 }
 
-TEST_CASE("generator start and stop are click-free; stopped is silence", "[engine][generator]")
+TEST_CASE("generator start and stop are click-free, and stopped is silence", "[engine][generator]")
 {
     // A 100 Hz sine at -1 dBFS moves at most 2 pi 100/48000 * 0.891 = 0.0117 per sample. Stopped
     // at its crest without a ramp it would step by 0.89; the 5 ms ramp adds at most 0.891/240.
