@@ -109,8 +109,8 @@ void GeneratorNode::applyParameter(GeneratorParam p, double v, SignalSettings& s
     switch (p)
     {
     case GeneratorParam::kind:
-        if (const long k = std::lround(v); v >= 0.0 && k < kNumSignalKinds)
-            s.kind = static_cast<SignalKind>(k);
+        if (v >= 0.0 && v < kNumSignalKinds - 0.5) // range first: lround of a huge value is undefined
+            s.kind = static_cast<SignalKind>(std::lround(v));
         break;
     case GeneratorParam::freq:
         if (v > 0.0)

@@ -83,7 +83,7 @@ TEST_CASE("render --chain gain --set gain.gain=-6.0206 halves the amplitude", "[
     CHECK(j["measured"]["peak_dbfs"].get<double>() == Approx(-1.0 - 6.0206).margin(0.01));
 }
 
-TEST_CASE("render automation steps land on their exact samples; a repeated effect is id#2", "[cli][faust]")
+TEST_CASE("render automation steps land on their exact samples, and a repeated effect is id#2", "[cli][faust]")
 {
     const auto automation = writeFile("steps.json", R"({"events": [
         {"effect": "gain", "param": "gain", "time": 0.025, "value": -6.0206},
@@ -96,7 +96,8 @@ TEST_CASE("render automation steps land on their exact samples; a repeated effec
                                             "--out", out});
     INFO(r.err);
     REQUIRE(r.exitCode == 0);
-    const auto& x = readBack(out).channels.at(0);
+    const auto wav = readBack(out);
+    const auto& x = wav.channels.at(0);
     REQUIRE(x.size() == 4800);
     CHECK(x[1199] == Approx(1.0).margin(1e-6));
     CHECK(x[1200] == Approx(0.5).margin(1e-5)); // time 0.025 s = sample 1200 at 48 kHz

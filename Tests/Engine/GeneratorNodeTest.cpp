@@ -171,7 +171,8 @@ TEST_CASE("generator commands land on their exact sample, across block boundarie
         CHECK(x[1500] > x[1499]);                     // the level ramp begins on sample 1500
         CHECK(x[2500] == Approx(1.0).margin(1e-6));   // ... and is over after 10 ms
         CHECK(x[3000] == Approx(1.0).margin(1e-6));
-        CHECK(x[3001] < x[3000]);                     // the crossfade to silence starts on 3001
+        CHECK(x[3001] == x[3000]);                    // the crossfade to silence starts on 3001
+        CHECK(x[3002] < x[3001]);                     // (its first sample has weight 1)
         CHECK(x[4000] == 0.0f);
     }
 }
@@ -220,7 +221,7 @@ TEST_CASE("the generator node plays exactly what the offline render writes", "[e
     }
 }
 
-TEST_CASE("generator start and stop are click-free; stopped is silence", "[engine][generator]")
+TEST_CASE("generator start and stop are click-free, and stopped is silence", "[engine][generator]")
 {
     // A 100 Hz sine at -1 dBFS moves at most 2 pi 100/48000 * 0.891 = 0.0117 per sample. Stopped
     // at its crest without a ramp it would step by 0.89; the 5 ms ramp adds at most 0.891/240.
