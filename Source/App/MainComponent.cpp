@@ -11,6 +11,8 @@ enum MenuIds
     kQuit = 1,
     kAudioSettings,
     kAbout,
+    kSavePreset,
+    kLoadPreset,
 };
 const juce::Colour kBackground{0xff1e2227};
 const juce::Colour kPanel{0xff2a2f36};
@@ -18,8 +20,11 @@ const juce::Colour kAccent{0xff5fb3f9};
 const juce::Colour kWarning{0xffe8a33d};
 } // namespace
 
-MainComponent::MainComponent(AudioEngine& e, Settings& s) : engine(e), settings(s), menuBar(this)
+MainComponent::MainComponent(AudioEngine& e, Settings& s)
+    : engine(e), settings(s), menuBar(this), generator(e), chain(e)
 {
+    addAndMakeVisible(generator);
+    addAndMakeVisible(chain);
     addAndMakeVisible(menuBar);
     title.setText(juce::String(versionString()), juce::dontSendNotification);
     title.setFont(juce::Font(22.0f, juce::Font::bold));
@@ -29,16 +34,30 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s) : engine(e), settings(
     addAndMakeVisible(deviceStatus);
     hint.setFont(juce::Font(14.0f));
     hint.setColour(juce::Label::textColourId, juce::Colours::lightgrey);
-    hint.setText("Audio > Audio Settings... chooses the device, sample rate and buffer size.",
+    hint.setText("Space starts and stops the generator. Audio > Audio Settings... chooses the device.",
                  juce::dontSendNotification);
     addAndMakeVisible(hint);
     engine.deviceManager().addChangeListener(this);
     refreshDeviceStatus();
     setWantsKeyboardFocus(true);
+    // The last session comes back on launch; a damaged one is reported and ignored.
+    if (auto last = settings.file().getXmlValue("session"))
+    {
+        juce::String error;
+        if (!loadSession(*last, error))
+            juce::Logger::writeToLog("Wavebench: the last session could not be restored: " + error);
+    }
+    startTimerHz(30);
 }
 
 MainComponent::~MainComponent()
 {
+    stopTimer();
+    if (auto session = saveSession())
+    {
+        settings.file().setValue("session", session.get());
+        settings.save();
+    }
     engine.deviceManager().removeChangeListener(this);
 }
 
@@ -63,10 +82,103 @@ void MainComponent::resized()
     title.setBounds(header.removeFromTop(30));
     deviceStatus.setBounds(header.removeFromTop(28));
     hint.setBounds(header.removeFromTop(26));
+    area.removeFromTop(10);
+    generator.setBounds(area.removeFromLeft(320));
+    area.removeFromLeft(10);
+    chain.setBounds(area.removeFromLeft(std::min(420, area.getWidth())));
+}
+
+void MainComponent::timerCallback()
+{
+    Telemetry t;
+    while (engine.telemetryQueue().popOnUi(t))
+        chain.handleTelemetry(t);
+    FrameChunk frame;
+    while (engine.frameQueue().popOnUi(frame))
+    {
+    }
+    engine.collectGarbage();
+}
+
+std::unique_ptr<juce::XmlElement> MainComponent::saveSession() const
+{
+    auto xml = std::make_unique<juce::XmlElement>("WavebenchSession");
+    xml->setAttribute("version", 1);
+    xml->addChildElement(generator.saveState().release());
+    xml->addChildElement(chain.saveState().release());
+    return xml;
+}
+
+bool MainComponent::loadSession(const juce::XmlElement& xml, juce::String& error)
+{
+    if (!xml.hasTagName("WavebenchSession"))
+    {
+        error = "not a Wavebench preset (expected <WavebenchSession>)";
+        return false;
+    }
+    const auto* gen = xml.getChildByName("GeneratorPanel");
+    const auto* fx = xml.getChildByName("ChainPanel");
+    if (gen == nullptr || fx == nullptr)
+    {
+        error = "the preset lacks its generator or its effect chain";
+        return false;
+    }
+    // Check the generator part first (it changes nothing when it fails), then the chain.
+    auto backup = generator.saveState();
+    if (!generator.restoreState(*gen))
+    {
+        error = "the generator settings in the preset are damaged";
+        return false;
+    }
+    if (!chain.restoreState(*fx, error))
+    {
+        generator.restoreState(*backup);
+        return false;
+    }
+    return true;
+}
+
+void MainComponent::savePresetAs()
+{
+    chooser = std::make_unique<juce::FileChooser>("Save preset", juce::File(), "*.wbpreset");
+    chooser->launchAsync(juce::FileBrowserComponent::saveMode | juce::FileBrowserComponent::canSelectFiles,
+                         [this](const juce::FileChooser& fc)
+                         {
+                             const auto file = fc.getResult().withFileExtension("wbpreset");
+                             if (file == juce::File())
+                                 return;
+                             if (!saveSession()->writeTo(file))
+                                 juce::AlertWindow::showMessageBoxAsync(juce::MessageBoxIconType::WarningIcon,
+                                                                        "Preset not saved",
+                                                                        "Could not write " + file.getFullPathName());
+                         });
+}
+
+void MainComponent::loadPresetFrom()
+{
+    chooser = std::make_unique<juce::FileChooser>("Load preset", juce::File(), "*.wbpreset");
+    chooser->launchAsync(juce::FileBrowserComponent::openMode | juce::FileBrowserComponent::canSelectFiles,
+                         [this](const juce::FileChooser& fc)
+                         {
+                             const auto file = fc.getResult();
+                             if (file == juce::File())
+                                 return;
+                             juce::String error = "the file is not readable XML";
+                             auto xml = juce::parseXML(file);
+                             if (xml == nullptr || !loadSession(*xml, error))
+                                 juce::AlertWindow::showMessageBoxAsync(
+                                     juce::MessageBoxIconType::WarningIcon, "Preset not loaded",
+                                     file.getFileName() + ": " + error + ".\nThe current session is unchanged.");
+                         });
 }
 
 bool MainComponent::keyPressed(const juce::KeyPress& key)
 {
+    if (key == juce::KeyPress::spaceKey)
+    {
+        generator.toggleRunning();
+        return true;
+    }
     if (key == juce::KeyPress('q', juce::ModifierKeys::commandModifier, 0))
     {
         juce::JUCEApplication::getInstance()->systemRequestedQuit();
@@ -85,6 +197,9 @@ juce::PopupMenu MainComponent::getMenuForIndex(int index, const juce::String&)
     juce::PopupMenu menu;
     if (index == 0)
     {
+        menu.addItem(kSavePreset, "Save Preset...");
+        menu.addItem(kLoadPreset, "Load Preset...");
+        menu.addSeparator();
         juce::PopupMenu::Item quit("Quit");
         quit.setID(kQuit).setEnabled(true);
         quit.shortcutKeyDescription = "Ctrl+Q";
@@ -104,6 +219,8 @@ void MainComponent::menuItemSelected(int id, int)
         case kQuit: juce::JUCEApplication::getInstance()->systemRequestedQuit(); break;
         case kAudioSettings: showAudioSettings(); break;
         case kAbout: showAbout(); break;
+        case kSavePreset: savePresetAs(); break;
+        case kLoadPreset: loadPresetFrom(); break;
         default: break;
     }
 }

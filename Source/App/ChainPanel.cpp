@@ -1,0 +1,370 @@
+#include "App/ChainPanel.h"
+
+#include "App/Theme.h"
+#include "Faust/FaustCatalogue.h"
+
+namespace wb::app
+{
+namespace
+{
+/// A horizontal bar for a Faust bargraph (min..max), e.g. gain reduction in dB.
+class BarMeter final : public juce::Component
+{
+public:
+    BarMeter(float mn, float mx, juce::String u) : lo(mn), hi(mx), unit(std::move(u)) {}
+    void setValue(float v)
+    {
+        value = v;
+        repaint();
+    }
+    void paint(juce::Graphics& g) override
+    {
+        auto r = getLocalBounds().toFloat();
+        g.setColour(theme::kPanelLight);
+        g.fillRoundedRectangle(r, 3.0f);
+        const float span = hi - lo;
+        // Gain reduction style meters (max 0) grow from the right.
+        const float frac = span > 0.0f ? std::clamp((value - lo) / span, 0.0f, 1.0f) : 0.0f;
+        g.setColour(theme::kWarning);
+        if (hi <= 0.0f)
+            g.fillRoundedRectangle(r.withLeft(r.getX() + frac * r.getWidth()), 3.0f);
+        else
+            g.fillRoundedRectangle(r.withWidth(frac * r.getWidth()), 3.0f);
+        g.setColour(juce::Colours::white);
+        g.setFont(12.0f);
+        g.drawText(juce::String(value, 1) + " " + unit, getLocalBounds().reduced(4, 0), juce::Justification::centredRight);
+    }
+
+private:
+    float lo, hi, value = 0.0f;
+    juce::String unit;
+};
+} // namespace
+
+/// One effect in the list: name, bypass, up, down, remove.
+class ChainPanel::Row final : public juce::Component
+{
+public:
+    Row(ChainPanel& p, const EffectChainNode::Slot& s) : panel(p), id(s.id)
+    {
+        name.setText(juce::String(s.node->description().meta.count("name") ? s.node->description().meta.at("name") : s.effectId),
+                     juce::dontSendNotification);
+        name.setInterceptsMouseClicks(false, false);
+        addAndMakeVisible(name);
+        bypass.setToggleState(!s.bypassed, juce::dontSendNotification);
+        bypass.setTooltip("On / bypassed");
+        bypass.onClick = [this]
+        {
+            const bool bypassed = !bypass.getToggleState();
+            (void) panel.engine.pushFromUi(Command::setBypass(id, bypassed));
+            panel.engine.chain().noteBypassFromUi(id, bypassed);
+        };
+        addAndMakeVisible(bypass);
+        for (auto* b : {&up, &down, &remove})
+            addAndMakeVisible(*b);
+        up.onClick = [this] { move(-1); };
+        down.onClick = [this] { move(+1); };
+        remove.onClick = [this]
+        {
+            ChainPanel& owner = panel;
+            const NodeId victim = id;
+            juce::MessageManager::callAsync([&owner, victim]
+            {
+                owner.engine.chain().removeEffectFromUi(victim);
+                owner.values.erase(victim);
+                if (owner.selected == victim)
+                    owner.selected = 0;
+                owner.rebuildRows();
+            });
+        };
+    }
+
+    void mouseDown(const juce::MouseEvent&) override { panel.select(id); }
+
+    void paint(juce::Graphics& g) override
+    {
+        g.setColour(panel.selected == id ? theme::kAccent.withAlpha(0.25f) : theme::kPanelLight);
+        g.fillRoundedRectangle(getLocalBounds().toFloat().reduced(1.0f), 4.0f);
+    }
+
+    void resized() override
+    {
+        auto r = getLocalBounds().reduced(4, 2);
+        bypass.setBounds(r.removeFromLeft(26));
+        remove.setBounds(r.removeFromRight(26));
+        down.setBounds(r.removeFromRight(26));
+        up.setBounds(r.removeFromRight(26));
+        name.setBounds(r);
+    }
+
+    NodeId id;
+
+private:
+    void move(int delta)
+    {
+        ChainPanel& owner = panel;
+        const NodeId me = id;
+        const int index = owner.engine.chain().indexOfFromUi(me);
+        juce::MessageManager::callAsync([&owner, me, index, delta]
+        {
+            owner.engine.chain().moveEffectFromUi(me, index + delta);
+            owner.rebuildRows();
+        });
+    }
+
+    ChainPanel& panel;
+    juce::Label name;
+    juce::ToggleButton bypass;
+    juce::TextButton up{"^"}, down{"v"}, remove{"x"};
+};
+
+ChainPanel::ChainPanel(AudioEngine& e) : engine(e)
+{
+    title.setFont(juce::Font(17.0f, juce::Font::bold));
+    addAndMakeVisible(title);
+    int itemId = 1;
+    for (const auto& entry : faust::catalogue())
+        addBox.addItem(entry.id, itemId++);
+    addBox.setTextWhenNothingSelected("Add an effect...");
+    addAndMakeVisible(addBox);
+    addButton.onClick = [this]
+    {
+        if (addBox.getSelectedId() > 0)
+            addEffect(addBox.getText().toStdString());
+    };
+    addAndMakeVisible(addButton);
+    addAndMakeVisible(rowsHolder);
+    editorTitle.setColour(juce::Label::textColourId, theme::kDimText);
+    addAndMakeVisible(editorTitle);
+    addAndMakeVisible(editor);
+    rebuildRows();
+}
+
+ChainPanel::~ChainPanel() = default;
+
+NodeId ChainPanel::addEffect(const std::string& id)
+{
+    const NodeId fx = engine.chain().addEffectFromUi(id);
+    if (fx == 0)
+        return 0;
+    const auto index = engine.chain().indexOfFromUi(fx);
+    const auto& d = engine.chain().slotsFromUi()[size_t(index)].node->description();
+    Values v;
+    for (const auto& c : d.controls)
+        v.controls.push_back(c.init);
+    values[fx] = std::move(v);
+    selected = fx;
+    rebuildRows();
+    return fx;
+}
+
+void ChainPanel::setParameter(NodeId fx, int index, float value)
+{
+    auto it = values.find(fx);
+    if (it == values.end() || index < 0 || size_t(index) >= it->second.controls.size())
+        return;
+    it->second.controls[size_t(index)] = value;
+    (void) engine.pushFromUi(Command::setParameter(fx, static_cast<std::uint32_t>(index), value));
+}
+
+void ChainPanel::select(NodeId id)
+{
+    selected = id;
+    for (auto& r : rows)
+        r->repaint();
+    rebuildEditor();
+}
+
+void ChainPanel::rebuildRows()
+{
+    rows.clear();
+    for (const auto& slot : engine.chain().slotsFromUi())
+    {
+        auto row = std::make_unique<Row>(*this, slot);
+        rowsHolder.addAndMakeVisible(*row);
+        rows.push_back(std::move(row));
+    }
+    if (selected == 0 && !rows.empty())
+        selected = rows.front()->id;
+    rebuildEditor();
+    resized();
+    repaint();
+}
+
+void ChainPanel::rebuildEditor()
+{
+    meters.clear();
+    editorParts.clear();
+    const int index = engine.chain().indexOfFromUi(selected);
+    if (index < 0)
+    {
+        editorTitle.setText(rows.empty() ? "No effects: choose one above and press Add." : "", juce::dontSendNotification);
+        resized();
+        return;
+    }
+    const auto& slot = engine.chain().slotsFromUi()[size_t(index)];
+    const auto& d = slot.node->description();
+    editorTitle.setText(juce::String(d.meta.count("description") ? d.meta.at("description") : slot.effectId),
+                        juce::dontSendNotification);
+    auto& vals = values[selected].controls;
+    vals.resize(d.controls.size());
+    for (size_t i = 0; i < d.controls.size(); ++i)
+    {
+        const auto& c = d.controls[i];
+        auto label = std::make_unique<juce::Label>(juce::String(), juce::String(c.label));
+        label->setColour(juce::Label::textColourId, theme::kDimText);
+        editor.addAndMakeVisible(*label);
+        editorParts.push_back(std::move(label));
+        if (c.isOutput())
+        {
+            auto meter = std::make_unique<BarMeter>(c.min, c.max, juce::String(c.unit));
+            meters[int(i)] = meter.get();
+            editor.addAndMakeVisible(*meter);
+            editorParts.push_back(std::move(meter));
+            continue;
+        }
+        auto slider = std::make_unique<juce::Slider>(juce::Slider::LinearHorizontal, juce::Slider::TextBoxRight);
+        slider->setTextBoxStyle(juce::Slider::TextBoxRight, false, 90, 20);
+        slider->setRange(c.min, c.max, c.step > 0.0f ? c.step : 0.0);
+        if (c.scale == "log" && c.min > 0.0f)
+            slider->setSkewFactorFromMidPoint(std::sqrt(double(c.min) * c.max));
+        if (!c.unit.empty())
+            slider->setTextValueSuffix(" " + juce::String(c.unit));
+        slider->setValue(vals[i], juce::dontSendNotification);
+        const NodeId fx = selected;
+        auto* raw = slider.get();
+        slider->onValueChange = [this, fx, i, raw] { setParameter(fx, int(i), float(raw->getValue())); };
+        editor.addAndMakeVisible(*slider);
+        editorParts.push_back(std::move(slider));
+    }
+    resized();
+}
+
+void ChainPanel::handleTelemetry(const Telemetry& t)
+{
+    if (t.type != TelemetryType::bargraphValue)
+        return;
+    if (auto it = values.find(t.bargraph.node); it != values.end() && t.bargraph.index < it->second.controls.size())
+        it->second.controls[t.bargraph.index] = static_cast<float>(t.bargraph.value);
+    if (t.bargraph.node == selected)
+        if (auto m = meters.find(int(t.bargraph.index)); m != meters.end())
+            static_cast<BarMeter*>(m->second)->setValue(static_cast<float>(t.bargraph.value));
+}
+
+std::unique_ptr<juce::XmlElement> ChainPanel::saveState() const
+{
+    auto xml = std::make_unique<juce::XmlElement>("ChainPanel");
+    for (const auto& slot : engine.chain().slotsFromUi())
+    {
+        auto* fx = xml->createNewChildElement("Effect");
+        fx->setAttribute("id", juce::String(slot.effectId));
+        fx->setAttribute("bypassed", slot.bypassed);
+        const auto& d = slot.node->description();
+        const auto it = values.find(slot.id);
+        for (size_t i = 0; i < d.controls.size(); ++i)
+        {
+            if (d.controls[i].isOutput() || it == values.end())
+                continue;
+            auto* p = fx->createNewChildElement("param");
+            p->setAttribute("name", juce::String(d.controls[i].path));
+            p->setAttribute("value", double(it->second.controls[i]));
+        }
+    }
+    return xml;
+}
+
+bool ChainPanel::restoreState(const juce::XmlElement& xml, juce::String& error)
+{
+    if (!xml.hasTagName("ChainPanel"))
+    {
+        error = "not an effect chain";
+        return false;
+    }
+    struct Wanted
+    {
+        std::string id;
+        bool bypassed;
+        std::vector<std::pair<std::string, float>> params;
+    };
+    std::vector<Wanted> wanted;
+    for (auto* fx : xml.getChildWithTagNameIterator("Effect"))
+    {
+        Wanted w{fx->getStringAttribute("id").toStdString(), fx->getBoolAttribute("bypassed"), {}};
+        if (faust::findEffect(w.id) == nullptr)
+        {
+            error = "unknown effect '" + juce::String(w.id) + "'";
+            return false;
+        }
+        for (auto* p : fx->getChildWithTagNameIterator("param"))
+        {
+            const double v = p->getDoubleAttribute("value", std::nan(""));
+            if (!std::isfinite(v))
+            {
+                error = "effect '" + juce::String(w.id) + "': parameter '" + p->getStringAttribute("name") + "' has no number";
+                return false;
+            }
+            w.params.emplace_back(p->getStringAttribute("name").toStdString(), float(v));
+        }
+        wanted.push_back(std::move(w));
+    }
+    if (wanted.size() > size_t(EffectChainNode::kMaxSlots))
+    {
+        error = "too many effects";
+        return false;
+    }
+    engine.chain().clearFromUi();
+    values.clear();
+    selected = 0;
+    for (const auto& w : wanted)
+    {
+        const NodeId fx = addEffect(w.id);
+        if (fx == 0)
+            continue;
+        const auto& d = engine.chain().slotsFromUi()[size_t(engine.chain().indexOfFromUi(fx))].node->description();
+        for (const auto& [name, v] : w.params)
+            for (size_t i = 0; i < d.controls.size(); ++i)
+                if (d.controls[i].path == name)
+                    setParameter(fx, int(i), std::clamp(v, d.controls[i].min, d.controls[i].max));
+        if (w.bypassed)
+        {
+            (void) engine.pushFromUi(Command::setBypass(fx, true));
+            engine.chain().noteBypassFromUi(fx, true);
+        }
+    }
+    rebuildRows();
+    return true;
+}
+
+void ChainPanel::paint(juce::Graphics& g)
+{
+    g.setColour(theme::kPanel);
+    g.fillRoundedRectangle(getLocalBounds().toFloat(), 6.0f);
+}
+
+void ChainPanel::resized()
+{
+    auto area = getLocalBounds().reduced(10);
+    title.setBounds(area.removeFromTop(26));
+    area.removeFromTop(4);
+    auto top = area.removeFromTop(28);
+    addButton.setBounds(top.removeFromRight(60));
+    top.removeFromRight(6);
+    addBox.setBounds(top);
+    area.removeFromTop(8);
+    const int rowsHeight = std::min(int(rows.size()) * 30, area.getHeight() / 2);
+    rowsHolder.setBounds(area.removeFromTop(rowsHeight));
+    for (size_t i = 0; i < rows.size(); ++i)
+        rows[i]->setBounds(0, int(i) * 30, rowsHolder.getWidth(), 28);
+    area.removeFromTop(8);
+    editorTitle.setBounds(area.removeFromTop(22));
+    editor.setBounds(area);
+    int y = 0;
+    for (size_t i = 0; i + 1 < editorParts.size() + 1 && i < editorParts.size(); i += 2)
+    {
+        editorParts[i]->setBounds(0, y, 120, 24);
+        if (i + 1 < editorParts.size())
+            editorParts[i + 1]->setBounds(124, y, std::max(60, editor.getWidth() - 124), 24);
+        y += 28;
+    }
+}
+} // namespace wb::app

@@ -1,0 +1,65 @@
+#pragma once
+// The effect-chain panel: add effects from the compiled catalogue, remove, move up/down, bypass,
+// and the selected effect's controls generated from its Faust description (ranges, units, log
+// scales), with meters for its bargraphs (e.g. gain reduction) fed by BargraphValue telemetry.
+// Every change goes through the engine: chain edits through EffectChainNode's *FromUi API,
+// parameters and bypass as commands. The panel keeps the UI-side parameter values (it never reads
+// a Faust zone the audio thread writes).
+#include "Core/Realtime/Telemetry.h"
+#include "Engine/AudioEngine.h"
+
+#include <juce_gui_basics/juce_gui_basics.h>
+
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace wb::app
+{
+class ChainPanel final : public juce::Component
+{
+public:
+    explicit ChainPanel(AudioEngine& engine);
+    ~ChainPanel() override;
+
+    void paint(juce::Graphics&) override;
+    void resized() override;
+
+    /// Message thread, from the UI's telemetry drain: bargraph values for the meters.
+    void handleTelemetry(const Telemetry& t);
+
+    /// The chain (effects, order, bypass, every parameter) as XML, and back. restore leaves the
+    /// chain as it was and returns false with a reason when the XML is not a valid chain.
+    [[nodiscard]] std::unique_ptr<juce::XmlElement> saveState() const;
+    bool restoreState(const juce::XmlElement& xml, juce::String& error);
+
+    // For tests and keyboard use.
+    NodeId addEffect(const std::string& id);
+    void setParameter(NodeId fx, int index, float value);
+    [[nodiscard]] int numEffects() const { return static_cast<int>(engine.chain().slotsFromUi().size()); }
+
+private:
+    struct Values
+    {
+        std::vector<float> controls; ///< one per Faust control (bargraphs: last value seen)
+    };
+    class Row;
+    void rebuildRows();
+    void select(NodeId id);
+    void rebuildEditor();
+
+    AudioEngine& engine;
+    std::map<NodeId, Values> values;
+    NodeId selected = 0;
+
+    juce::Label title{{}, "Effect chain"};
+    juce::ComboBox addBox;
+    juce::TextButton addButton{"Add"};
+    juce::Component rowsHolder;
+    std::vector<std::unique_ptr<Row>> rows;
+    juce::Label editorTitle;
+    juce::Component editor;
+    std::vector<std::unique_ptr<juce::Component>> editorParts;
+    std::map<int, juce::Component*> meters; // control index -> meter, for the selected effect
+};
+} // namespace wb::app
