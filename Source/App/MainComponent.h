@@ -1,13 +1,20 @@
 #pragma once
-// The main window's content: the menu bar (File / Audio / Help) and the panels.
+// The main window's content: the menu bar (File / View / Audio / Help), the header and the
+// panels. One timer (message thread, ~32 Hz) drains the engine's telemetry and scope frames and
+// feeds the visualisers; each panel exists only while it is shown (View menu, saved in settings).
+#include "App/MonitorPanel.h"
 #include "App/Settings.h"
+#include "App/Visualisers.h"
 #include "Engine/AudioEngine.h"
 
 #include <juce_gui_basics/juce_gui_basics.h>
 
 namespace wb::app
 {
-class MainComponent final : public juce::Component, public juce::MenuBarModel, private juce::ChangeListener
+class MainComponent final : public juce::Component,
+                            public juce::MenuBarModel,
+                            private juce::ChangeListener,
+                            private juce::Timer
 {
 public:
     MainComponent(AudioEngine& engine, Settings& settings);
@@ -25,7 +32,12 @@ public:
     void showAudioSettings();
     void showAbout();
 
+    enum class Panel { scope, spectrum, meters, monitor };
+    void setPanelShown(Panel, bool shown);
+    [[nodiscard]] bool isPanelShown(Panel) const;
+
 private:
+    void timerCallback() override; // drains telemetry and frames, ticks the panels
     void changeListenerCallback(juce::ChangeBroadcaster*) override; // device changed
     void refreshDeviceStatus();
 
@@ -34,6 +46,14 @@ private:
     juce::MenuBarComponent menuBar;
     juce::Label title, deviceStatus, hint;
     bool deviceOk = false;
+
+    std::unique_ptr<ScopeView> scope;
+    std::unique_ptr<SpectrumView> spectrum;
+    std::unique_ptr<LevelMeters> meters;
+    std::unique_ptr<MonitorPanel> monitorPanel;
+    std::uint64_t pendingXruns = 0;
+    int ticks = 0;
+    double lastTick = 0.0;
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR(MainComponent)
 };
