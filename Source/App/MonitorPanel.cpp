@@ -127,8 +127,8 @@ void MonitorPanel::collectLatency()
     if (r.valid)
     {
         latencyText = "Round trip " + juce::String(r.toMs(r.frames.mean), 2) + " ms (" +
-                      juce::String(r.frames.mean, 1) + " frames), spread " + juce::String(r.frames.sigma, 2) +
-                      " sd, " + juce::String(r.frames.min, 1) + ".." + juce::String(r.frames.max, 1) + " frames, " +
+                      juce::String(r.frames.mean, 1) + " frames); spread: sd " + juce::String(r.frames.sigma, 2) +
+                      ", range " + juce::String(r.frames.min, 1) + ".." + juce::String(r.frames.max, 1) + " frames; " +
                       juce::String(static_cast<int>(r.runs.size())) + " runs";
         latencyColour = kText;
     }

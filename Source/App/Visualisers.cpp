@@ -207,9 +207,13 @@ void SpectrumView::paint(juce::Graphics& g)
         g.drawVerticalLine(juce::roundToInt(x), static_cast<float>(plot.getY()), static_cast<float>(plot.getBottom()));
         g.setColour(kDimText);
         const auto text = hz >= 1000.0 ? juce::String(hz / 1000.0, 0) + "k" : juce::String(hz, 0);
-        g.drawText(text, juce::roundToInt(x) - 20, labels.getY(), 40, 14,
-                   hz <= 20.0 ? juce::Justification::centredLeft
-                   : hz >= 20000.0 ? juce::Justification::centredRight : juce::Justification::centred);
+        const int xi = juce::roundToInt(x);
+        if (hz <= 20.0) // the end labels stay inside the plot
+            g.drawText(text, xi, labels.getY(), 40, 14, juce::Justification::centredLeft);
+        else if (hz >= 20000.0)
+            g.drawText(text, xi - 40, labels.getY(), 40, 14, juce::Justification::centredRight);
+        else
+            g.drawText(text, xi - 20, labels.getY(), 40, 14, juce::Justification::centred);
     }
     for (double d = -20.0; d > kMinDb; d -= 20.0)
     {
