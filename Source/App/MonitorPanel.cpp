@@ -31,11 +31,9 @@ MonitorPanel::MonitorPanel(AudioEngine& e) : engine(e)
     // xruns: red for 5 s after the count went up.
     xrunWatch = watcher.add("xruns", [this] { return xrunAlarmUntil - monitor::wallSeconds(); }, 0.0, changed);
 
-    latencyButton.setMouseClickGrabsKeyboardFocus(false);
     latencyButton.setWantsKeyboardFocus(false);
     latencyButton.onClick = [this] { startLatency(); };
     addAndMakeVisible(latencyButton);
-    setMouseClickGrabsKeyboardFocus(false);
     update(0);
 }
 

@@ -34,10 +34,8 @@ ScopeView::ScopeView()
         if (onSpanChanged)
             onSpanChanged(span);
     };
-    spanBox.setMouseClickGrabsKeyboardFocus(false);
     spanBox.setWantsKeyboardFocus(false);
     addAndMakeVisible(spanBox);
-    setMouseClickGrabsKeyboardFocus(false);
 }
 
 void ScopeView::setSpanMs(int ms)
@@ -153,7 +151,6 @@ SpectrumView::SpectrumView() : input(kFftSize), db(kFftSize / 2 + 1, -INFINITY)
         const std::lock_guard lock(fftwPlannerMutex());
         plan = fftwf_plan_dft_r2c_1d(kFftSize, fftIn, fftOut, FFTW_ESTIMATE);
     }
-    setMouseClickGrabsKeyboardFocus(false);
 }
 
 SpectrumView::~SpectrumView()
@@ -268,7 +265,6 @@ void SpectrumView::paint(juce::Graphics& g)
 // --------------------------------------------------------------------------------------- meters
 LevelMeters::LevelMeters()
 {
-    setMouseClickGrabsKeyboardFocus(false);
 }
 
 void LevelMeters::set(const MeterValues& m)
