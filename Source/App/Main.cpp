@@ -21,7 +21,7 @@ public:
         setResizeLimits(640, 420, 8192, 8192);
         const auto saved = settings.file().getValue("windowState");
         if (saved.isEmpty() || !restoreWindowStateFromString(saved))
-            centreWithSize(1100, 720);
+            centreWithSize(1440, 900);
         setVisible(true);
         if (auto* content = getContentComponent())
             content->grabKeyboardFocus();

@@ -1,5 +1,7 @@
 #include "App/MainComponent.h"
 
+#include "App/Theme.h"
+#include "Core/Monitor/ProcessStats.h"
 #include "Core/Util/BuildInfo.h"
 
 namespace wb::app
@@ -13,11 +15,40 @@ enum MenuIds
     kAbout,
     kSavePreset,
     kLoadPreset,
+    kViewScope = 100, // + Panel
 };
-const juce::Colour kBackground{0xff1e2227};
-const juce::Colour kPanel{0xff2a2f36};
-const juce::Colour kAccent{0xff5fb3f9};
-const juce::Colour kWarning{0xffe8a33d};
+using theme::kAccent;
+using theme::kBackground;
+using theme::kPanel;
+using theme::kWarning;
+
+constexpr int kTimerHz = 32;
+constexpr int kMonitorEvery = 8; // ticks: the monitor samples at 4 Hz
+
+const char* settingsKey(MainComponent::Panel p)
+{
+    switch (p)
+    {
+        case MainComponent::Panel::scope: return "view.scope";
+        case MainComponent::Panel::spectrum: return "view.spectrum";
+        case MainComponent::Panel::meters: return "view.meters";
+        case MainComponent::Panel::monitor: return "view.monitor";
+    }
+    return "";
+}
+const char* panelName(MainComponent::Panel p)
+{
+    switch (p)
+    {
+        case MainComponent::Panel::scope: return "Scope";
+        case MainComponent::Panel::spectrum: return "Spectrum";
+        case MainComponent::Panel::meters: return "Meters";
+        case MainComponent::Panel::monitor: return "Monitor";
+    }
+    return "";
+}
+constexpr MainComponent::Panel kPanels[] = {MainComponent::Panel::scope, MainComponent::Panel::spectrum,
+                                            MainComponent::Panel::meters, MainComponent::Panel::monitor};
 } // namespace
 
 MainComponent::MainComponent(AudioEngine& e, Settings& s)
@@ -47,7 +78,10 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s)
         if (!loadSession(*last, error))
             juce::Logger::writeToLog("Wavebench: the last session could not be restored: " + error);
     }
-    startTimerHz(30);
+    for (auto p : kPanels)
+        setPanelShown(p, settings.file().getBoolValue(settingsKey(p), true));
+    lastTick = monitor::wallSeconds();
+    startTimerHz(kTimerHz);
 }
 
 MainComponent::~MainComponent()
@@ -59,6 +93,113 @@ MainComponent::~MainComponent()
         settings.save();
     }
     engine.deviceManager().removeChangeListener(this);
+}
+
+bool MainComponent::isPanelShown(Panel p) const
+{
+    switch (p)
+    {
+        case Panel::scope: return scope != nullptr;
+        case Panel::spectrum: return spectrum != nullptr;
+        case Panel::meters: return meters != nullptr;
+        case Panel::monitor: return monitorPanel != nullptr;
+    }
+    return false;
+}
+
+void MainComponent::setPanelShown(Panel p, bool shown)
+{
+    // Created when first shown, freed when closed.
+    juce::Component* added = nullptr;
+    switch (p)
+    {
+        case Panel::scope:
+            if (shown && scope == nullptr)
+            {
+                scope = std::make_unique<ScopeView>();
+                scope->setSpanMs(settings.file().getIntValue("scope.spanMs", 20));
+                scope->onSpanChanged = [this](int ms) { settings.file().setValue("scope.spanMs", ms); settings.save(); };
+                added = scope.get();
+            }
+            else if (!shown)
+                scope.reset();
+            break;
+        case Panel::spectrum:
+            if (shown && spectrum == nullptr)
+                added = (spectrum = std::make_unique<SpectrumView>()).get();
+            else if (!shown)
+                spectrum.reset();
+            break;
+        case Panel::meters:
+            if (shown && meters == nullptr)
+                added = (meters = std::make_unique<LevelMeters>()).get();
+            else if (!shown)
+                meters.reset();
+            break;
+        case Panel::monitor:
+            if (shown && monitorPanel == nullptr)
+                added = (monitorPanel = std::make_unique<MonitorPanel>(engine)).get();
+            else if (!shown)
+                monitorPanel.reset();
+            break;
+    }
+    if (added != nullptr)
+    {
+        added->setWantsKeyboardFocus(false);
+        addAndMakeVisible(added);
+    }
+    settings.file().setValue(settingsKey(p), shown);
+    resized();
+    repaint();
+}
+
+void MainComponent::timerCallback()
+{
+    const double now = monitor::wallSeconds();
+    const double dt = juce::jlimit(0.0, 0.5, now - lastTick);
+    lastTick = now;
+    double rate = 48000.0;
+    if (auto* device = engine.deviceManager().getCurrentAudioDevice())
+        rate = device->getCurrentSampleRate();
+
+    Telemetry t;
+    while (engine.telemetryQueue().popOnUi(t))
+    {
+        chain.handleTelemetry(t);
+        if (t.type == TelemetryType::meterValues && t.meter.node == kEngineNode && meters != nullptr)
+            meters->set(t.meter);
+        else if (t.type == TelemetryType::xrunEvent)
+            pendingXruns += t.xrun.count;
+    }
+    FrameChunk chunk;
+    while (engine.frameQueue().popOnUi(chunk))
+    {
+        if (chunk.kind != FrameKind::scope || chunk.channel != 0)
+            continue;
+        if (scope != nullptr)
+            scope->push(chunk);
+        if (spectrum != nullptr)
+            spectrum->push(chunk);
+    }
+    if (scope != nullptr)
+    {
+        scope->setSampleRate(rate);
+        scope->tick();
+    }
+    if (spectrum != nullptr)
+    {
+        spectrum->setSampleRate(rate);
+        spectrum->tick(dt);
+    }
+    if (meters != nullptr)
+        meters->tick(dt);
+    if (++ticks % kMonitorEvery == 0)
+    {
+        if (monitorPanel != nullptr)
+            monitorPanel->update(pendingXruns);
+        pendingXruns = 0;
+        engine.collectGarbage();
+    }
 }
 
 void MainComponent::paint(juce::Graphics& g)
@@ -82,22 +223,43 @@ void MainComponent::resized()
     title.setBounds(header.removeFromTop(30));
     deviceStatus.setBounds(header.removeFromTop(28));
     hint.setBounds(header.removeFromTop(26));
-    area.removeFromTop(10);
-    generator.setBounds(area.removeFromLeft(320));
-    area.removeFromLeft(10);
-    chain.setBounds(area.removeFromLeft(std::min(420, area.getWidth())));
-}
 
-void MainComponent::timerCallback()
-{
-    Telemetry t;
-    while (engine.telemetryQueue().popOnUi(t))
-        chain.handleTelemetry(t);
-    FrameChunk frame;
-    while (engine.frameQueue().popOnUi(frame))
+    // Below the header: the generator above the effect chain in a left column; to their right the
+    // visualisers (scope | spectrum) on top, the meters and the monitor below.
+    area.removeFromTop(8);
+    auto column = area.removeFromLeft(330);
+    generator.setBounds(column.removeFromTop(380));
+    column.removeFromTop(8);
+    chain.setBounds(column);
+    area.removeFromLeft(10);
+    constexpr int gap = 8;
+    const bool top = scope != nullptr || spectrum != nullptr;
+    const bool bottom = meters != nullptr || monitorPanel != nullptr;
+    auto topRow = area, bottomRow = area;
+    if (top && bottom)
     {
+        const int bottomHeight = juce::jlimit(160, 290, area.getHeight() / 2);
+        bottomRow = area.removeFromBottom(bottomHeight);
+        area.removeFromBottom(gap);
+        topRow = area;
     }
-    engine.collectGarbage();
+    if (scope != nullptr && spectrum != nullptr)
+    {
+        scope->setBounds(topRow.removeFromLeft((topRow.getWidth() - gap) * 2 / 5));
+        topRow.removeFromLeft(gap);
+        spectrum->setBounds(topRow);
+    }
+    else if (scope != nullptr)
+        scope->setBounds(topRow);
+    else if (spectrum != nullptr)
+        spectrum->setBounds(topRow);
+    if (meters != nullptr)
+    {
+        meters->setBounds(bottomRow.removeFromLeft(juce::jmin(190, bottomRow.getWidth())));
+        bottomRow.removeFromLeft(gap);
+    }
+    if (monitorPanel != nullptr)
+        monitorPanel->setBounds(bottomRow);
 }
 
 std::unique_ptr<juce::XmlElement> MainComponent::saveSession() const
@@ -189,7 +351,7 @@ bool MainComponent::keyPressed(const juce::KeyPress& key)
 
 juce::StringArray MainComponent::getMenuBarNames()
 {
-    return {"File", "Audio", "Help"};
+    return {"File", "View", "Audio", "Help"};
 }
 
 juce::PopupMenu MainComponent::getMenuForIndex(int index, const juce::String&)
@@ -206,8 +368,13 @@ juce::PopupMenu MainComponent::getMenuForIndex(int index, const juce::String&)
         menu.addItem(quit);
     }
     else if (index == 1)
-        menu.addItem(kAudioSettings, "Audio Settings...");
+    {
+        for (auto p : kPanels)
+            menu.addItem(kViewScope + static_cast<int>(p), panelName(p), true, isPanelShown(p));
+    }
     else if (index == 2)
+        menu.addItem(kAudioSettings, "Audio Settings...");
+    else if (index == 3)
         menu.addItem(kAbout, "About Wavebench");
     return menu;
 }
@@ -221,7 +388,14 @@ void MainComponent::menuItemSelected(int id, int)
         case kAbout: showAbout(); break;
         case kSavePreset: savePresetAs(); break;
         case kLoadPreset: loadPresetFrom(); break;
-        default: break;
+        default:
+            if (id >= kViewScope && id <= kViewScope + static_cast<int>(Panel::monitor))
+            {
+                const auto p = static_cast<Panel>(id - kViewScope);
+                setPanelShown(p, !isPanelShown(p));
+                settings.save();
+            }
+            break;
     }
 }
 

@@ -1,8 +1,12 @@
 #pragma once
-// The main window's content: the menu bar (File / Audio / Help) and the panels.
+// The main window's content: the menu bar (File / View / Audio / Help), the header and the
+// panels. One timer (message thread, ~32 Hz) drains the engine's telemetry and scope frames and
+// feeds the visualisers; each panel exists only while it is shown (View menu, saved in settings).
+#include "App/MonitorPanel.h"
 #include "App/ChainPanel.h"
 #include "App/GeneratorPanel.h"
 #include "App/Settings.h"
+#include "App/Visualisers.h"
 #include "Engine/AudioEngine.h"
 
 #include <juce_gui_basics/juce_gui_basics.h>
@@ -30,6 +34,9 @@ public:
     void showAudioSettings();
     void showAbout();
 
+    enum class Panel { scope, spectrum, meters, monitor };
+    void setPanelShown(Panel, bool shown);
+    [[nodiscard]] bool isPanelShown(Panel) const;
     /// The whole session (generator, chain, every parameter) as XML, and back. load leaves the
     /// session untouched and returns false with the reason when the XML is not a valid session.
     [[nodiscard]] std::unique_ptr<juce::XmlElement> saveSession() const;
@@ -40,9 +47,9 @@ public:
     ChainPanel& chainPanel() noexcept { return chain; }
 
 private:
+    void timerCallback() override; // drains telemetry and frames, ticks the panels
     void changeListenerCallback(juce::ChangeBroadcaster*) override; // device changed
     void refreshDeviceStatus();
-    void timerCallback() override; // drains telemetry at 30 Hz
 
     AudioEngine& engine;
     Settings& settings;
@@ -52,6 +59,14 @@ private:
     GeneratorPanel generator;
     ChainPanel chain;
     std::unique_ptr<juce::FileChooser> chooser;
+
+    std::unique_ptr<ScopeView> scope;
+    std::unique_ptr<SpectrumView> spectrum;
+    std::unique_ptr<LevelMeters> meters;
+    std::unique_ptr<MonitorPanel> monitorPanel;
+    std::uint64_t pendingXruns = 0;
+    int ticks = 0;
+    double lastTick = 0.0;
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR(MainComponent)
 };

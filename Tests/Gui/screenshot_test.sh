@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 # A free display number: let Xvfb pick one and tell us (-displayfd).
-Xvfb -displayfd 3 -screen 0 1400x900x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
+Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
 xvfb_pid=$!
 for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.05; done
 [ -s "$work/display" ] || { echo "FAIL: Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
@@ -52,9 +52,9 @@ import -window "$wid" "$shot"
 geometry="$(identify -format '%w %h' "$shot")"
 read -r w h <<<"$geometry"
 echo "screenshot: $shot (${w}x${h})"
-# The default window is 1100x720 (content area; no window manager, so no decorations).
-if [ "$w" -ne 1100 ] || [ "$h" -ne 720 ]; then
-  echo "FAIL: expected a 1100x720 window, got ${w}x${h}"; exit 1
+# The default window is 1440x900 (content area; no window manager, so no decorations).
+if [ "$w" -ne 1440 ] || [ "$h" -ne 900 ]; then
+  echo "FAIL: expected a 1440x900 window, got ${w}x${h}"; exit 1
 fi
 # Not blank: the colours must vary (standard deviation) and there must be many distinct colours.
 stddev="$(convert "$shot" -colorspace Gray -format '%[fx:standard_deviation]' info:)"

@@ -1,0 +1,62 @@
+#pragma once
+// The monitor panel: DSP load (mean, window max, a 30 s history graph), xruns, CPU (audio
+// thread, message thread, process), memory (RSS, heap, buffer pool, Faust instances) and the
+// device's round-trip latency. Figures beyond their thresholds (ThresholdWatcher) turn red.
+// update() runs on the message thread's timer and only reads counters; the latency measurement
+// runs on its own worker thread.
+#include "App/VisualLogic.h"
+#include "Core/Monitor/ProcessStats.h"
+#include "Core/Monitor/ThresholdWatcher.h"
+#include "Engine/AudioEngine.h"
+#include "Engine/LatencyMeasurement.h"
+
+#include <juce_gui_basics/juce_gui_basics.h>
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace wb::app
+{
+class MonitorPanel final : public juce::Component
+{
+public:
+    static constexpr double kLoadAlarm = 0.8;                     ///< DSP load (window max)
+    static constexpr double kRssAlarmBytes = 100.0 * 1024 * 1024; ///< resident memory
+
+    explicit MonitorPanel(AudioEngine& engine);
+    ~MonitorPanel() override; // joins the latency worker
+
+    /// Message thread, ~4 Hz: samples every figure and the thresholds. `xrunEvents` counts the
+    /// XrunEvents drained from telemetry since the last call.
+    void update(std::uint64_t xrunEvents);
+    void paint(juce::Graphics&) override;
+    void resized() override;
+
+private:
+    void startLatency();
+    void collectLatency();
+
+    AudioEngine& engine;
+    monitor::ThresholdWatcher watcher;
+    std::size_t loadWatch = 0, rssWatch = 0, xrunWatch = 0;
+    monitor::CpuUsage audioCpu, mainCpu, processCpu;
+    monitor::MemoryStats memory;
+    monitor::LoadSnapshot load;
+    vis::History loadHistory{120}; // 30 s at 4 Hz
+    std::uint64_t xrunTelemetry = 0, xrunsSeen = 0;
+    double xrunAlarmUntil = 0.0;
+    bool audioCpuKnown = false;
+
+    juce::TextButton latencyButton{"Measure latency"};
+    juce::String latencyText;
+    juce::Colour latencyColour;
+    std::thread latencyWorker;
+    std::atomic<bool> latencyDone{false};
+    bool latencyRunning = false;
+    LatencyReport latencyResult; // written by the worker before latencyDone, read after
+
+    juce::Rectangle<int> figuresArea, graphArea;
+};
+} // namespace wb::app
