@@ -2,7 +2,7 @@
 # GUI panels test: starts the real app under a private Xvfb display (it opens the Virtual loopback
 # device when there is no sound card, so telemetry flows), lets the visualisers run, and checks
 # that every panel (scope, spectrum, meters, monitor) is drawn where the layout puts it at the
-# default 1100x720 size: each region's pixels vary and hold enough colours. Then it hides the
+# default 1440x900 size: each region's pixels vary and hold enough colours. Then it hides the
 # spectrum through the saved settings (View menu state) and checks the scope takes the row.
 # The PNGs stay in the build tree (argument 2).
 # Usage: panels_test.sh <path-to-Wavebench> <output-dir>
@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-Xvfb -displayfd 3 -screen 0 1400x900x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
+Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
 xvfb_pid=$!
 for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.05; done
 [ -s "$work/display" ] || { echo "FAIL: Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
@@ -76,16 +76,19 @@ shot="$outdir/panels.png"
 import -window "$wid" "$shot"
 read -r w h <<<"$(identify -format '%w %h' "$shot")"
 echo "screenshot: $shot (${w}x${h})"
-[ "$w" -eq 1100 ] && [ "$h" -eq 720 ] || { echo "FAIL: expected 1100x720, got ${w}x${h}"; exit 1; }
-# The layout at 1100x720 (MainComponent::resized): header to y=132, then the scope (2/5) and the
-# spectrum side by side, the meters (190 wide) and the monitor below them.
-check scope 420x270+15+144 "$shot"
-check spectrum 630x270+452+144 "$shot"
-check meters 185x280+14+426 "$shot"
-check monitor 870x280+213+426 "$shot"
+[ "$w" -eq 1440 ] && [ "$h" -eq 900 ] || { echo "FAIL: expected 1440x900, got ${w}x${h}"; exit 1; }
+# The layout at 1440x900 (MainComponent::resized): header to y=132; a left column (x 12..342)
+# with the generator above the effect chain; to its right (x 352..1428) the scope (2/5) and the
+# spectrum side by side (y 140..590), the meters (190 wide) and the monitor below (y 598..888).
+check generator 320x370+14+142 "$shot"
+check chain 320x330+14+535 "$shot"
+check scope 420x440+355+143 "$shot"
+check spectrum 630x440+790+143 "$shot"
+check meters 185x280+354+602 "$shot"
+check monitor 870x280+553+602 "$shot"
 # The background between the panels is the plain window colour (the panels are laid out, not
 # drawn over each other): the gap column between the scope and the spectrum.
-gapsd="$(convert "$shot" -crop 6x260+440+150 +repage -colorspace Gray -format '%[fx:standard_deviation]' info:)"
+gapsd="$(convert "$shot" -crop 6x400+780+150 +repage -colorspace Gray -format '%[fx:standard_deviation]' info:)"
 awk -v s="$gapsd" 'BEGIN { exit !(s < 0.01) }' || { echo "FAIL: no gap between scope and spectrum ($gapsd)"; exit 1; }
 quit_app
 settings="$work/settings/Wavebench.settings"
@@ -97,9 +100,9 @@ grep -q 'name="view.spectrum" val="0"' "$settings" || { echo "FAIL: could not ed
 launch
 shot2="$outdir/panels_no_spectrum.png"
 import -window "$wid" "$shot2"
-check scope_wide 1070x270+15+144 "$shot2"
+check scope_wide 1070x440+355+143 "$shot2"
 # The scope's frame now covers the former gap column.
-gapsd="$(convert "$shot2" -crop 6x200+440+180 +repage -colorspace Gray -format '%[fx:mean]' info:)"
+gapsd="$(convert "$shot2" -crop 6x200+780+180 +repage -colorspace Gray -format '%[fx:mean]' info:)"
 echo "former gap mean: $gapsd"
 quit_app
 echo "PASS"
