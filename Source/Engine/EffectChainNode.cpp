@@ -7,7 +7,7 @@
 namespace wb
 {
 EffectChainNode::EffectChainNode()
-    : AudioProcessor(BusesProperties()
+    : NodeBase(BusesProperties()
                          .withInput("Input", juce::AudioChannelSet::stereo(), true)
                          .withOutput("Output", juce::AudioChannelSet::stereo(), true))
 {

@@ -18,6 +18,8 @@
 #include "Core/Realtime/TelemetryQueue.h"
 #include "Engine/FaustEffectNode.h"
 
+#include "Engine/NodeBase.h"
+
 #include <juce_audio_processors/juce_audio_processors.h>
 
 #include <array>
@@ -40,7 +42,7 @@ struct Edit
 };
 } // namespace chain_detail
 
-class EffectChainNode final : public juce::AudioProcessor
+class EffectChainNode final : public NodeBase
 {
 public:
     static constexpr int kMaxSlots = 16;
@@ -95,19 +97,8 @@ public:
     // juce::AudioProcessor
     const juce::String getName() const override { return "Effect chain"; }
     void prepareToPlay(double sampleRate, int maximumExpectedSamplesPerBlock) override;
-    void releaseResources() override {}
     using juce::AudioProcessor::processBlock;
     void processBlock(juce::AudioBuffer<float>&, juce::MidiBuffer&) override;
-    double getTailLengthSeconds() const override { return 0.0; }
-    bool acceptsMidi() const override { return false; }
-    bool producesMidi() const override { return false; }
-    juce::AudioProcessorEditor* createEditor() override { return nullptr; }
-    bool hasEditor() const override { return false; }
-    int getNumPrograms() override { return 1; }
-    int getCurrentProgram() override { return 0; }
-    void setCurrentProgram(int) override {}
-    const juce::String getProgramName(int) override { return {}; }
-    void changeProgramName(int, const juce::String&) override {}
     void getStateInformation(juce::MemoryBlock&) override;
     void setStateInformation(const void*, int) override;
 

@@ -53,7 +53,7 @@ bool allFinite(const float* x, int n) noexcept
 } // namespace
 
 FaustEffectNode::FaustEffectNode(std::unique_ptr<::dsp> d, std::string effectId)
-    : AudioProcessor(BusesProperties()
+    : NodeBase(BusesProperties()
                          .withInput("Input", juce::AudioChannelSet::canonicalChannelSet(std::max(1, d->getNumInputs())), true)
                          .withOutput("Output", juce::AudioChannelSet::canonicalChannelSet(std::max(1, d->getNumOutputs())), true)),
       dsp(std::move(d)), id(std::move(effectId))

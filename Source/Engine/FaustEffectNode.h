@@ -22,6 +22,8 @@
 #include "Core/Realtime/TelemetryQueue.h"
 #include "Engine/FaustParameters.h"
 
+#include "Engine/NodeBase.h"
+
 #include <juce_audio_processors/juce_audio_processors.h>
 
 #include <array>
@@ -33,7 +35,7 @@
 
 namespace wb
 {
-class FaustEffectNode final : public juce::AudioProcessor
+class FaustEffectNode final : public NodeBase
 {
 public:
     static constexpr int kControlInterval = 16;           ///< samples between zone updates while ramping
@@ -89,20 +91,9 @@ public:
     // juce::AudioProcessor
     const juce::String getName() const override { return juce::String(id); }
     void prepareToPlay(double sampleRate, int maximumExpectedSamplesPerBlock) override;
-    void releaseResources() override {}
     using juce::AudioProcessor::processBlock; // the double-precision overload stays JUCE's
     void processBlock(juce::AudioBuffer<float>&, juce::MidiBuffer&) override;
     void reset() override;
-    double getTailLengthSeconds() const override { return 0.0; }
-    bool acceptsMidi() const override { return false; }
-    bool producesMidi() const override { return false; }
-    juce::AudioProcessorEditor* createEditor() override { return nullptr; }
-    bool hasEditor() const override { return false; }
-    int getNumPrograms() override { return 1; }
-    int getCurrentProgram() override { return 0; }
-    void setCurrentProgram(int) override {}
-    const juce::String getProgramName(int) override { return {}; }
-    void changeProgramName(int, const juce::String&) override {}
     /// Message thread: every input control's value (by path) and the bypass state, as XML.
     void getStateInformation(juce::MemoryBlock&) override;
     /// Message thread, while audio is not running for this node: restores what the above saved.

@@ -17,7 +17,7 @@ int toMask(double v) noexcept
 } // namespace
 
 GeneratorNode::GeneratorNode()
-    : AudioProcessor(BusesProperties().withOutput("Output", juce::AudioChannelSet::stereo(), true))
+    : NodeBase(BusesProperties().withOutput("Output", juce::AudioChannelSet::stereo(), true))
 {
     outputGain.jumpTo(0.0);
 }

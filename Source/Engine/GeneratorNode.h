@@ -24,6 +24,8 @@
 #include "Core/Realtime/Commands.h"
 #include "Core/Signals/SignalGenerator.h"
 
+#include "Engine/NodeBase.h"
+
 #include <juce_audio_processors/juce_audio_processors.h>
 
 #include <array>
@@ -54,7 +56,7 @@ enum class GeneratorParam : std::uint32_t
 };
 inline constexpr int kNumGeneratorParams = 13;
 
-class GeneratorNode final : public juce::AudioProcessor
+class GeneratorNode final : public NodeBase
 {
 public:
     static constexpr int kMaxOutputs = SignalGenerator::kMaxChannels; // 8
@@ -96,21 +98,10 @@ public:
     const juce::String getName() const override { return "Generator"; }
     bool isBusesLayoutSupported(const BusesLayout& layouts) const override;
     void prepareToPlay(double sampleRate, int maximumExpectedSamplesPerBlock) override;
-    void releaseResources() override {}
     using juce::AudioProcessor::processBlock; // the double-precision overload stays JUCE's
     void processBlock(juce::AudioBuffer<float>&, juce::MidiBuffer&) override;
     /// Audio thread: restarts the signal from sample 0; pending events are dropped. Wait-free.
     void reset() override;
-    double getTailLengthSeconds() const override { return 0.0; }
-    bool acceptsMidi() const override { return false; }
-    bool producesMidi() const override { return false; }
-    juce::AudioProcessorEditor* createEditor() override { return nullptr; }
-    bool hasEditor() const override { return false; }
-    int getNumPrograms() override { return 1; }
-    int getCurrentProgram() override { return 0; }
-    void setCurrentProgram(int) override {}
-    const juce::String getProgramName(int) override { return {}; }
-    void changeProgramName(int, const juce::String&) override {}
     /// Message thread: settings, routing and running flag as XML (<Generator .../>).
     void getStateInformation(juce::MemoryBlock&) override;
     /// Message thread, while audio is not running for this node: restores what the above saved;

@@ -1,6 +1,7 @@
 // The whole engine on the built-in Virtual loopback device, in real time: commands in, telemetry
 // (meters, scope frames) out, load measured, effects added live.
 #include "Engine/AudioEngine.h"
+#include "Engine/NodeBase.h"
 
 #include <catch2/catch.hpp>
 
@@ -9,29 +10,18 @@
 namespace
 {
 /// A test source: a constant 0.5 on both channels.
-class ConstantSource final : public juce::AudioProcessor
+class ConstantSource final : public wb::NodeBase
 {
 public:
-    ConstantSource() : AudioProcessor(BusesProperties().withOutput("Out", juce::AudioChannelSet::stereo(), true)) {}
+    ConstantSource() : NodeBase(BusesProperties().withOutput("Out", juce::AudioChannelSet::stereo(), true)) {}
     const juce::String getName() const override { return "constant"; }
     void prepareToPlay(double, int) override {}
-    void releaseResources() override {}
-    using AudioProcessor::processBlock;
+    using NodeBase::processBlock;
     void processBlock(juce::AudioBuffer<float>& b, juce::MidiBuffer&) override
     {
         for (int ch = 0; ch < b.getNumChannels(); ++ch)
             juce::FloatVectorOperations::fill(b.getWritePointer(ch), 0.5f, b.getNumSamples());
     }
-    double getTailLengthSeconds() const override { return 0; }
-    bool acceptsMidi() const override { return false; }
-    bool producesMidi() const override { return false; }
-    juce::AudioProcessorEditor* createEditor() override { return nullptr; }
-    bool hasEditor() const override { return false; }
-    int getNumPrograms() override { return 1; }
-    int getCurrentProgram() override { return 0; }
-    void setCurrentProgram(int) override {}
-    const juce::String getProgramName(int) override { return {}; }
-    void changeProgramName(int, const juce::String&) override {}
     void getStateInformation(juce::MemoryBlock&) override {}
     void setStateInformation(const void*, int) override {}
 };
