@@ -6,32 +6,7 @@
 set -euo pipefail
 app="$1"; outdir="$2"
 mkdir -p "$outdir"
-for tool in Xvfb xdotool import identify convert; do
-  command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed (scripts/test installs it)"; exit 1; }
-done
-
-work="$(mktemp -d)"
-stop() { # stop PID: TERM, then KILL after 2 s
-  local pid="$1"
-  kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
-  kill -9 "$pid" 2>/dev/null || true
-}
-cleanup() {
-  [ -n "${app_pid:-}" ] && stop "$app_pid"
-  [ -n "${xvfb_pid:-}" ] && stop "$xvfb_pid"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# A free display number: let Xvfb pick one and tell us (-displayfd).
-Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
-xvfb_pid=$!
-for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.05; done
-[ -s "$work/display" ] || { echo "FAIL: Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
-export DISPLAY=":$(cat "$work/display")"
-
-export WAVEBENCH_SETTINGS_DIR="$work/settings"   # a fresh user: default window size
+source "$(dirname "${BASH_SOURCE[0]}")/gui_lib.sh"
 "$app" >"$work/app.log" 2>&1 &
 app_pid=$!
 

@@ -1,0 +1,28 @@
+# shellcheck shell=bash
+# Shared by the GUI tests (sourced): checks the tools, starts a private Xvfb (it picks a free
+# display itself, -displayfd), gives a fresh settings folder, and cleans everything up on exit.
+# Sets: work (temp dir), DISPLAY, WAVEBENCH_SETTINGS_DIR; uses app_pid if the test sets it.
+for tool in Xvfb xdotool import identify convert; do
+  command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed (scripts/test installs it)"; exit 1; }
+done
+
+work="$(mktemp -d)"
+stop() { # stop PID: TERM, then KILL after 2 s
+  local pid="$1"
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+cleanup() {
+  [ -n "${app_pid:-}" ] && stop "$app_pid"
+  [ -n "${xvfb_pid:-}" ] && stop "$xvfb_pid"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
+xvfb_pid=$!
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.05; done
+[ -s "$work/display" ] || { echo "FAIL: Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
+export DISPLAY=":$(cat "$work/display")"
+export WAVEBENCH_SETTINGS_DIR="$work/settings"   # a fresh user: default window size and panels
