@@ -141,21 +141,11 @@ bool FaustEffectNode::queueCommandOnAudio(const Command& command) noexcept
 {
     if (command.type != CommandType::setParameter && command.type != CommandType::setBypass)
         return true; // nothing to do for this node (resetMeters, ...)
-    if (numEvents == kMaxPendingEvents)
+    if (!insertTimedCommand(events, numEvents, TimedCommand{clock + command.sampleOffset, command}))
     {
         dropped.fetch_add(1, std::memory_order_relaxed);
         return false;
     }
-    const std::uint64_t when = clock + command.sampleOffset;
-    // Keep the list sorted by time; equal times keep their arrival order.
-    std::size_t at = numEvents;
-    while (at > 0 && events[at - 1].when > when)
-    {
-        events[at] = events[at - 1];
-        --at;
-    }
-    events[at] = Event{when, command};
-    ++numEvents;
     return true;
 }
 

@@ -18,6 +18,7 @@
 // the message thread (they may allocate); processBlock, reset and the *OnAudio functions on the
 // audio thread (no allocation, no lock, no exception).
 #include "Core/Realtime/Commands.h"
+#include "Core/Realtime/TimedCommands.h"
 #include "Core/Realtime/Smoother.h"
 #include "Core/Realtime/TelemetryQueue.h"
 #include "Engine/FaustParameters.h"
@@ -100,11 +101,7 @@ public:
     void setStateInformation(const void*, int) override;
 
 private:
-    struct Event
-    {
-        std::uint64_t when = 0; ///< absolute sample position (node clock)
-        Command command{};
-    };
+    using Event = TimedCommand;
     struct ControlRamp
     {
         Smoother<RampShape::linear> ramp; ///< in the ramp domain (value, or log(value))

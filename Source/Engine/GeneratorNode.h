@@ -22,6 +22,7 @@
 // is allocation-free). processBlock, reset and the *OnAudio functions run on the audio thread:
 // no allocation, no lock, no exception. Latency 0.
 #include "Core/Realtime/Commands.h"
+#include "Core/Realtime/TimedCommands.h"
 #include "Core/Signals/SignalGenerator.h"
 
 #include "Engine/NodeBase.h"
@@ -109,11 +110,7 @@ public:
     void setStateInformation(const void*, int) override;
 
 private:
-    struct Event
-    {
-        std::uint64_t when = 0; ///< absolute sample position (node clock)
-        Command command{};
-    };
+    using Event = TimedCommand;
 
     void applyEvent(const Command& c) noexcept;
     void applyParameter(GeneratorParam p, double value, SignalSettings& s, ChannelRouting& r) const noexcept;
