@@ -2,7 +2,7 @@
 // JSON and exit codes (0 ok, 1 failure or --max-ms exceeded, 2 bad usage, 3 refused).
 //
 // JSON (--json FILE, or '-' for stdout; written whole via a temporary file):
-//   settings  {device, rate, period, runs, connect_loopback, [max_ms],
+//   settings  {device, rate, period, runs, connect_loopback, probe_period, settle_samples, [max_ms],
 //              [virtual {delay_samples, noise_db, gain, pacing}]}   -- what was asked
 //   device    {type, name, rate, period}                            -- what was used
 //   valid     true | false;  when false: reason (text) and no latency figure at all
@@ -11,6 +11,7 @@
 //   reported  {input_frames, output_frames, round_trip_frames, round_trip_ms}  -- the device's claim
 //   extra     {frames, ms}   -- measured mean minus reported round trip
 //   inverted, xruns (device's count during the measurement, -1 unknown), [gate {max_ms, passed}]
+//   timing    {first_result_s, total_s}  -- device start to the first valid run / to the end
 // The virtual device's round trip is period + --virtual-delay (see VirtualLoopbackDevice.h).
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
@@ -43,14 +44,32 @@ struct LatencyOptions
     double virtualGain = 1.0;
     bool virtualFast = false;
     bool connectLoopback = false;
+    int probePeriod = int(latency::kPeriod);
+    bool quick = false;
     double maxMs = -1.0;
     std::string jsonFile;
 };
 
+// Samples skipped after the onset (device transients): 4096 for the full probe, a quarter of a
+// shorter probe's period.
+std::int64_t settleFor(int probePeriod)
+{
+    return std::min<std::int64_t>(4096, probePeriod / 4);
+}
+
+int log2Of(int powerOfTwo)
+{
+    int n = 0;
+    while ((1 << (n + 1)) <= powerOfTwo)
+        ++n;
+    return n;
+}
+
 nlohmann::json settingsJson(const LatencyOptions& o)
 {
     nlohmann::json s{{"device", o.device}, {"rate", o.rate}, {"period", o.period}, {"runs", o.runs},
-                     {"connect_loopback", o.connectLoopback}};
+                     {"connect_loopback", o.connectLoopback}, {"probe_period", o.probePeriod},
+                     {"settle_samples", settleFor(o.probePeriod)}};
     if (o.device == "virtual")
         s["virtual"] = {{"delay_samples", o.virtualDelay}, {"noise_db", o.virtualNoiseDb},
                         {"gain", o.virtualGain}, {"pacing", o.virtualFast ? "as-fast-as-possible" : "real-time"}};
@@ -83,6 +102,7 @@ nlohmann::json reportJson(const LatencyOptions& o, const LatencyReport& r, bool 
                      {"round_trip_frames", r.reportedRoundTrip()}, {"round_trip_ms", r.toMs(r.reportedRoundTrip())}};
     j["extra"] = {{"frames", r.extraFrames()}, {"ms", r.toMs(r.extraFrames())}};
     j["inverted"] = !r.runs.empty() && r.runs.front().inverted;
+    j["timing"] = {{"first_result_s", r.firstResultSeconds}, {"total_s", r.totalSeconds}};
     j["xruns"] = r.xruns;
     if (o.maxMs >= 0.0)
         j["gate"] = {{"max_ms", o.maxMs}, {"passed", passed}};
@@ -152,6 +172,8 @@ int runLatency(const LatencyOptions& o, Context& ctx)
 
     LatencyMeasurementSettings settings;
     settings.runs = o.runs;
+    settings.probePeriodLog2 = log2Of(o.probePeriod);
+    settings.estimator.settleMargin = settleFor(o.probePeriod);
     const LatencyReport r = measureLatency(*device, settings);
     device->close();
 
@@ -180,6 +202,9 @@ int runLatency(const LatencyOptions& o, Context& ctx)
                         r.toMs(r.reportedRoundTrip()), clean(r.extraFrames()), clean(r.toMs(r.extraFrames())));
     if (r.runs.front().inverted)
         text << "polarity: inverted\n";
+    text << fmt::format("first valid result {:.3f} s after the device started; {} run(s) in {:.3f} s (probe {} "
+                        "samples)\n",
+                        r.firstResultSeconds, r.runs.size(), r.totalSeconds, r.probePeriod);
     if (r.xruns > 0)
         text << fmt::format("xruns during the measurement: {}\n", r.xruns);
     if (!passed)
@@ -211,6 +236,11 @@ void registerLatencyCommand(CLI::App& app, Context& ctx)
         ->check(CLI::Range(-10.0, 10.0));
     sub->add_flag("--virtual-fast", o->virtualFast, "Run the virtual device as fast as possible, not in real time");
     sub->add_flag("--connect-loopback", o->connectLoopback, "JACK: connect Wavebench's out_1 to its in_1");
+    sub->add_option("--probe-period", o->probePeriod,
+                    "Probe period in samples, a power of two from 4096 to 65536 (default 65536); one period "
+                    "is captured per run, so shorter is quicker and a little noisier")
+        ->check(CLI::IsMember({4096, 8192, 16384, 32768, 65536}));
+    sub->add_flag("--quick", o->quick, "Same as --probe-period 8192: a result in about a quarter second");
     sub->add_option("--max-ms", o->maxMs, "Fail (exit 1) when the mean round trip exceeds this")
         ->check(CLI::Range(0.0, 1.0e6));
     sub->add_option("--json", o->jsonFile, "Write the report as JSON to FILE ('-' for stdout)");
@@ -218,6 +248,10 @@ void registerLatencyCommand(CLI::App& app, Context& ctx)
     {
         o->periodGiven = sub->count("--period") > 0;
         o->rateGiven = sub->count("--rate") > 0;
+        if (o->quick && sub->count("--probe-period") > 0)
+            throw UsageError("--quick and --probe-period exclude each other");
+        if (o->quick)
+            o->probePeriod = 8192;
         if (o->device == "virtual" && o->connectLoopback)
             throw UsageError("--connect-loopback is for --device jack (the virtual device is always looped)");
         if (o->device == "jack" && (sub->count("--virtual-delay") || sub->count("--virtual-noise-db") ||

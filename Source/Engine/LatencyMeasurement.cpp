@@ -16,8 +16,8 @@ class ProbeCallback final : public juce::AudioIODeviceCallback
 public:
     enum State : int { idle = 0, armed = 1, running = 2 };
 
-    ProbeCallback(double level, std::size_t capacity, int outCh, int inCh)
-        : probe(level), capture(capacity, 0.0f), outputChannel(outCh), inputChannel(inCh) {}
+    ProbeCallback(double level, std::size_t capacity, int outCh, int inCh, int periodLog2)
+        : probe(level, periodLog2), capture(capacity, 0.0f), outputChannel(outCh), inputChannel(inCh) {}
 
     void audioDeviceIOCallbackWithContext(const float* const* in, int numIn, float* const* out, int numOut,
                                           int numSamples, const juce::AudioIODeviceCallbackContext&) override
@@ -96,11 +96,17 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
     report.reportedOutputLatency = device.getOutputLatencyInSamples();
 
     const latency::EstimatorSettings est = settings.estimator;
-    const std::int64_t capacity = settings.maxDelaySamples + est.settleMargin + latency::kPeriod + 2 * report.period + 4096;
-    ProbeCallback cb(settings.probeLevel, static_cast<std::size_t>(capacity), settings.outputChannel, settings.inputChannel);
+    const std::int64_t probePeriod = std::int64_t{1} << std::clamp(settings.probePeriodLog2, latency::kMinPeriodLog2,
+                                                                   latency::kPeriodLog2);
+    report.probePeriod = probePeriod;
+    const std::int64_t capacity = settings.maxDelaySamples + est.settleMargin + probePeriod + 2 * report.period + 4096;
+    ProbeCallback cb(settings.probeLevel, static_cast<std::size_t>(capacity), settings.outputChannel,
+                     settings.inputChannel, settings.probePeriodLog2);
     const latency::LatencyEstimator estimator(cb.probe, est);
 
     const int xrunsBefore = device.getXRunCount();
+    const auto started = clock::now();
+    auto secondsSinceStart = [&] { return std::chrono::duration<double>(clock::now() - started).count(); };
     device.start(&cb);
     if (!device.isPlaying())
     {
@@ -123,11 +129,14 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
         return true;
     };
 
-    std::int64_t lastDelay = 0; // nothing was played before the first run
     for (int run = 0; run < std::max(1, settings.runs); ++run)
     {
-        // Silence first, long enough for the previous run's probe to have left the loop.
-        if (!waitSamples(lastDelay + 2 * report.period + 4096))
+        // Silence first: two periods for the device to settle before the first run; before the
+        // others, long enough for the previous run's probe to have left the loop.
+        const std::int64_t silence = run == 0 ? 2 * report.period
+                                              : static_cast<std::int64_t>(std::ceil(report.runs.back().frames))
+                                                    + 2 * report.period + 4096;
+        if (!waitSamples(silence))
         {
             report.reason = "the device stopped calling back";
             report.deviceFailure = true;
@@ -139,15 +148,18 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
         latency::LatencyResult result;
         const auto limit = clock::now() + std::chrono::duration<double>(settings.runTimeoutSeconds);
         bool timedOut = false;
+        std::int64_t needed = est.settleMargin + probePeriod; // known better once the onset is seen
         for (;;)
         {
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
             const bool armedStill = cb.state.load(std::memory_order_acquire) != ProbeCallback::running;
             const std::int64_t got = armedStill ? 0 : cb.captured.load(std::memory_order_acquire);
             const bool full = got >= capacity;
-            if (got >= est.settleMargin + latency::kPeriod || full)
+            if (got >= needed || full)
             {
                 result = estimator.estimate(std::span<const float>(cb.capture.data(), static_cast<std::size_t>(got)));
+                if (result.refusal == latency::Refusal::notSettled && result.onset >= 0)
+                    needed = estimator.requiredLength(result.onset);
                 // Keep capturing while the signal may still be on its way or settling.
                 const bool wait = result.refusal == latency::Refusal::notSettled ||
                                   result.refusal == latency::Refusal::noSignal;
@@ -173,8 +185,10 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
             report.reason = result.reason;
             break;
         }
-        lastDelay = static_cast<std::int64_t>(std::ceil(result.frames));
+        if (run == 0)
+            report.firstResultSeconds = secondsSinceStart();
     }
+    report.totalSeconds = secondsSinceStart();
     device.stop();
     const int xrunsAfter = device.getXRunCount();
     report.xruns = (xrunsBefore >= 0 && xrunsAfter >= 0) ? xrunsAfter - xrunsBefore : -1;

@@ -18,6 +18,7 @@ struct LatencyMeasurementSettings
     int outputChannel = 0;             ///< index among the device's active outputs
     int inputChannel = 0;              ///< index among the device's active inputs
     double probeLevel = 0.5;           ///< probe peak, linear
+    int probePeriodLog2 = latency::kPeriodLog2; ///< probe period 2^N (12..16): one period per run
     std::int64_t maxDelaySamples = latency::kPeriod; ///< longest round trip waited for
     double runTimeoutSeconds = 20.0;   ///< a device that stops calling back fails the run
     latency::EstimatorSettings estimator{};
@@ -41,6 +42,9 @@ struct LatencyReport
     int xruns = -1;                         ///< device's count during the measurement (-1: unknown)
     std::vector<latency::LatencyResult> runs;
     LatencyStats frames;                    ///< over the runs (valid only)
+    std::int64_t probePeriod = 0;           ///< samples: the probe's period (the analysis window)
+    double firstResultSeconds = -1.0;       ///< device start to the first run's valid result (-1: none)
+    double totalSeconds = 0.0;              ///< device start to the end of the last run
     [[nodiscard]] int reportedRoundTrip() const noexcept { return reportedInputLatency + reportedOutputLatency; }
     [[nodiscard]] double extraFrames() const noexcept { return frames.mean - reportedRoundTrip(); }
     [[nodiscard]] double toMs(double f) const noexcept { return sampleRate > 0.0 ? 1000.0 * f / sampleRate : 0.0; }

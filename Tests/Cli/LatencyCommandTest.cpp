@@ -1,6 +1,7 @@
 // `wavebench latency` end to end: the virtual device as a known truth, refusals and exit codes,
 // JSON; and a real JACK server (dummy backend) started by the test itself.
 #include "Support/RunProcess.h"
+#include "Support/TestFiles.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -18,18 +19,13 @@
 #include <string>
 #include <thread>
 
+using wb::test::readJson;
 using wb::test::runProcess;
 
 extern char** environ;
 
 namespace
 {
-nlohmann::json readJson(const std::string& path)
-{
-    std::ifstream f(path);
-    return nlohmann::json::parse(f);
-}
-
 std::string findProgram(const std::string& name)
 {
     const char* path = std::getenv("PATH");
@@ -156,6 +152,35 @@ TEST_CASE("latency --device virtual in real time, with noise and inverted polari
     CHECK(j["stats"]["mean_frames"].get<double>() == Approx(128.25).margin(0.05));
 }
 
+TEST_CASE("latency --quick: a shorter probe, the same answer, and when it came", "[cli][analysis]")
+{
+    // Real time on the virtual device: 8192-sample probe, 2048 samples of settling.
+    const auto r = runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--quick", "--period", "64",
+                                            "--virtual-delay", "100.5", "--virtual-noise-db", "-60", "--runs", "3",
+                                            "--json", "-"});
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["settings"]["probe_period"] == 8192);
+    CHECK(j["settings"]["settle_samples"] == 2048);
+    CHECK(j["stats"]["mean_frames"].get<double>() == Approx(164.5).margin(0.05));
+    REQUIRE(j["runs"].size() == 3);
+    const double first = j["timing"]["first_result_s"].get<double>();
+    const double total = j["timing"]["total_s"].get<double>();
+    // At least the round trip, the settling and one period of the probe in real time must have
+    // passed before the first result (a bound from physics, not a speed target).
+    CHECK(first >= (164.5 + 2048 + 8192) / 48000.0);
+    CHECK(total > first);
+
+    const auto slow = runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--virtual-fast", "--runs", "1",
+                                               "--json", "-"});
+    REQUIRE(slow.exitCode == 0);
+    const auto js = nlohmann::json::parse(slow.out);
+    CHECK(js["settings"]["probe_period"] == 65536);
+    CHECK(js["settings"]["settle_samples"] == 4096);
+    CHECK(js["timing"]["first_result_s"].get<double>() > 0.0);
+}
+
 TEST_CASE("latency: no cable is refused with exit 3 and a reason, never a number", "[cli][analysis]")
 {
     const std::string json = std::string(WB_TEST_OUTPUT_DIR) + "/latency_nocable.json";
@@ -200,6 +225,10 @@ TEST_CASE("latency: bad usage exits 2", "[cli]")
     CHECK(runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--runs", "0"}).exitCode == 2);
     CHECK(runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--connect-loopback"}).exitCode == 2);
     CHECK(runProcess(WB_CLI_PATH, {"latency", "--device", "jack", "--virtual-delay", "3"}).exitCode == 2);
+    CHECK(runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--probe-period", "5000"}).exitCode == 2);
+    const auto both = runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--quick", "--probe-period", "8192"});
+    CHECK(both.exitCode == 2);
+    CHECK_THAT(both.err, Catch::Contains("exclude each other"));
 }
 
 TEST_CASE("latency --device jack --connect-loopback on a private dummy server: exactly one period", "[jack][cli]")
@@ -222,6 +251,14 @@ TEST_CASE("latency --device jack --connect-loopback on a private dummy server: e
         for (const auto& run : j["runs"])
             CHECK(run["frames"].get<double>() == Approx(double(period)).margin(0.01));
         CHECK(j["stats"]["mean_frames"].get<double>() == Approx(double(period)).margin(0.01));
+
+        const auto quick = runProcess(WB_CLI_PATH, {"latency", "--device", "jack", "--connect-loopback", "--quick",
+                                                    "--runs", "2", "--json", "-"},
+                                      {server.env()});
+        INFO(quick.err);
+        REQUIRE(quick.exitCode == 0);
+        CHECK(nlohmann::json::parse(quick.out)["stats"]["mean_frames"].get<double>() ==
+              Approx(double(period)).margin(0.01));
     }
 }
 

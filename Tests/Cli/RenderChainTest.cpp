@@ -2,6 +2,7 @@
 // automation on its exact sample, the sidecar recording it, and every refusal leaving no file.
 #include "Core/Audio/WavFile.h"
 #include "Support/RunProcess.h"
+#include "Support/TestFiles.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -12,23 +13,13 @@
 #include <string>
 
 using wb::test::runProcess;
+using wb::test::nothingLeftBeside;
 
 namespace
 {
 std::string chainOutput(const std::string& name)
 {
-    const auto dir = std::filesystem::path(WB_TEST_OUTPUT_DIR) / "render-chain";
-    std::filesystem::create_directories(dir);
-    return (dir / name).string();
-}
-
-bool nothingLeft(const std::string& path)
-{
-    const std::filesystem::path p(path);
-    for (const auto& e : std::filesystem::directory_iterator(p.parent_path()))
-        if (e.path().filename().string().find(p.filename().string()) != std::string::npos)
-            return false;
-    return true;
+    return wb::test::outputPath("render-chain", name);
 }
 
 std::string writeFile(const std::string& name, const std::string& text)
@@ -173,6 +164,6 @@ TEST_CASE("render chain refusals: message, exit 2, no file", "[cli][faust]")
         INFO(c.message << " / " << r.err);
         CHECK(r.exitCode == 2);
         CHECK_THAT(r.err, Catch::Contains(c.message));
-        CHECK(nothingLeft(out));
+        CHECK(nothingLeftBeside(out));
     }
 }

@@ -2,6 +2,7 @@
 #include "Core/Audio/WavFile.h"
 #include "Core/Signals/Render.h"
 #include "Support/RunProcess.h"
+#include "Support/TestFiles.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -11,31 +12,15 @@
 #include <fstream>
 #include <string>
 
+using wb::test::nothingLeftBeside;
+using wb::test::readJson;
 using wb::test::runProcess;
 
 namespace
 {
 std::string cliOutput(const std::string& name)
 {
-    const auto dir = std::filesystem::path(WB_TEST_OUTPUT_DIR) / "render";
-    std::filesystem::create_directories(dir);
-    return (dir / name).string();
-}
-
-/// Neither the file, its sidecar, nor any temporary of either exists.
-bool nothingLeft(const std::string& path)
-{
-    const std::filesystem::path p(path);
-    for (const auto& e : std::filesystem::directory_iterator(p.parent_path()))
-        if (e.path().filename().string().find(p.filename().string()) != std::string::npos)
-            return false;
-    return true;
-}
-
-nlohmann::json readJson(const std::string& path)
-{
-    std::ifstream f(path);
-    return nlohmann::json::parse(f);
+    return wb::test::outputPath("render", name);
 }
 } // namespace
 
@@ -121,7 +106,7 @@ TEST_CASE("render refuses bad input with a message, exit 2 and no file", "[cli]"
         INFO(r.err);
         CHECK(r.exitCode == 2);
         CHECK_THAT(r.err, Catch::Contains(c.message));
-        CHECK(nothingLeft(out));
+        CHECK(nothingLeftBeside(out));
     }
     const auto r = runProcess(WB_CLI_PATH, {"render", "--signal", "sine", "--out", "/nonexistent-dir/x.wav"});
     CHECK(r.exitCode == 2);

@@ -17,38 +17,32 @@ namespace
 {
 constexpr wb::NodeId kFx = 7;
 
-/// Runs `in` through the node in blocks, dispatching the queue at the start of each block, as
-/// the engine's audio callback does. Returns the output of the left channel.
-std::vector<float> runWithCommands(wb::FaustEffectNode& node, wb::CommandQueue& queue,
-                                   wb::CommandDispatcher& dispatcher, const StereoSignal& in, int block,
-                                   wb::test::RealtimeCounts* violations = nullptr)
+/// An effect wired as the engine wires it: node id kFx, a command ring and a dispatcher.
+struct CommandedEffect
 {
-    std::vector<float> out(in.size());
-    juce::AudioBuffer<float> buf(2, block);
-    juce::MidiBuffer midi;
-    for (size_t pos = 0; pos < in.size(); pos += size_t(block))
+    std::unique_ptr<wb::FaustEffectNode> node;
+    wb::CommandQueue queue;
+    wb::CommandDispatcher dispatcher;
+
+    CommandedEffect(const std::string& id, std::initializer_list<std::pair<const char*, float>> controls)
+        : node(makeEffect(id, controls))
     {
-        const int n = int(std::min(size_t(block), in.size() - pos));
-        buf.setSize(2, n, false, false, true);
-        std::copy_n(in.left.data() + pos, n, buf.getWritePointer(0));
-        std::copy_n(in.right.data() + pos, n, buf.getWritePointer(1));
-        {
-            wb::test::RealtimeGuard guard;
-            (void) dispatcher.dispatchOnAudio(queue);
-            node.processBlock(buf, midi);
-            if (violations != nullptr)
-            {
-                const auto c = guard.counts();
-                violations->allocations += c.allocations;
-                violations->deallocations += c.deallocations;
-                violations->locks += c.locks;
-                violations->sleeps += c.sleeps;
-            }
-        }
-        std::copy_n(buf.getReadPointer(0), n, out.data() + pos);
+        REQUIRE(node != nullptr);
+        node->setNodeId(kFx);
+        REQUIRE(dispatcher.registerHandler(kFx, &wb::FaustEffectNode::handleCommandOnAudio, node.get()));
     }
-    return out;
-}
+    uint32_t control(const char* label) const { return uint32_t(node->findControl(label)); }
+    void send(const wb::Command& c) { REQUIRE(queue.pushFromUi(c)); }
+
+    /// Runs `in` through the node in blocks, dispatching the queue at the start of each block,
+    /// as the engine's audio callback does. Returns the output of the left channel.
+    std::vector<float> run(const StereoSignal& in, int block, wb::test::RealtimeCounts* violations = nullptr)
+    {
+        return wb::test::process(
+                   *node, in, block, [this] { (void) dispatcher.dispatchOnAudio(queue); }, violations)
+            .left;
+    }
+};
 
 StereoSignal dc(size_t n, float v = 1.0f)
 {
@@ -64,17 +58,11 @@ TEST_CASE("automation lands on its exact sample, across block boundaries", "[fau
     for (int block : {1, 64, 256, 4096})
     {
         INFO("block " << block);
-        auto node = makeEffect("gain", {});
-        REQUIRE(node != nullptr);
-        node->setNodeId(kFx);
-        wb::CommandQueue queue;
-        wb::CommandDispatcher dispatcher;
-        REQUIRE(dispatcher.registerHandler(kFx, &wb::FaustEffectNode::handleCommandOnAudio, node.get()));
-        const auto gainIndex = uint32_t(node->findControl("gain"));
+        CommandedEffect fx("gain", {});
         // Sent before the first block: -20 dB at sample 1000 and +6 dB at 3001, both as steps.
-        REQUIRE(queue.pushFromUi(wb::Command::setParameter(kFx, gainIndex, -20.0, 1000, 0.0)));
-        REQUIRE(queue.pushFromUi(wb::Command::setParameter(kFx, gainIndex, 6.0, 3001, 0.0)));
-        const auto out = runWithCommands(*node, queue, dispatcher, dc(4000), block);
+        fx.send(wb::Command::setParameter(kFx, fx.control("gain"), -20.0, 1000, 0.0));
+        fx.send(wb::Command::setParameter(kFx, fx.control("gain"), 6.0, 3001, 0.0));
+        const auto out = fx.run(dc(4000), block);
         CHECK(out[999] == 1.0f);
         CHECK(out[1000] == Approx(0.1).epsilon(1e-6));
         CHECK(out[3000] == Approx(0.1).epsilon(1e-6));
@@ -84,14 +72,9 @@ TEST_CASE("automation lands on its exact sample, across block boundaries", "[fau
 
 TEST_CASE("live changes are smoothed: no step exceeds the smoothing bound", "[faust][engine][rt]")
 {
-    auto node = makeEffect("gain", {});
-    REQUIRE(node != nullptr);
-    node->setNodeId(kFx);
-    wb::CommandQueue queue;
-    wb::CommandDispatcher dispatcher;
-    REQUIRE(dispatcher.registerHandler(kFx, &wb::FaustEffectNode::handleCommandOnAudio, node.get()));
-    REQUIRE(queue.pushFromUi(wb::Command::setParameter(kFx, uint32_t(node->findControl("gain")), -40.0)));
-    const auto out = runWithCommands(*node, queue, dispatcher, dc(4800), 128);
+    CommandedEffect fx("gain", {});
+    fx.send(wb::Command::setParameter(kFx, fx.control("gain"), -40.0));
+    const auto out = fx.run(dc(4800), 128);
     // Default ramp: 20 ms = 960 samples, zones updated every 16 samples -> at most 40*16/960 dB.
     const double bound = 40.0 * wb::FaustEffectNode::kControlInterval / 960.0 + 1e-3;
     double worst = 0.0;
@@ -106,21 +89,16 @@ TEST_CASE("live changes are smoothed: no step exceeds the smoothing bound", "[fa
 
 TEST_CASE("bypass crossfades to the dry signal without a click", "[faust][engine][rt]")
 {
-    auto node = makeEffect("gain", {{"gain", -96.0f}}); // nearly silent when active
-    REQUIRE(node != nullptr);
-    node->setNodeId(kFx);
-    wb::CommandQueue queue;
-    wb::CommandDispatcher dispatcher;
-    REQUIRE(dispatcher.registerHandler(kFx, &wb::FaustEffectNode::handleCommandOnAudio, node.get()));
-    REQUIRE(queue.pushFromUi(wb::Command::setBypass(kFx, true, 100)));
-    const auto out = runWithCommands(*node, queue, dispatcher, dc(2000), 64);
+    CommandedEffect fx("gain", {{"gain", -96.0f}}); // nearly silent when active
+    fx.send(wb::Command::setBypass(kFx, true, 100));
+    const auto out = fx.run(dc(2000), 64);
     CHECK(out[99] < 1e-4f);
     CHECK(out.back() == 1.0f);
     float worst = 0.0f;
     for (size_t i = 1; i < out.size(); ++i)
         worst = std::max(worst, std::abs(out[i] - out[i - 1]));
     CHECK(worst <= 1.0f / 960.0f + 1e-6f); // a 20 ms linear crossfade: 1/960 per sample at most
-    CHECK(node->isBypassedOnAudio());
+    CHECK(fx.node->isBypassedOnAudio());
 }
 
 TEST_CASE("every effect and every command under the real-time guard: zero allocations, zero locks",
@@ -130,32 +108,27 @@ TEST_CASE("every effect and every command under the real-time guard: zero alloca
     for (const auto& entry : wb::faust::catalogue())
     {
         INFO(entry.id);
-        auto node = makeEffect(entry.id, {});
-        REQUIRE(node != nullptr);
-        node->setNodeId(kFx);
+        CommandedEffect fx(entry.id, {});
         wb::TelemetryQueue telemetry;
-        node->setTelemetry(&telemetry);
-        wb::CommandQueue queue;
-        wb::CommandDispatcher dispatcher;
-        REQUIRE(dispatcher.registerHandler(kFx, &wb::FaustEffectNode::handleCommandOnAudio, node.get()));
-        const auto& controls = node->description().controls;
+        fx.node->setTelemetry(&telemetry);
+        const auto& controls = fx.node->description().controls;
         uint32_t offset = 0;
         for (size_t i = 0; i < controls.size(); ++i)
         {
-            REQUIRE(queue.pushFromUi(wb::Command::setParameter(kFx, uint32_t(i), controls[i].max, offset += 37)));
-            REQUIRE(queue.pushFromUi(wb::Command::setParameter(kFx, uint32_t(i), controls[i].min, offset += 37, 0.0)));
+            fx.send(wb::Command::setParameter(kFx, uint32_t(i), controls[i].max, offset += 37));
+            fx.send(wb::Command::setParameter(kFx, uint32_t(i), controls[i].min, offset += 37, 0.0));
         }
-        REQUIRE(queue.pushFromUi(wb::Command::setBypass(kFx, true, 300)));
-        REQUIRE(queue.pushFromUi(wb::Command::setBypass(kFx, false, 900)));
-        REQUIRE(queue.pushFromUi(wb::Command::resetMeters()));
+        fx.send(wb::Command::setBypass(kFx, true, 300));
+        fx.send(wb::Command::setBypass(kFx, false, 900));
+        fx.send(wb::Command::resetMeters());
         auto in = sine(440.0, 0.5, 24000);
         in.left[5000] = std::numeric_limits<float>::quiet_NaN();
         wb::test::RealtimeCounts counts;
-        (void) runWithCommands(*node, queue, dispatcher, in, 256, &counts);
+        (void) fx.run(in, 256, &counts);
         INFO(counts.describe());
         CHECK(counts.clean());
-        CHECK(node->droppedCommands() == 0);
-        CHECK(node->nonFiniteInputBlocks() == 1);
+        CHECK(fx.node->droppedCommands() == 0);
+        CHECK(fx.node->nonFiniteInputBlocks() == 1);
     }
 }
 

@@ -2,6 +2,7 @@
 // Drives a FaustEffectNode offline for property tests: whole signals through processBlock in
 // blocks of a chosen size, and simple measurements (tone amplitude by quadrature projection).
 #include "Engine/FaustEffectNode.h"
+#include "Support/RealtimeGuard.h"
 
 #include <cmath>
 #include <memory>
@@ -51,8 +52,18 @@ inline std::unique_ptr<FaustEffectNode> makeEffect(const std::string& id,
     return node;
 }
 
+struct NothingBeforeBlock
+{
+    void operator()() const noexcept {}
+};
+
 /// Runs the signal through the node in blocks of `block` frames; returns the output.
-inline StereoSignal process(FaustEffectNode& node, const StereoSignal& in, int block)
+/// `beforeEachBlock()` runs at the start of each block, as the engine's callback dispatches its
+/// commands there. When `violations` is given, both run under a RealtimeGuard and what it counts
+/// is added to it (never assert inside the guard: Catch2 allocates).
+template <typename BeforeBlock = NothingBeforeBlock>
+StereoSignal process(FaustEffectNode& node, const StereoSignal& in, int block, BeforeBlock&& beforeEachBlock = {},
+                     RealtimeCounts* violations = nullptr)
 {
     StereoSignal out(in.size());
     juce::AudioBuffer<float> buf(2, block);
@@ -63,7 +74,13 @@ inline StereoSignal process(FaustEffectNode& node, const StereoSignal& in, int b
         buf.setSize(2, n, false, false, true);
         std::copy_n(in.left.data() + pos, n, buf.getWritePointer(0));
         std::copy_n(in.right.data() + pos, n, buf.getWritePointer(1));
-        node.processBlock(buf, midi);
+        {
+            RealtimeGuard guard;
+            beforeEachBlock();
+            node.processBlock(buf, midi);
+            if (violations != nullptr)
+                *violations += guard.counts();
+        }
         std::copy_n(buf.getReadPointer(0), n, out.left.data() + pos);
         std::copy_n(buf.getReadPointer(1), n, out.right.data() + pos);
     }

@@ -53,6 +53,14 @@ struct RealtimeCounts
         return allocations + deallocations + locks + sleeps;
     }
     [[nodiscard]] bool clean() const noexcept { return total() == 0; }
+    RealtimeCounts& operator+=(const RealtimeCounts& other) noexcept
+    {
+        allocations += other.allocations;
+        deallocations += other.deallocations;
+        locks += other.locks;
+        sleeps += other.sleeps;
+        return *this;
+    }
     /// For failure messages (allocates: call it outside any guard).
     [[nodiscard]] std::string describe() const;
 };

@@ -2,8 +2,9 @@
 // Round-trip latency by multi-tone phase (the MTDM principle of Fons Adriaensen's jack_delay,
 // re-derived and written here from scratch).
 //
-// The probe is a sum of kNumTones cosines whose frequencies are exact multiples of 1/kPeriod
-// cycles per sample, so the probe is periodic with period kPeriod (65536 samples) and, over any
+// The probe is a sum of cosines whose frequencies are exact multiples of 1/P cycles per sample,
+// so the probe is periodic with period P (65536 samples by default; 4096..65536, a power of two,
+// for a quicker measurement: see MultiToneProbe) and, over any
 // window of whole periods, the tones are exactly orthogonal: a rectangular-window quadrature sum
 // separates them with no leakage at all.
 //
@@ -12,8 +13,8 @@
 //     that sets the accuracy (phase noise / (2 pi f_0));
 //   * tone i (i = 1..12) has f_i * 2^(3+i) = 1/2 (mod 1). Knowing d modulo P = 2^(3+i), the
 //     residual mu_i - f_i * d is ~0 or ~1/2 (mod 1): one bit, which gives d modulo 2P;
-//   * after the 12 coarse tones d is known modulo 2^16 = kPeriod; the onset of the received
-//     signal (a coarse time-domain estimate) picks the multiple of kPeriod, so the range is only
+//   * after the log2(P) - 4 coarse tones d is known modulo P; the onset of the received
+//     signal (a coarse time-domain estimate) picks the multiple of P, so the range is only
 //     limited by the capture length.
 // The residual of each bit decision (its distance to 0 or 1/2) says how well the tones agree;
 // above EstimatorSettings::maxPhaseErrorCycles the estimate is refused, never reported.
@@ -32,19 +33,29 @@
 
 namespace wb::latency
 {
+/// The default (and longest) probe: period 2^16.
 inline constexpr int kPeriodLog2 = 16;
-/// Probe period, analysis window and unambiguous phase range, in samples.
+/// The shortest probe period allowed: 2^12.
+inline constexpr int kMinPeriodLog2 = 12;
+/// Default probe period, analysis window and unambiguous phase range, in samples.
 inline constexpr std::int64_t kPeriod = std::int64_t{1} << kPeriodLog2;
-/// 1 fine tone + one coarse tone per bit from 2^5 to 2^16.
+/// 1 fine tone + one coarse tone per bit from 2^5 to 2^16 (the most any probe has).
 inline constexpr int kNumTones = 1 + (kPeriodLog2 - 4);
+
+/// Tones of a probe of period 2^periodLog2.
+[[nodiscard]] constexpr int numTonesFor(int periodLog2) noexcept
+{
+    return 1 + (periodLog2 - 4);
+}
 
 struct Tone
 {
-    std::int64_t bin = 0;    ///< frequency = bin / kPeriod cycles per sample
-    double amplitude = 0.0;  ///< peak amplitude in the probe signal (linear)
-    double phase = 0.0;      ///< radians at probe index 0
+    std::int64_t bin = 0;        ///< frequency = bin / period cycles per sample
+    double amplitude = 0.0;      ///< peak amplitude in the probe signal (linear)
+    double phase = 0.0;          ///< radians at probe index 0
+    std::int64_t period = kPeriod; ///< the probe's period
 
-    [[nodiscard]] double frequency() const noexcept { return double(bin) / double(kPeriod); }
+    [[nodiscard]] double frequency() const noexcept { return double(bin) / double(period); }
 };
 
 /// The probe signal. Construction computes one period into a table (allocates ~256 KB);
@@ -52,16 +63,25 @@ struct Tone
 class MultiToneProbe
 {
 public:
-    /// peakLevel: the probe's absolute peak (linear, 0 < peakLevel <= 1). Allocates.
-    explicit MultiToneProbe(double peakLevel = 0.5);
+    /// peakLevel: the probe's absolute peak (linear, 0 < peakLevel <= 1); periodLog2: the
+    /// period is 2^periodLog2 samples (clamped to kMinPeriodLog2..kPeriodLog2). A shorter period
+    /// gives a result sooner (one period of capture per run) with a noise error larger by
+    /// sqrt(65536 / period); the range is not limited by it (the onset picks the multiple).
+    /// Allocates.
+    explicit MultiToneProbe(double peakLevel = 0.5, int periodLog2 = kPeriodLog2);
 
-    [[nodiscard]] const std::array<Tone, kNumTones>& tones() const noexcept { return toneSet; }
+    [[nodiscard]] std::span<const Tone> tones() const noexcept
+    {
+        return {toneSet.data(), static_cast<std::size_t>(toneCount)};
+    }
     [[nodiscard]] double peakLevel() const noexcept { return peak; }
+    [[nodiscard]] std::int64_t period() const noexcept { return periodLength; }
+    [[nodiscard]] int periodLog2() const noexcept { return log2Period; }
 
     /// The probe sample at any index >= 0 (index 0 is the first sample process() writes).
     [[nodiscard]] float sampleAt(std::int64_t index) const noexcept
     {
-        return table[static_cast<std::size_t>(index & (kPeriod - 1))];
+        return table[static_cast<std::size_t>(index & (periodLength - 1))];
     }
 
     /// Audio thread. Effects: writes the next `count` probe samples to `out`, advances the
@@ -75,6 +95,9 @@ public:
     [[nodiscard]] double analyticSample(double index) const noexcept;
 
 private:
+    int log2Period = kPeriodLog2;
+    std::int64_t periodLength = kPeriod;
+    int toneCount = kNumTones;
     std::array<Tone, kNumTones> toneSet{};
     double peak = 0.5;
     std::vector<float> table; // one period
@@ -141,14 +164,16 @@ public:
     /// The capture length needed once the onset is known (onset + margin + one period).
     [[nodiscard]] std::int64_t requiredLength(std::int64_t onset) const noexcept
     {
-        return onset + settings.settleMargin + kPeriod;
+        return onset + settings.settleMargin + period;
     }
     [[nodiscard]] const EstimatorSettings& getSettings() const noexcept { return settings; }
 
 private:
+    std::int64_t period = kPeriod;
+    int toneCount = kNumTones;
     std::array<Tone, kNumTones> tones{};
     double probePeak = 0.5;
     EstimatorSettings settings;
-    std::vector<double> cosTable, sinTable; // cos/sin(2 pi k / kPeriod)
+    std::vector<double> cosTable, sinTable; // cos/sin(2 pi k / period)
 };
 } // namespace wb::latency

@@ -19,15 +19,15 @@ using namespace wb::latency;
 namespace
 {
 // Capture length: the delay, the estimator's settle margin and one whole period, plus slack.
-std::size_t captureLength(double delay)
+std::size_t captureLength(double delay, std::int64_t period = kPeriod)
 {
-    return static_cast<std::size_t>(delay) + 4096 + static_cast<std::size_t>(kPeriod) + 1000;
+    return static_cast<std::size_t>(delay) + 4096 + static_cast<std::size_t>(period) + 1000;
 }
 
 std::vector<float> analyticCapture(const MultiToneProbe& probe, double delay, double gain = 1.0,
                                    double noiseDb = -300.0, std::uint32_t seed = 1)
 {
-    std::vector<float> x(captureLength(delay), 0.0f);
+    std::vector<float> x(captureLength(delay, probe.period()), 0.0f);
     std::mt19937 rng(seed);
     std::normal_distribution<double> normal(0.0, 1.0);
     const double noise = std::pow(10.0, noiseDb / 20.0);
@@ -102,6 +102,55 @@ TEST_CASE("latency estimator: exact analytic delays, clean, within 0.001 sample"
         CHECK(std::abs(r.frames - d) <= 0.001);
         CHECK_FALSE(r.inverted);
         CHECK(r.gainDb == Approx(0.0).margin(0.01));
+    }
+}
+
+TEST_CASE("latency probe: shorter periods keep the tone structure and the accuracy", "[core][analysis]")
+{
+    for (int log2 : {kMinPeriodLog2, 13, 14})
+    {
+        const MultiToneProbe probe(0.5, log2);
+        INFO("period 2^" << log2);
+        REQUIRE(probe.period() == (std::int64_t{1} << log2));
+        REQUIRE(probe.tones().size() == std::size_t(numTonesFor(log2)));
+        CHECK(probe.tones()[0].frequency() == 1.0 / 16.0); // the fine tone is the same 3 kHz at 48 kHz
+        for (std::size_t i = 1; i < probe.tones().size(); ++i)
+        {
+            const double x = probe.tones()[i].frequency() * std::ldexp(1.0, 3 + int(i));
+            CHECK(x - std::floor(x) == Approx(0.5).margin(1e-12));
+        }
+        // periodic with its own period, peak as asked
+        float peak = 0.0f;
+        for (std::int64_t n = 0; n < probe.period(); ++n)
+        {
+            REQUIRE(probe.sampleAt(n) == probe.sampleAt(n + probe.period()));
+            peak = std::max(peak, std::abs(probe.sampleAt(n)));
+        }
+        CHECK(peak == Approx(0.5).margin(1e-6));
+
+        EstimatorSettings settings;
+        settings.settleMargin = probe.period() / 4;
+        const LatencyEstimator estimator(probe, settings);
+        std::uint32_t seed = 31;
+        for (double d : kDelays)
+        {
+            const auto clean = estimator.estimate(analyticCapture(probe, d));
+            const auto noisy = estimator.estimate(analyticCapture(probe, d, 1.0, -60.0, seed++));
+            INFO("delay " << d << ": " << clean.reason << " / " << noisy.reason);
+            REQUIRE(clean.valid);
+            REQUIRE(noisy.valid);
+            std::printf("  period 2^%d d=%9.3f  error clean %+.2e, -60 dB %+.2e\n", log2, d, clean.frames - d,
+                        noisy.frames - d);
+            CHECK(std::abs(clean.frames - d) <= 0.001);
+            CHECK(std::abs(noisy.frames - d) <= 0.05);
+            CHECK(clean.windowLength % probe.period() == 0);
+        }
+        // A delay longer than the period is still found (the onset picks the multiple).
+        const double far = double(probe.period()) * 1.5 + 0.25;
+        const auto r = estimator.estimate(analyticCapture(probe, far));
+        INFO(r.reason);
+        REQUIRE(r.valid);
+        CHECK(std::abs(r.frames - far) <= 0.001);
     }
 }
 

@@ -1,12 +1,15 @@
 // WAV round trips through libsndfile, and the failures it must report.
 #include "Core/Audio/WavFile.h"
 #include "Core/Signals/Render.h"
+#include "Support/TestFiles.h"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <filesystem>
 #include <string>
+
+using wb::test::nothingLeftBeside;
 
 namespace
 {
@@ -26,16 +29,6 @@ wb::RenderedSignal renderStereo(wb::SignalKind kind)
     c.numChannels = 2;
     c.routing.invert[1] = true;
     return wb::renderSignal(s, c);
-}
-
-/// No file named like `path` or its temporaries is left in its directory.
-bool nothingLeftBeside(const std::string& path)
-{
-    const std::filesystem::path p(path);
-    for (const auto& e : std::filesystem::directory_iterator(p.parent_path()))
-        if (e.path().filename().string().find(p.filename().string()) != std::string::npos)
-            return false;
-    return true;
 }
 } // namespace
 

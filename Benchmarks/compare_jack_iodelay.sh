@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Round-trip latency on one JACK dummy server, measured by jack_iodelay (JACK's own MTDM tool)
+# and by `wavebench latency`, side by side; plus how long each takes to a valid result.
+#
+#   Benchmarks/compare_jack_iodelay.sh [WAVEBENCH] [PERIOD...]
+#
+# WAVEBENCH defaults to build/release/Source/Cli/wavebench; periods default to "64 256".
+# For each period: starts `jackd -d dummy -r 48000 -p PERIOD` under a private server name, runs
+# jack_iodelay with its output wired to its input for ~3 s, then `wavebench latency --device jack
+# --connect-loopback` (the full probe, 5 runs) and `--quick` (1 run), and stops the server.
+# Prints one row per tool; exits 1 when the two disagree by more than 0.01 frame (jack_iodelay
+# prints 3 decimals) or a tool gave no result, 0 otherwise.
+#
+# Times: "to result" for jack_iodelay is from wiring its ports to its first printed round trip;
+# for wavebench, `first_result_s` from its JSON (device start to the first valid run) and the wall
+# time of the whole process (launch, JACK client, measurement, exit).
+set -u
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+wavebench="${1:-$here/build/release/Source/Cli/wavebench}"
+shift || true
+periods=("$@")
+[ ${#periods[@]} -eq 0 ] && periods=(64 256)
+for tool in jackd jack_iodelay jack_connect jack_lsp python3; do
+  command -v "$tool" >/dev/null || { echo "compare_jack_iodelay: $tool is not installed" >&2; exit 2; }
+done
+[ -x "$wavebench" ] || { echo "compare_jack_iodelay: no wavebench at $wavebench (build first)" >&2; exit 2; }
+
+work="$(mktemp -d)"
+jackd_pid=""
+iodelay_pid=""
+cleanup() {
+  [ -n "$iodelay_pid" ] && kill "$iodelay_pid" 2>/dev/null
+  [ -n "$jackd_pid" ] && { kill "$jackd_pid" 2>/dev/null; wait "$jackd_pid" 2>/dev/null; }
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+status=0
+printf '%-6s %-34s %14s %12s %14s\n' period tool "round trip" "to result" "process wall"
+for period in "${periods[@]}"; do
+  export JACK_DEFAULT_SERVER="wbcompare-$$-$period"
+  jackd -n "$JACK_DEFAULT_SERVER" -d dummy -r 48000 -p "$period" >"$work/jackd.log" 2>&1 &
+  jackd_pid=$!
+  up=0
+  for _ in $(seq 50); do
+    jack_lsp >/dev/null 2>&1 && { up=1; break; }
+    sleep 0.1
+  done
+  if [ $up -ne 1 ]; then
+    echo "compare_jack_iodelay: jackd did not start at -p $period:" >&2
+    cat "$work/jackd.log" >&2
+    exit 1
+  fi
+
+  # jack_iodelay: wire it, read its lines with a timestamp each.
+  stdbuf -oL jack_iodelay >"$work/iodelay.txt" 2>&1 &
+  iodelay_pid=$!
+  for _ in $(seq 50); do
+    jack_lsp 2>/dev/null | grep -q '^jack_delay:in$' && break
+    sleep 0.05
+  done
+  wired=$(now)
+  jack_connect jack_delay:out jack_delay:in
+  first_line=""
+  deadline=$(python3 -c "print($wired + 4.0)")
+  while python3 -c "import sys; sys.exit(0 if $(now) < $deadline else 1)"; do
+    if [ -z "$first_line" ] && grep -q 'total roundtrip latency' "$work/iodelay.txt"; then
+      first_line=$(now)
+    fi
+    sleep 0.02
+  done
+  kill "$iodelay_pid" 2>/dev/null; wait "$iodelay_pid" 2>/dev/null; iodelay_pid=""
+  iod_frames=$(grep 'total roundtrip latency' "$work/iodelay.txt" | tail -1 | awk '{print $1}')
+  iod_time="-"
+  [ -n "$first_line" ] && iod_time=$(python3 -c "print(f'{$first_line - $wired:.3f} s')")
+  printf '%-6s %-34s %14s %12s %14s\n' "$period" "jack_iodelay" "${iod_frames:-none}" "$iod_time" "-"
+
+  # wavebench: the full probe (5 runs), then --quick (1 run).
+  declare -A wb_frames=()
+  for mode in full quick; do
+    args=(latency --device jack --connect-loopback --json "$work/wb-$mode.json")
+    if [ "$mode" = quick ]; then args+=(--quick --runs 1); else args+=(--runs 5); fi
+    t0=$(now)
+    "$wavebench" "${args[@]}" >"$work/wb-$mode.txt" 2>&1
+    rc=$?
+    t1=$(now)
+    if [ $rc -ne 0 ]; then
+      echo "compare_jack_iodelay: wavebench latency ($mode) exited $rc:" >&2
+      cat "$work/wb-$mode.txt" >&2
+      status=1
+      continue
+    fi
+    read -r frames first <<<"$(python3 -c "
+import json; j = json.load(open('$work/wb-$mode.json'))
+print(f\"{j['stats']['mean_frames']:.4f} {j['timing']['first_result_s']:.3f}\")")"
+    wb_frames[$mode]=$frames
+    label="wavebench latency ($mode probe)"
+    [ "$mode" = full ] && label="wavebench latency (65536, 5 runs)"
+    [ "$mode" = quick ] && label="wavebench latency --quick (1 run)"
+    printf '%-6s %-34s %14s %12s %14s\n' "$period" "$label" "$frames" "$first s" \
+      "$(python3 -c "print(f'{$t1 - $t0:.3f} s')")"
+  done
+
+  if [ -z "${iod_frames:-}" ]; then
+    echo "compare_jack_iodelay: jack_iodelay printed no round trip at -p $period" >&2
+    status=1
+  else
+    for mode in "${!wb_frames[@]}"; do
+      if ! python3 -c "import sys; sys.exit(0 if abs(${wb_frames[$mode]} - $iod_frames) <= 0.01 else 1)"; then
+        echo "compare_jack_iodelay: DISAGREE at -p $period: jack_iodelay $iod_frames, wavebench ($mode) ${wb_frames[$mode]}" >&2
+        status=1
+      fi
+    done
+  fi
+  unset wb_frames
+  kill "$jackd_pid" 2>/dev/null; wait "$jackd_pid" 2>/dev/null; jackd_pid=""
+done
+[ $status -eq 0 ] && echo "agree: every wavebench figure within 0.01 frame of jack_iodelay"
+exit $status
