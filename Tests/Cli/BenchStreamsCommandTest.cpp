@@ -55,6 +55,8 @@ TEST_CASE("bench streams: a short run gives one JSON step per stream count, with
     CHECK(j["settings"]["rate"] == 48000.0);
     CHECK(j["settings"]["max_streams"] == 2);
     CHECK(j["settings"]["max_load"].get<double>() == Approx(0.8));
+    CHECK(j["settings"]["max_xruns"] == 0);
+    CHECK(j["device"]["realtime_priority"].is_boolean());
     CHECK(j["settings"]["effects"] == nlohmann::json({"parametriceq", "reverb"}));
     CHECK(j["device"]["type"] == "Virtual loopback");
     CHECK(j["device"]["period"] == 256);
