@@ -1,5 +1,6 @@
 // `wavebench bench streams` end to end on the built-in Virtual loopback device (real time): bad
 // usage, a short run with its JSON, and the text table.
+#include "Support/PrivateJackServer.h"
 #include "Support/RunProcess.h"
 
 #include <catch2/catch.hpp>
@@ -103,4 +104,49 @@ TEST_CASE("bench streams: a short run gives one JSON step per stream count, with
         CHECK(j["stopped_by"] == "max-streams");
     else
         CHECK((j["stopped_by"] == "load" || j["stopped_by"] == "xrun"));
+}
+
+TEST_CASE("bench streams --device jack on a private dummy server: the server's period, steps in order",
+          "[cli][bench][jack]")
+{
+    wb::test::PrivateJackServer server(128, "bench");
+    if (!server.isUp())
+    {
+        WARN("jackd could not be started; bench streams on JACK not tested");
+        return;
+    }
+    const std::string json = std::string(WB_TEST_OUTPUT_DIR) + "/bench_streams_jack.json";
+    std::remove(json.c_str());
+    const auto r = runProcess(WB_CLI_PATH,
+                              {"bench", "streams", "--device", "jack", "--max-streams", "2", "--seconds-per-step", "0.3",
+                               "--warmup", "0.1", "--effects", "compressor", "--max-xruns", "1000", "--json", json},
+                              {server.env()});
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    std::ifstream f(json);
+    const auto j = nlohmann::json::parse(f);
+    CHECK(j["device"]["type"] == "JACK");
+    CHECK(j["device"]["period"] == 128); // the server's, not the default 256
+    CHECK_FALSE(j["device"].contains("realtime_priority"));
+    // The dummy driver may log xruns on this VM (DESIGN.md): tolerated here, the run completes.
+    REQUIRE(j["steps"].size() == 2);
+    for (int k = 0; k < 2; ++k)
+    {
+        const auto& s = j["steps"][std::size_t(k)];
+        CHECK(s["streams"] == k + 1);
+        CHECK(s["period_us"].get<double>() == Approx(1e6 * 128 / 48000.0).margin(0.01));
+        CHECK(s["callbacks"].get<int>() > 50); // 0.3 s of 128-frame periods: ~112
+        CHECK(s["load_mean"].get<double>() > 0.0);
+        CHECK(s["callback_us"]["p99"].get<double>() <= s["callback_us"]["max"].get<double>());
+    }
+    CHECK(j["max_streams"] == 2);
+    CHECK(j["stopped_by"] == "max-streams");
+}
+
+TEST_CASE("bench streams --device jack with no server: exit 1 and the reason", "[cli][bench][jack]")
+{
+    const auto r = runProcess(WB_CLI_PATH, {"bench", "streams", "--device", "jack", "--max-streams", "1"},
+                              {"JACK_DEFAULT_SERVER=wbtest-no-such-server"});
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("jack"));
 }
