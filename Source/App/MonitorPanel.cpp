@@ -63,6 +63,7 @@ void MonitorPanel::update(std::uint64_t xrunEvents)
     xrunsSeen = xruns;
     if (!pendingNodes.empty())
     {
+        const auto shownBefore = nodeRows.size();
         nodeRows.clear();
         std::optional<NodeRow> callbackRow;
         for (const auto& n : pendingNodes.take())
@@ -80,6 +81,8 @@ void MonitorPanel::update(std::uint64_t xrunEvents)
         }
         if (callbackRow)
             nodeRows.push_back(*callbackRow);
+        if (nodeRows.size() != shownBefore)
+            resized(); // the table's height follows its rows
     }
     watcher.poll();
     if (latencyDone.load(std::memory_order_acquire))
@@ -172,8 +175,10 @@ void MonitorPanel::resized()
     area.removeFromBottom(6);
     figuresArea = area.removeFromLeft(juce::jmin(330, area.getWidth() / 2));
     graphArea = area.withTrimmedLeft(10);
-    // Time per node below the graph: a header and up to 7 rows (more scroll out of view).
-    nodesArea = graphArea.removeFromBottom(juce::jmin(graphArea.getHeight() / 2, 14 * 8 + 4));
+    // Time per node below the graph: a header and a row per node (at most half the height; rows
+    // beyond it are not drawn).
+    const int rows = juce::jmax(2, static_cast<int>(nodeRows.size())) + 1;
+    nodesArea = graphArea.removeFromBottom(juce::jmin(graphArea.getHeight() / 2, 14 * rows + 4));
 }
 
 void MonitorPanel::paint(juce::Graphics& g)
@@ -240,7 +245,8 @@ void MonitorPanel::paint(juce::Graphics& g)
         g.setColour(kDimText);
         g.drawText("80 %", graph.getRight() - 40, juce::roundToInt(yOf(kLoadAlarm)) - 13, 36, 12,
                    juce::Justification::right);
-        g.drawText("100 %", graph.getRight() - 40, graph.getY() + 1, 36, 12, juce::Justification::right);
+        if (graph.getHeight() * 0.2 >= 26.0) // else it would overlap the 80 % label
+            g.drawText("100 %", graph.getRight() - 40, graph.getY() + 1, 36, 12, juce::Justification::right);
         if (loadHistory.size() > 1)
         {
             juce::Path p;
