@@ -71,8 +71,9 @@ TEST_CASE("bench streams: a short run gives one JSON step per stream count, with
     {
         INFO(s.dump());
         CHECK(s["streams"] == expected++);
-        // 0.3 s of 256-frame periods at 48 kHz: ~56 callbacks (a loaded machine may lose a few).
-        CHECK(s["callbacks"].get<int>() > 20);
+        // 0.3 s of 256-frame periods at 48 kHz: ~56 callbacks (a stall of the machine loses some:
+        // the virtual device resynchronises rather than bursting).
+        CHECK(s["callbacks"].get<int>() > 10);
         CHECK(s["callbacks"].get<int>() < 80);
         CHECK(s["period_us"].get<double>() == Approx(1e6 * 256 / 48000.0).margin(0.01));
         CHECK(s["load_mean"].get<double>() > 0.0);
@@ -135,7 +136,7 @@ TEST_CASE("bench streams --device jack on a private dummy server: the server's p
         const auto& s = j["steps"][std::size_t(k)];
         CHECK(s["streams"] == k + 1);
         CHECK(s["period_us"].get<double>() == Approx(1e6 * 128 / 48000.0).margin(0.01));
-        CHECK(s["callbacks"].get<int>() > 50); // 0.3 s of 128-frame periods: ~112
+        CHECK(s["callbacks"].get<int>() > 20); // 0.3 s of 128-frame periods: ~112
         CHECK(s["load_mean"].get<double>() > 0.0);
         CHECK(s["callback_us"]["p99"].get<double>() <= s["callback_us"]["max"].get<double>());
     }

@@ -99,20 +99,25 @@ TEST_CASE("per-node times: generator, every effect and the callback, with sane v
 
     for (const auto& [end, w] : windows)
         checkWindow(w, periodNs);
-    // The last complete window: every node took time; the reverb (~40 ns/frame, DESIGN.md) costs
-    // more than the generator (~2 ns/frame); nothing else was timed.
-    const Window* last = nullptr;
+    // Complete windows: every node took time and nothing else was timed. The reverb (~40 ns/frame,
+    // DESIGN.md) costs more than the generator (~2 ns/frame) in most windows; a majority, not all,
+    // because a stall of the machine inside the generator's few µs may invert one window.
+    int complete4 = 0, reverbDearer = 0;
     for (const auto& [end, w] : windows)
-        if (w.size() == 4)
-            last = &w;
-    REQUIRE(last != nullptr);
-    for (const auto& [id, t] : *last)
     {
-        INFO("node " << id);
-        CHECK(t.meanNs > 0);
-        CHECK((id == wb::kEngineNode || id == wb::kGeneratorNodeId || id == eq || id == reverb));
+        if (w.size() != 4)
+            continue;
+        ++complete4;
+        for (const auto& [id, t] : w)
+        {
+            INFO("node " << id);
+            CHECK(t.meanNs > 0);
+            CHECK((id == wb::kEngineNode || id == wb::kGeneratorNodeId || id == eq || id == reverb));
+        }
+        reverbDearer += w.at(reverb).meanNs > w.at(wb::kGeneratorNodeId).meanNs ? 1 : 0;
     }
-    CHECK(last->at(reverb).meanNs > last->at(wb::kGeneratorNodeId).meanNs);
+    REQUIRE(complete4 >= 10);
+    CHECK(reverbDearer * 2 > complete4);
 }
 
 TEST_CASE("the engine callback with node timing is allocation-free; only JUCE's per-node locks remain",
