@@ -166,6 +166,8 @@ void MainComponent::timerCallback()
     while (engine.telemetryQueue().popOnUi(t))
     {
         chain.handleTelemetry(t);
+        if (monitorPanel != nullptr)
+            monitorPanel->handleTelemetry(t);
         if (t.type == TelemetryType::meterValues && t.meter.node == kEngineNode && meters != nullptr)
             meters->set(t.meter);
         else if (t.type == TelemetryType::xrunEvent)

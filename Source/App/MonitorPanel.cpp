@@ -61,10 +61,39 @@ void MonitorPanel::update(std::uint64_t xrunEvents)
     if (xruns > xrunsSeen)
         xrunAlarmUntil = now + 5.0;
     xrunsSeen = xruns;
+    if (!pendingNodes.empty())
+    {
+        const auto shownBefore = nodeRows.size();
+        nodeRows.clear();
+        std::optional<NodeRow> callbackRow;
+        for (const auto& n : pendingNodes.take())
+        {
+            int stream = 0;
+            auto name = engine.nodeNameFromUi(n.node, &stream);
+            NodeRow row{name.empty() ? juce::String("node ") + juce::String(n.node) : juce::String(name),
+                        n.meanNs / 1000.0, n.share()};
+            if (stream > 0)
+                row.name << " (stream " << (stream + 1) << ")";
+            if (n.node == kEngineNode)
+                callbackRow = NodeRow{"whole callback", row.meanUs, row.share};
+            else
+                nodeRows.push_back(row);
+        }
+        if (callbackRow)
+            nodeRows.push_back(*callbackRow);
+        if (nodeRows.size() != shownBefore)
+            resized(); // the table's height follows its rows
+    }
     watcher.poll();
     if (latencyDone.load(std::memory_order_acquire))
         collectLatency();
     repaint();
+}
+
+void MonitorPanel::handleTelemetry(const Telemetry& t)
+{
+    if (t.type == TelemetryType::nodeTiming)
+        pendingNodes.add(t.nodeTiming);
 }
 
 void MonitorPanel::startLatency()
@@ -146,6 +175,10 @@ void MonitorPanel::resized()
     area.removeFromBottom(6);
     figuresArea = area.removeFromLeft(juce::jmin(330, area.getWidth() / 2));
     graphArea = area.withTrimmedLeft(10);
+    // Time per node below the graph: a header and a row per node (at most half the height; rows
+    // beyond it are not drawn).
+    const int rows = juce::jmax(2, static_cast<int>(nodeRows.size())) + 1;
+    nodesArea = graphArea.removeFromBottom(juce::jmin(graphArea.getHeight() / 2, 14 * rows + 4));
 }
 
 void MonitorPanel::paint(juce::Graphics& g)
@@ -212,7 +245,8 @@ void MonitorPanel::paint(juce::Graphics& g)
         g.setColour(kDimText);
         g.drawText("80 %", graph.getRight() - 40, juce::roundToInt(yOf(kLoadAlarm)) - 13, 36, 12,
                    juce::Justification::right);
-        g.drawText("100 %", graph.getRight() - 40, graph.getY() + 1, 36, 12, juce::Justification::right);
+        if (graph.getHeight() * 0.2 >= 26.0) // else it would overlap the 80 % label
+            g.drawText("100 %", graph.getRight() - 40, graph.getY() + 1, 36, 12, juce::Justification::right);
         if (loadHistory.size() > 1)
         {
             juce::Path p;
@@ -226,6 +260,31 @@ void MonitorPanel::paint(juce::Graphics& g)
             }
             g.setColour(watcher.inAlarm(loadWatch) ? kAlarm : kGood);
             g.strokePath(p, juce::PathStrokeType(1.5f));
+        }
+    }
+
+    // Time per node: name, mean µs per callback, share of the period.
+    if (nodesArea.getHeight() >= 28 && nodesArea.getWidth() > 120)
+    {
+        auto table = nodesArea.withTrimmedTop(4);
+        const int nameW = table.getWidth() * 11 / 20, numW = (table.getWidth() - nameW) / 2;
+        const auto drawRow = [&](const juce::String& a, const juce::String& b, const juce::String& c,
+                                 juce::Colour colour) {
+            auto r = table.removeFromTop(14);
+            g.setColour(colour);
+            g.drawText(a, r.removeFromLeft(nameW), juce::Justification::centredLeft);
+            g.drawText(b, r.removeFromLeft(numW), juce::Justification::centredRight);
+            g.drawText(c, r, juce::Justification::centredRight);
+        };
+        g.setFont(juce::Font(11.5f));
+        drawRow("Time per node", juce::String::fromUTF8("mean \xc2\xb5s"), "% of period", kDimText);
+        if (nodeRows.empty())
+            drawRow("(no audio yet)", "", "", kDimText);
+        for (const auto& row : nodeRows)
+        {
+            if (table.getHeight() < 14)
+                break;
+            drawRow(row.name, juce::String(row.meanUs, 1), juce::String(100.0 * row.share, 2) + " %", kText);
         }
     }
 

@@ -1,10 +1,12 @@
 #pragma once
 // The monitor panel: DSP load (mean, window max, a 30 s history graph), xruns, CPU (audio
 // thread, message thread, process), memory (RSS, heap, buffer pool, Faust instances) and the
-// device's round-trip latency. Figures beyond their thresholds (ThresholdWatcher) turn red.
+// device's round-trip latency, and the time per node (generator, each effect, the whole callback:
+// mean µs per callback and share of the period). Figures beyond their thresholds turn red.
 // update() runs on the message thread's timer and only reads counters; the latency measurement
 // runs on its own worker thread.
 #include "App/VisualLogic.h"
+#include "Core/Monitor/NodeTimes.h"
 #include "Core/Monitor/ProcessStats.h"
 #include "Core/Monitor/ThresholdWatcher.h"
 #include "Engine/AudioEngine.h"
@@ -16,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 namespace wb::app
 {
@@ -31,6 +34,9 @@ public:
     /// Message thread, ~4 Hz: samples every figure and the thresholds. `xrunEvents` counts the
     /// XrunEvents drained from telemetry since the last call.
     void update(std::uint64_t xrunEvents);
+    /// Message thread, for every telemetry message drained: keeps the NodeTiming ones (time per
+    /// node), shown at the next update().
+    void handleTelemetry(const Telemetry& t);
     void paint(juce::Graphics&) override;
     void resized() override;
 
@@ -57,6 +63,14 @@ private:
     bool latencyRunning = false;
     LatencyReport latencyResult; // written by the worker before latencyDone, read after
 
-    juce::Rectangle<int> figuresArea, graphArea;
+    monitor::NodeTimingSummary pendingNodes; // since the last update()
+    struct NodeRow
+    {
+        juce::String name;
+        double meanUs = 0.0, share = 0.0;
+    };
+    std::vector<NodeRow> nodeRows; // as of the last update() that had node timings
+
+    juce::Rectangle<int> figuresArea, graphArea, nodesArea;
 };
 } // namespace wb::app

@@ -64,10 +64,10 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     catch (const CLI::ParseError& e)
     {
         err << "wavebench: error: " << e.what() << "\n\n";
-        // The usage of the subcommand that failed, when there is one.
+        // The usage of the (innermost) subcommand that failed, when there is one.
         const CLI::App* shown = &app;
-        for (const auto* sub : app.get_subcommands())
-            shown = sub;
+        while (!shown->get_subcommands().empty())
+            shown = shown->get_subcommands().back();
         err << shown->help();
         return kBadUsage;
     }

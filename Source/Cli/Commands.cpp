@@ -43,5 +43,6 @@ void registerCommands(CLI::App& app, Context& ctx)
     registerRenderCommand(app, ctx);
     registerLatencyCommand(app, ctx);
     registerMonitorCommand(app, ctx);
+    registerBenchCommand(app, ctx);
 }
 } // namespace wb::cli

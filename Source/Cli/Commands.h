@@ -37,4 +37,5 @@ void registerEffectsCommand(CLI::App& app, Context& ctx);
 void registerRenderCommand(CLI::App& app, Context& ctx);
 void registerLatencyCommand(CLI::App& app, Context& ctx);
 void registerMonitorCommand(CLI::App& app, Context& ctx);
+void registerBenchCommand(CLI::App& app, Context& ctx);
 } // namespace wb::cli

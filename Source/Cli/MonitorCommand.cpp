@@ -1,12 +1,18 @@
 // wavebench monitor: runs the engine (a 1 kHz sine at -20 dBFS through --chain) on the default device (the Virtual loopback one when there is
 // no sound card) and prints, every interval, what the app's monitor panel shows: DSP load (mean and
-// window maximum), xruns, audio-thread / main-thread / process CPU, memory (RSS, heap, Faust).
+// window maximum), xruns, audio-thread / main-thread / process CPU, memory (RSS, heap, Faust),
+// and the time per node (the whole callback, the generator, each effect: mean and max µs per
+// callback over the interval, and the mean's share of the period).
 //
 // --json FILE writes the time series:
 //   {"settings": {seconds, interval, chain, device}, "device": "...",
 //    "samples": [{"t": s, "load_mean": 0..1, "load_max": 0..1, "xruns": n, "callbacks": n,
 //                 "cpu_audio": fraction of a core, "cpu_main": ..., "cpu_process": ...,
-//                 "rss_bytes": n, "heap_bytes": n, "faust_instances": n, "faust_bytes": n}, ...]}
+//                 "rss_bytes": n, "heap_bytes": n, "faust_instances": n, "faust_bytes": n,
+//                 "nodes": [{"id": NodeId, "name": "callback" | "generator" | effect id,
+//                            "mean_us": µs per callback, "max_us": µs, "share": mean / period,
+//                            "callbacks": n}, ...]}, ...]}
+//   (nodes in the order they ran, the whole callback last; empty when no window closed yet)
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
 #include "Core/Monitor/ProcessStats.h"
@@ -67,6 +73,7 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
     ctx.out << fmt::format("{:>6} {:>7} {:>7} {:>6} {:>8} {:>8} {:>8} {:>9} {:>9}\n", "t/s", "load%", "max%", "xruns",
                            "audio%", "main%", "proc%", "RSS/MB", "heap/MB");
     nlohmann::json samples = nlohmann::json::array();
+    monitor::NodeTimingSummary nodeTimes;
     monitor::CpuUsage audioCpu, mainCpu, processCpu;
     const double t0 = monitor::wallSeconds();
     (void) mainCpu.update(monitor::currentThreadCpuSeconds(), t0);
@@ -81,8 +88,8 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
             juce::MessageManager::getInstance()->runDispatchLoopUntil(10);
             Telemetry t;
             while (engine.telemetryQueue().popOnUi(t))
-            {
-            }
+                if (t.type == TelemetryType::nodeTiming)
+                    nodeTimes.add(t.nodeTiming);
             FrameChunk f;
             while (engine.frameQueue().popOnUi(f))
             {
@@ -102,12 +109,26 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
                                100.0 * cpuMain, 100.0 * cpuProcess, double(mem.rssBytes) / 1048576.0,
                                double(mem.heapInUseBytes) / 1048576.0)
                 << std::flush;
+        nlohmann::json nodes = nlohmann::json::array();
+        std::string nodeLine;
+        for (const auto& n : nodeTimes.take())
+        {
+            const auto name = engine.nodeNameFromUi(n.node);
+            nodes.push_back({{"id", n.node}, {"name", name}, {"mean_us", n.meanNs / 1000.0},
+                             {"max_us", double(n.maxNs) / 1000.0}, {"share", n.share()},
+                             {"callbacks", n.callbacks}});
+            nodeLine += fmt::format("  {} {:.1f}/{:.1f} µs {:.2f} %", name.empty() ? "?" : name, n.meanNs / 1000.0,
+                                    double(n.maxNs) / 1000.0, 100.0 * n.share());
+        }
+        if (!nodeLine.empty())
+            ctx.out << "       per node (mean/max per callback, share of the period):" << nodeLine << "\n";
         samples.push_back({{"t", now - t0}, {"load_mean", load.meanLoad}, {"load_max", load.windowMaxLoad},
                            {"xruns", load.xruns()}, {"callbacks", load.callbacks}, {"cpu_audio", cpuAudio},
                            {"cpu_main", cpuMain}, {"cpu_process", cpuProcess}, {"rss_bytes", mem.rssBytes},
                            {"heap_bytes", mem.heapInUseBytes},
                            {"faust_instances", counters.faustInstances.load()},
-                           {"faust_bytes", counters.faustBytes.load()}});
+                           {"faust_bytes", counters.faustBytes.load()},
+                           {"nodes", nodes}});
     }
     const auto device = engine.describeDevice().toStdString();
     engine.closeDevice();

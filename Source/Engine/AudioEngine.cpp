@@ -22,7 +22,9 @@ public:
         resetMeters();
         scope = FrameChunk{};
         sampleIndex = 0;
+        timingCounted = 0;
         engine.load.reset();
+        engine.nodeTimes.reset(); // the audio thread is not running yet
         // Prepare the graph here (message thread), never on the audio thread. Not through
         // juce::AudioProcessorPlayer: it takes a CriticalSection on every callback.
         const int block = std::max(1, device->getCurrentBufferSizeSamples());
@@ -58,9 +60,32 @@ public:
         engine.load.recordCallback(start, end, periodNs);
         if (end - start > periodNs)
             (void) engine.telemetry.pushFromAudio(Telemetry::of(XrunEvent{static_cast<std::uint64_t>(end), 1, 0}));
+        publishTimes(start, end, numSamples);
     }
 
 private:
+    /// The whole callback's time joins the nodes' (as kEngineNode); every ~33 ms the window goes
+    /// out as NodeTiming telemetry; a TimingSample per callback when asked for.
+    void publishTimes(std::int64_t start, std::int64_t end, int numSamples) noexcept
+    {
+        auto& times = engine.nodeTimes;
+        times.addOnAudio(kEngineNode, end - start);
+        times.endCallbackOnAudio();
+        if (engine.timingSamples.load(std::memory_order_relaxed))
+            (void) engine.telemetry.pushFromAudio(Telemetry::of(
+                TimingSample{static_cast<std::uint64_t>(start), static_cast<std::uint64_t>(end - start),
+                             static_cast<std::uint64_t>(periodNs), static_cast<std::uint32_t>(numSamples)}));
+        timingCounted += numSamples;
+        if (timingCounted >= meterWindow)
+        {
+            timingCounted = 0;
+            (void) times.publishOnAudio(static_cast<std::uint64_t>(periodNs), static_cast<std::uint64_t>(end),
+                                        [this](const NodeTiming& t) {
+                                            (void) engine.telemetry.pushFromAudio(Telemetry::of(t));
+                                        });
+        }
+    }
+
     /// Runs the graph on the device's buffers, in pieces of at most the prepared block size.
     void process(const float* const* inputs, int numInputs, float* const* outputs, int numOutputs, int n) noexcept
     {
@@ -155,6 +180,7 @@ private:
     std::int64_t periodNs = 1;
     int meterWindow = 1600;
     int counted = 0;
+    int timingCounted = 0;
     std::array<float, MeterValues::kMaxChannels> peaks{};
     std::array<double, MeterValues::kMaxChannels> sums{};
     FrameChunk scope{};
@@ -164,7 +190,7 @@ private:
     int maxBlock = 1, numIns = 0, numOuts = 0;
 };
 
-AudioEngine::AudioEngine(std::unique_ptr<juce::AudioProcessor> source, NodeId sourceId, CommandHandlerFn sourceHandler)
+AudioEngine::AudioEngine(std::unique_ptr<juce::AudioProcessor> source, NodeId sourceNodeId, CommandHandlerFn sourceHandler)
     : graphProcessor(std::make_unique<juce::AudioProcessorGraph>())
 {
     using IO = juce::AudioProcessorGraph::AudioGraphIOProcessor;
@@ -173,16 +199,21 @@ AudioEngine::AudioEngine(std::unique_ptr<juce::AudioProcessor> source, NodeId so
     // connecting (a connection to a channel that does not exist yet is refused).
     graphProcessor->setPlayConfigDetails(2, 2, 48000.0, 512);
     auto out = graphProcessor->addNode(std::make_unique<IO>(IO::audioOutputNode));
+    outputNode = out->nodeID;
     auto chainOwned = std::make_unique<EffectChainNode>();
     chainNode = chainOwned.get();
     chainNode->setTelemetry(&telemetry);
+    chainNode->setNodeTimes(&nodeTimes);
     chainNode->registerWith(commandDispatcher);
     auto chain = graphProcessor->addNode(std::move(chainOwned));
     if (source != nullptr)
     {
         sourceNode = source.get();
+        sourceId = sourceNodeId;
+        if (auto* generatorSource = dynamic_cast<GeneratorNode*>(sourceNode))
+            generatorSource->setNodeTimes(&nodeTimes);
         if (sourceHandler != nullptr)
-            commandDispatcher.registerHandler(sourceId, sourceHandler, sourceNode);
+            commandDispatcher.registerHandler(sourceNodeId, sourceHandler, sourceNode);
         auto src = graphProcessor->addNode(std::move(source));
         for (int ch = 0; ch < 2; ++ch)
             if (!graphProcessor->addConnection({NodeAndChannel{src->nodeID, ch}, NodeAndChannel{chain->nodeID, ch}}))
@@ -200,6 +231,11 @@ std::unique_ptr<AudioEngine> AudioEngine::createWithGenerator()
                                          &GeneratorNode::handleCommandOnAudio);
 }
 
+juce::AudioIODeviceCallback& AudioEngine::deviceCallback() noexcept
+{
+    return *callback;
+}
+
 GeneratorNode* AudioEngine::generator() noexcept
 {
     return dynamic_cast<GeneratorNode*>(sourceNode);
@@ -208,6 +244,129 @@ GeneratorNode* AudioEngine::generator() noexcept
 AudioEngine::~AudioEngine()
 {
     closeDevice();
+}
+
+AudioEngine::Stream AudioEngine::addStreamWhileStopped()
+{
+    using NodeAndChannel = juce::AudioProcessorGraph::NodeAndChannel;
+    if (auto* device = devices.getCurrentAudioDevice(); device != nullptr && device->isPlaying())
+        return {};
+    const auto k = static_cast<NodeId>(numStreams());
+    auto generatorOwned = std::make_unique<GeneratorNode>();
+    generatorOwned->setNodeId(kStreamGeneratorBase + k);
+    generatorOwned->setNodeTimes(&nodeTimes);
+    const NodeId firstFx = kStreamEffectBase + (k - 1) * kStreamEffectIds;
+    auto chainOwned = std::make_unique<EffectChainNode>(firstFx, firstFx + kStreamEffectIds - 1);
+    chainOwned->setTelemetry(&telemetry);
+    chainOwned->setNodeTimes(&nodeTimes);
+    Stream stream{generatorOwned.get(), chainOwned.get()};
+    auto src = graphProcessor->addNode(std::move(generatorOwned));
+    auto chain = graphProcessor->addNode(std::move(chainOwned));
+    for (int ch = 0; ch < 2; ++ch)
+    {
+        // The graph sums every connection into one input channel: the streams mix at the output.
+        const bool a = graphProcessor->addConnection({NodeAndChannel{src->nodeID, ch}, NodeAndChannel{chain->nodeID, ch}});
+        const bool b = graphProcessor->addConnection({NodeAndChannel{chain->nodeID, ch}, NodeAndChannel{outputNode, ch}});
+        jassert(a && b);
+        juce::ignoreUnused(a, b);
+    }
+    extraStreams.push_back(stream);
+    return stream;
+}
+
+std::string AudioEngine::nodeNameFromUi(NodeId node, int* stream) const
+{
+    const auto effectIn = [node](const EffectChainNode& chain) -> std::string {
+        for (const auto& slot : chain.slotsFromUi())
+            if (slot.id == node)
+                return slot.effectId;
+        return {};
+    };
+    const auto found = [stream](int k, std::string name) {
+        if (stream != nullptr)
+            *stream = k;
+        return name;
+    };
+    if (node == kEngineNode)
+        return found(-1, "callback");
+    if (sourceNode != nullptr && node == sourceId)
+        return found(0, dynamic_cast<GeneratorNode*>(sourceNode) != nullptr ? std::string("generator")
+                                                                             : sourceNode->getName().toStdString());
+    if (auto name = effectIn(*chainNode); !name.empty())
+        return found(0, name);
+    for (std::size_t i = 0; i < extraStreams.size(); ++i)
+    {
+        const int k = static_cast<int>(i) + 1;
+        if (node == extraStreams[i].generator->nodeId())
+            return found(k, "generator");
+        if (auto name = effectIn(*extraStreams[i].chain); !name.empty())
+            return found(k, name);
+    }
+    return found(-1, {});
+}
+
+juce::String AudioEngine::openVirtualDevice(const VirtualLoopbackConfig& config, int numInputs, int numOutputs)
+{
+    devices.removeAudioCallback(callback.get());
+    devices.closeAudioDevice();
+    bool present = false;
+    for (auto* type : devices.getAvailableDeviceTypes())
+        if (auto* virtualType = dynamic_cast<VirtualLoopbackDeviceType*>(type))
+        {
+            virtualType->setConfig(config);
+            present = true;
+        }
+    if (!present)
+        addVirtualLoopbackType(devices, config);
+    devices.setCurrentAudioDeviceType(VirtualLoopbackDeviceType::kTypeName, true);
+    auto setup = devices.getAudioDeviceSetup();
+    setup.outputDeviceName = setup.inputDeviceName = VirtualLoopbackDevice::kName;
+    setup.sampleRate = config.sampleRate;
+    setup.bufferSize = config.bufferSize;
+    setup.useDefaultInputChannels = setup.useDefaultOutputChannels = false;
+    setup.inputChannels.clear();
+    setup.outputChannels.clear();
+    setup.inputChannels.setRange(0, std::min(numInputs, config.numChannels), true);
+    setup.outputChannels.setRange(0, std::min(numOutputs, config.numChannels), true);
+    deviceError = devices.setAudioDeviceSetup(setup, true);
+    if (deviceError.isEmpty() && devices.getCurrentAudioDevice() == nullptr)
+        deviceError = "the Virtual loopback device could not be opened";
+    audioThreadKnown.store(false);
+    if (deviceError.isEmpty())
+        devices.addAudioCallback(callback.get());
+    return deviceError;
+}
+
+juce::String AudioEngine::openJackDevice(int numInputs, int numOutputs)
+{
+    devices.removeAudioCallback(callback.get());
+    devices.closeAudioDevice();
+    juce::AudioIODeviceType* jack = nullptr;
+    for (auto* type : devices.getAvailableDeviceTypes())
+        if (type->getTypeName() == "JACK")
+            jack = type;
+    if (jack == nullptr)
+        return deviceError = "this build has no JACK device type";
+    jack->scanForDevices();
+    const auto names = jack->getDeviceNames(false);
+    if (names.isEmpty())
+        return deviceError = "no JACK server is running (start one, e.g. `jackd -d dummy -r 48000 -p 256`)";
+    devices.setCurrentAudioDeviceType("JACK", true);
+    auto setup = devices.getAudioDeviceSetup();
+    setup.outputDeviceName = names[jack->getDefaultDeviceIndex(false)];
+    setup.inputDeviceName = jack->getDeviceNames(true)[jack->getDefaultDeviceIndex(true)];
+    setup.useDefaultInputChannels = setup.useDefaultOutputChannels = false;
+    setup.inputChannels.clear();
+    setup.outputChannels.clear();
+    setup.inputChannels.setRange(0, numInputs, true);
+    setup.outputChannels.setRange(0, numOutputs, true);
+    deviceError = devices.setAudioDeviceSetup(setup, true);
+    if (deviceError.isEmpty() && devices.getCurrentAudioDevice() == nullptr)
+        deviceError = "the JACK device could not be opened";
+    audioThreadKnown.store(false);
+    if (deviceError.isEmpty())
+        devices.addAudioCallback(callback.get());
+    return deviceError;
 }
 
 juce::String AudioEngine::openDevice(const juce::XmlElement* savedState, int numInputs, int numOutputs)

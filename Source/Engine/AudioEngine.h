@@ -10,10 +10,17 @@
 //     3. output meters (peak/RMS every ~33 ms) ───────────────► TelemetryQueue ─► drain on a timer
 //        scope frames (256-sample chunks, lossy) ─────────────► FrameQueue
 //     4. LoadMeter: callback time against the period; an overrun is an XrunEvent
+//     5. NodeTimes: each node's time (generator, every effect) and the whole callback's, per
+//        callback, published every ~33 ms as NodeTiming telemetry; optionally one TimingSample
+//        per callback (enableTimingSamples, for benchmarks that want percentiles)
+//
+// Streams: the graph holds one stream (source -> chain -> output) and, for the stream bench,
+// extra generator -> chain pairs summed into the output (addStreamWhileStopped).
 //
 // Threads: every public function is for the message thread unless its name ends in OnAudio.
 // Nothing on the audio path allocates, locks, logs or throws.
 #include "Core/Monitor/LoadMeter.h"
+#include "Core/Monitor/NodeTimes.h"
 #include "Core/Realtime/CommandDispatcher.h"
 #include "Core/Realtime/CommandQueue.h"
 #include "Core/Realtime/TelemetryQueue.h"
@@ -27,9 +34,13 @@
 #include <atomic>
 #include <memory>
 #include <pthread.h>
+#include <string>
+#include <vector>
 
 namespace wb
 {
+class GeneratorNode;
+
 class AudioEngine
 {
 public:
@@ -42,7 +53,7 @@ public:
     /// The standard engine: a GeneratorNode (NodeId kGeneratorNodeId) as the source.
     static std::unique_ptr<AudioEngine> createWithGenerator();
     /// The generator when the engine was made by createWithGenerator(), else nullptr.
-    class GeneratorNode* generator() noexcept;
+    GeneratorNode* generator() noexcept;
 
     /// Opens an audio device: the saved one when it still exists, else the system default, else
     /// the built-in "Virtual loopback" device (so the engine runs on a machine with no sound
@@ -50,6 +61,12 @@ public:
     /// silent and usable.
     juce::String openDevice(const juce::XmlElement* savedState, int numInputs = 2, int numOutputs = 2);
     void closeDevice();
+    /// Opens the built-in Virtual loopback device with `config` (its rate, period and pacing),
+    /// whatever other devices exist. Returns the reason on failure (empty on success).
+    juce::String openVirtualDevice(const VirtualLoopbackConfig& config, int numInputs = 2, int numOutputs = 2);
+    /// Opens JUCE's JACK device type on the running server (JACK_DEFAULT_SERVER or the default
+    /// one), at the server's rate and period. Never starts a server. Returns the reason on failure.
+    juce::String openJackDevice(int numInputs = 2, int numOutputs = 2);
 
     [[nodiscard]] bool hasDevice() const;
     [[nodiscard]] bool isVirtualDevice() const;
@@ -72,8 +89,40 @@ public:
     [[nodiscard]] int numConnections() const { return static_cast<int>(graphProcessor->getConnections().size()); }
     /// Callbacks run since the device started (any thread).
     [[nodiscard]] std::uint64_t callbacks() const noexcept { return callbackCount.load(std::memory_order_relaxed); }
+    /// Any thread: when on, the audio thread pushes one TimingSample per callback to the telemetry
+    /// ring (750 a second at 64 frames, 48 kHz: for benchmarks that drain often; off by default).
+    void enableTimingSamples(bool on) noexcept { timingSamples.store(on, std::memory_order_relaxed); }
+
+    /// One extra stream: a generator and an effect chain of its own, summed into the output.
+    struct Stream
+    {
+        GeneratorNode* generator = nullptr; ///< owned by the graph
+        EffectChainNode* chain = nullptr;   ///< owned by the graph
+    };
+    /// First NodeId of the extra streams' generators (stream k, k >= 1: kStreamGeneratorBase + k).
+    static constexpr NodeId kStreamGeneratorBase = 100;
+    /// Effect NodeIds of extra stream k: kStreamEffectBase + (k - 1) * kStreamEffectIds, and on.
+    static constexpr NodeId kStreamEffectBase = 10000;
+    static constexpr NodeId kStreamEffectIds = 1000;
+    /// Message thread, while no device runs (before openDevice or after closeDevice; the graph's
+    /// topology is fixed while audio runs): adds stream number numStreams() and returns its nodes,
+    /// or {} when a device is running. Its generator starts stopped: configure it with
+    /// GeneratorNode::setSettingsNow and its chain with addEffectFromUi before opening the device.
+    /// Extra streams take no commands (the dispatcher's table serves the main stream); they are
+    /// timed and metered with the rest. Allocates.
+    Stream addStreamWhileStopped();
+    /// Message thread: what a NodeId of NodeTiming telemetry is: "callback" (kEngineNode),
+    /// "generator" (or the source's name), an effect's catalogue id ("reverb"), or "" when unknown
+    /// (an effect removed since). `stream` (optional) receives 0 for the main stream, k for extra
+    /// stream k, -1 for the callback or an unknown node.
+    [[nodiscard]] std::string nodeNameFromUi(NodeId node, int* stream = nullptr) const;
+    /// 1 (the main stream) + the extra streams.
+    [[nodiscard]] int numStreams() const noexcept { return 1 + static_cast<int>(extraStreams.size()); }
 
     juce::AudioDeviceManager& deviceManager() noexcept { return devices; }
+    /// The callback the engine registers with its device. For tests that drive it on a thread of
+    /// their own (with no device running): audioDeviceAboutToStart, then the IO callback.
+    juce::AudioIODeviceCallback& deviceCallback() noexcept;
     juce::AudioProcessorGraph& graph() noexcept { return *graphProcessor; }
 
     /// Message thread, from a timer: deletes effects the audio thread has retired.
@@ -87,12 +136,17 @@ private:
     std::unique_ptr<juce::AudioProcessorGraph> graphProcessor;
     std::unique_ptr<Callback> callback;
     juce::String deviceError;
+    juce::AudioProcessorGraph::NodeID outputNode;
+    NodeId sourceId = 0;
+    std::vector<Stream> extraStreams;
 
     CommandQueue commands;
     TelemetryQueue telemetry;
     FrameQueue frames;
     CommandDispatcher commandDispatcher;
     monitor::LoadMeter load;
+    monitor::NodeTimes nodeTimes; // audio-thread state (cleared in audioDeviceAboutToStart)
+    std::atomic<bool> timingSamples{false};
     EffectChainNode* chainNode = nullptr;      // owned by the graph
     juce::AudioProcessor* sourceNode = nullptr; // owned by the graph
     std::atomic<pthread_t> audioThread{};

@@ -1,15 +1,17 @@
 #include "Engine/EffectChainNode.h"
 
+#include "Core/Monitor/LoadMeter.h"
 #include "Faust/FaustCatalogue.h"
 
 #include <algorithm>
 
 namespace wb
 {
-EffectChainNode::EffectChainNode()
+EffectChainNode::EffectChainNode(NodeId first, NodeId last)
     : NodeBase(BusesProperties()
                          .withInput("Input", juce::AudioChannelSet::stereo(), true)
-                         .withOutput("Output", juce::AudioChannelSet::stereo(), true))
+                         .withOutput("Output", juce::AudioChannelSet::stereo(), true)),
+      firstId(first), lastId(std::max(first, last)), nextId(first)
 {
 }
 
@@ -17,7 +19,7 @@ EffectChainNode::~EffectChainNode() = default; // audio has stopped: `owned` fre
 
 bool EffectChainNode::registerWith(CommandDispatcher& dispatcher) noexcept
 {
-    return dispatcher.registerRangeHandler(kFirstEffectId, kLastEffectId, &EffectChainNode::handleCommandOnAudio, this);
+    return dispatcher.registerRangeHandler(firstId, lastId, &EffectChainNode::handleCommandOnAudio, this);
 }
 
 int EffectChainNode::indexOfFromUi(NodeId id) const noexcept
@@ -46,7 +48,7 @@ NodeId EffectChainNode::addEffectFromUi(const std::string& effectId, int positio
     position = std::clamp(position, 0, static_cast<int>(slots.size()));
     if (!edits.tryPush(Edit{Edit::Kind::insert, node.get(), position, bypassed}))
         return 0;
-    nextId = nextId == kLastEffectId ? kFirstEffectId : nextId + 1;
+    nextId = nextId == lastId ? firstId : nextId + 1;
     slots.insert(slots.begin() + position, Slot{id, effectId, bypassed, node.get()});
     owned.push_back(std::move(node));
     return id;
@@ -279,8 +281,23 @@ void EffectChainNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiB
 {
     juce::ScopedNoDenormals noDenormals;
     applyEditsOnAudio();
-    for (int i = 0; i < count; ++i)
-        order[size_t(i)]->processBlock(buffer, midi);
+    if (times == nullptr)
+    {
+        for (int i = 0; i < count; ++i)
+            order[size_t(i)]->processBlock(buffer, midi);
+    }
+    else
+    {
+        // One clock read per effect boundary: each effect's time is the gap to the next read.
+        std::int64_t before = monitor::LoadMeter::nowNs();
+        for (int i = 0; i < count; ++i)
+        {
+            order[size_t(i)]->processBlock(buffer, midi);
+            const std::int64_t after = monitor::LoadMeter::nowNs();
+            times->addOnAudio(order[size_t(i)]->nodeId(), after - before);
+            before = after;
+        }
+    }
     settlePendingOnAudio();
 }
 } // namespace wb

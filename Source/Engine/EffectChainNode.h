@@ -13,6 +13,7 @@
 // chain registers one range handler for kFirstEffectId..kLastEffectId and routes them.
 //
 // Threads: *FromUi on the message thread; processBlock and *OnAudio on the audio thread.
+#include "Core/Monitor/NodeTimes.h"
 #include "Core/Realtime/CommandDispatcher.h"
 #include "Core/Realtime/SpscRing.h"
 #include "Core/Realtime/TelemetryQueue.h"
@@ -58,13 +59,20 @@ public:
         FaustEffectNode* node = nullptr; ///< for its description; do not call audio functions
     };
 
-    EffectChainNode();
+    /// The chain gives its effects the NodeIds firstId..lastId in turn (the engine's main chain:
+    /// kFirstEffectId..kLastEffectId; the extra streams of a stream bench: ranges of their own).
+    explicit EffectChainNode(NodeId firstId = kFirstEffectId, NodeId lastId = kLastEffectId);
     ~EffectChainNode() override;
 
     /// Message thread: routes effect commands through `dispatcher` (call before audio starts).
     bool registerWith(CommandDispatcher& dispatcher) noexcept;
     /// Message thread, before audio starts: where effects send bargraph and NaN telemetry.
     void setTelemetry(TelemetryQueue* queue) noexcept { telemetry = queue; }
+    /// Message thread, before audio starts: where processBlock adds each effect's time, under the
+    /// effect's NodeId (null: not timed).
+    void setNodeTimes(monitor::NodeTimes* t) noexcept { times = t; }
+    [[nodiscard]] NodeId firstEffectId() const noexcept { return firstId; }
+    [[nodiscard]] NodeId lastEffectId() const noexcept { return lastId; }
 
     /// Message thread: creates effect `effectId`, restores `state` if given, prepares it and
     /// inserts it at `position` (clamped to the end). Returns its NodeId, or 0 when the id is
@@ -121,6 +129,7 @@ private:
     // Message thread.
     std::vector<Slot> slots;
     std::vector<std::unique_ptr<FaustEffectNode>> owned; // every node not yet collected
+    NodeId firstId = kFirstEffectId, lastId = kLastEffectId;
     NodeId nextId = kFirstEffectId;
     double preparedRate = 48000.0;
     int preparedBlock = 512;
@@ -135,6 +144,7 @@ private:
     int count = 0;
     std::array<Pending, kMaxSlots * 2> pending{};
     int numPending = 0;
+    monitor::NodeTimes* times = nullptr; // the engine's, owned by the audio thread
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR(EffectChainNode)
 };

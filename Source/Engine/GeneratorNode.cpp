@@ -227,6 +227,7 @@ void GeneratorNode::renderSegment(float* const* channels, int numChannels, int s
 
 void GeneratorNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBuffer&)
 {
+    const monitor::ScopedNodeTime timed(times, node);
     juce::ScopedNoDenormals noDenormals;
     const int n = buffer.getNumSamples();
     if (n <= 0)

@@ -21,6 +21,7 @@
 // on the message thread (prepareToPlay allocates: every kernel is prepared, so a later kind change
 // is allocation-free). processBlock, reset and the *OnAudio functions run on the audio thread:
 // no allocation, no lock, no exception. Latency 0.
+#include "Core/Monitor/NodeTimes.h"
 #include "Core/Realtime/Commands.h"
 #include "Core/Realtime/TimedCommands.h"
 #include "Core/Signals/SignalGenerator.h"
@@ -74,6 +75,8 @@ public:
 
     /// Message thread, before audio runs: the id commands address.
     void setNodeId(NodeId nodeId) noexcept { node = nodeId; }
+    /// Message thread, before audio runs: where processBlock adds its time (null: not timed).
+    void setNodeTimes(monitor::NodeTimes* t) noexcept { times = t; }
     [[nodiscard]] NodeId nodeId() const noexcept { return node; }
 
     /// Message thread, while audio is not running for this node: settings, routing and the
@@ -119,6 +122,7 @@ private:
 
     SignalGenerator generator;
     NodeId node = kGeneratorNodeId;
+    monitor::NodeTimes* times = nullptr; // the engine's, owned by the audio thread
     double rate = 48000.0;
     bool prepared = false;
     bool running = false;

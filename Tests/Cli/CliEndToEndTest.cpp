@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 
 using wb::test::runProcess;
 
@@ -123,6 +124,23 @@ TEST_CASE("wavebench monitor prints live figures and writes the time series", "[
     CHECK(last["faust_instances"].get<int>() == 2);
     CHECK(last["faust_bytes"].get<double>() > 1e5);
     CHECK(last["rss_bytes"].get<double>() > 1e6);
+    // Time per node, named: the generator, both effects and the whole callback, each sane.
+    std::map<std::string, nlohmann::json> nodes;
+    for (const auto& n : last["nodes"])
+        nodes[n["name"].get<std::string>()] = n;
+    REQUIRE(nodes.size() == 4);
+    for (const char* name : {"generator", "parametriceq", "reverb", "callback"})
+    {
+        INFO(name);
+        REQUIRE(nodes.count(name) == 1);
+        CHECK(nodes[name]["mean_us"].get<double>() > 0.0);
+        CHECK(nodes[name]["mean_us"].get<double>() <= nodes[name]["max_us"].get<double>());
+        CHECK(nodes[name]["share"].get<double>() > 0.0);
+    }
+    CHECK(nodes["generator"]["mean_us"].get<double>() + nodes["parametriceq"]["mean_us"].get<double>() +
+              nodes["reverb"]["mean_us"].get<double>() <=
+          nodes["callback"]["mean_us"].get<double>() * 1.0001);
+    CHECK_THAT(r.out, Catch::Contains("per node"));
 
     const auto bad = runProcess(WB_CLI_PATH, {"monitor", "--chain", "nope"});
     CHECK(bad.exitCode == 2);

@@ -17,6 +17,7 @@ enum class TelemetryType : std::uint32_t
     xrunEvent,
     bargraphValue,
     nanEvent,
+    nodeTiming,
 };
 
 /// Peak and RMS per channel of one node output or tap, linear (not dB), over one meter period.
@@ -63,6 +64,26 @@ struct NanEvent
     std::uint64_t sampleIndex = 0; // since start
 };
 
+/// Time one graph node spent processing, per audio callback, over one publishing window (~33 ms,
+/// the meter period). `node` is the node's NodeId (the generator, an effect); kEngineNode is the
+/// whole callback (dispatch, graph, meters), so the nodes' means of one window sum to at most
+/// its mean. Callbacks in which the node did not run count as 0 ns. Published by the audio
+/// thread (Monitor/NodeTimes.h), one per node per window, all with the same windowEndNs.
+struct NodeTiming
+{
+    NodeId node = 0;
+    std::uint32_t callbacks = 0;   // callbacks in the window
+    std::uint64_t meanNs = 0;      // mean time per callback
+    std::uint64_t maxNs = 0;       // the longest time in one callback
+    std::uint64_t periodNs = 0;    // the nominal period of one callback
+    std::uint64_t windowEndNs = 0; // steady clock, when the window was published
+    /// Share of the period: meanNs / periodNs (0.01 = 1 %).
+    [[nodiscard]] constexpr double share() const noexcept
+    {
+        return periodNs > 0 ? double(meanNs) / double(periodNs) : 0.0;
+    }
+};
+
 /// One telemetry message: `type` says which member of the union is active. Construct with the
 /// factory functions and read only the member matching `type`.
 struct Telemetry
@@ -75,6 +96,7 @@ struct Telemetry
         XrunEvent xrun;
         BargraphValue bargraph;
         NanEvent nan;
+        NodeTiming nodeTiming;
     };
 
     constexpr Telemetry() noexcept : meter{} {}
@@ -114,6 +136,13 @@ struct Telemetry
         t.nan = n;
         return t;
     }
+    [[nodiscard]] static constexpr Telemetry of(const NodeTiming& n) noexcept
+    {
+        Telemetry t;
+        t.type = TelemetryType::nodeTiming;
+        t.nodeTiming = n;
+        return t;
+    }
 };
 
 enum class FrameKind : std::uint32_t
@@ -140,6 +169,8 @@ struct FrameChunk
 
 static_assert(std::is_trivially_copyable_v<Telemetry>);
 static_assert(std::is_trivially_copyable_v<FrameChunk>);
+static_assert(std::is_trivially_copyable_v<NodeTiming>);
+static_assert(sizeof(NodeTiming) <= 48);
 static_assert(sizeof(Telemetry) <= 128);
 static_assert(sizeof(FrameChunk) <= 1100);
 } // namespace wb
