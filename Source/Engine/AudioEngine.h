@@ -72,6 +72,20 @@ public:
     [[nodiscard]] int numConnections() const { return static_cast<int>(graphProcessor->getConnections().size()); }
     /// Callbacks run since the device started (any thread).
     [[nodiscard]] std::uint64_t callbacks() const noexcept { return callbackCount.load(std::memory_order_relaxed); }
+    /// LoadMeter::nowNs() (CLOCK_MONOTONIC) at the start of the first callback since openDevice()
+    /// that wrote a non-zero output sample; nullopt until then. Any thread. For the app's
+    /// launch-to-audio-ready report (WAVEBENCH_REPORT_STARTUP).
+    [[nodiscard]] std::optional<std::int64_t> firstSoundNs() const noexcept
+    {
+        const auto ns = firstSound.load(std::memory_order_acquire);
+        return ns != 0 ? std::optional<std::int64_t>(ns) : std::nullopt;
+    }
+
+    /// The engine's device callback, for driving the engine from a device of one's own (the
+    /// real-time tests run it on a VirtualLoopbackDevice under the guard, without
+    /// juce::AudioDeviceManager, which locks a CriticalSection around every callback). Only while
+    /// no device opened by openDevice() runs it.
+    juce::AudioIODeviceCallback& deviceCallback() noexcept;
 
     juce::AudioDeviceManager& deviceManager() noexcept { return devices; }
     juce::AudioProcessorGraph& graph() noexcept { return *graphProcessor; }
@@ -98,5 +112,6 @@ private:
     std::atomic<pthread_t> audioThread{};
     std::atomic<bool> audioThreadKnown{false};
     std::atomic<std::uint64_t> callbackCount{0};
+    std::atomic<std::int64_t> firstSound{0}; ///< see firstSoundNs(); written once by the audio thread
 };
 } // namespace wb
