@@ -237,7 +237,7 @@ TEST_CASE("rt guard: the engine stays real-time safe while the UI streams thousa
     const auto total = guarded.total();
     const auto callbacks = guarded.callbacks.load();
     INFO("audio thread: " << total.describe() << " in " << callbacks << " callbacks");
-    CHECK(callbacks > 1000);
+    CHECK(callbacks >= 50 + 750 + 60); // the waits above alone guarantee these, whatever the load
     CHECK(total.allocations == 0);
     CHECK(total.deallocations == 0);
     CHECK(total.sleeps == 0);
