@@ -165,8 +165,12 @@ NodeId ChainPanel::addEffect(const std::string& id)
 void ChainPanel::setParameter(NodeId fx, int index, float value)
 {
     auto it = values.find(fx);
-    if (it == values.end() || index < 0 || size_t(index) >= it->second.controls.size())
+    const int slot = engine.chain().indexOfFromUi(fx);
+    if (it == values.end() || slot < 0 || index < 0 || size_t(index) >= it->second.controls.size())
         return;
+    // The model holds what the effect will use (it clamps too), so a saved preset always loads.
+    const auto& c = engine.chain().slotsFromUi()[size_t(slot)].node->description().controls[size_t(index)];
+    value = std::clamp(value, c.min, c.max);
     it->second.controls[size_t(index)] = value;
     (void) engine.pushFromUi(Command::setParameter(fx, static_cast<std::uint32_t>(index), value));
 }

@@ -301,3 +301,31 @@ TEST_CASE("app: a damaged session in the settings is reported and the app starts
     REQUIRE_FALSE(gen->getBoolAttribute("running"));
     REQUIRE(engine->chain().slotsFromUi().empty());
 }
+
+TEST_CASE("app: a value beyond a control's range is kept as the effect uses it, so the preset reloads",
+          "[gui][app][preset]")
+{
+    App app(false);
+    auto& chain = app.main->chainPanel();
+    const auto lp = chain.addEffect("lowpass");
+    REQUIRE(lp != 0);
+    const auto& slot = app.engine->chain().slotsFromUi().front();
+    const int cutoff = controlIndex(slot, "cutoff");
+    const float max = slot.node->description().controls[size_t(cutoff)].max;
+    chain.setParameter(lp, cutoff, 1.0e9f); // as automation might send it
+    const auto saved = app.main->saveSession();
+    const auto* param = saved->getChildByName("ChainPanel")->getChildElement(0)->getChildByName("param");
+    bool found = false;
+    for (auto* p : saved->getChildByName("ChainPanel")->getChildElement(0)->getChildWithTagNameIterator("param"))
+        if (p->getStringAttribute("name").endsWith("cutoff"))
+        {
+            found = true;
+            REQUIRE(p->getDoubleAttribute("value") == Approx(max));
+        }
+    REQUIRE(param != nullptr);
+    REQUIRE(found);
+    juce::String error;
+    INFO(error);
+    REQUIRE(app.main->loadSession(*saved, error));
+    REQUIRE(app.main->saveSession()->isEquivalentTo(saved.get(), false));
+}
