@@ -1,4 +1,7 @@
-# Script mode: cmake -DTEST_EXECUTABLE=... -DCTEST_FILE=... -DWORKING_DIR=... -P CatchDiscoverWithLabels.cmake
+# Script mode: cmake -DTEST_EXECUTABLE=... -DCTEST_FILE=... -DWORKING_DIR=... [-DTEST_LAUNCHER=a;b]
+#                  -P CatchDiscoverWithLabels.cmake
+# TEST_LAUNCHER (optional): a command the registered tests run through, e.g. a script that gives
+# them a private X display (listing the tests runs the executable directly).
 #
 # Like Catch2's catch_discover_tests, but every test case also gets its tags as ctest LABELS
 # ([core][rt] -> labels "core;rt"), so `ctest -L rt` or `ctest -LE gui` select by layer.
@@ -56,7 +59,12 @@ foreach(name IN LISTS names)
   _wb_quote(qspec "${spec}")
   _wb_quote(qexe "${TEST_EXECUTABLE}")
   _wb_quote(qwd "${WORKING_DIR}")
-  string(APPEND script "add_test(${qname} ${qexe} ${qspec})\n")
+  set(qlaunch "")
+  foreach(part IN LISTS TEST_LAUNCHER)
+    _wb_quote(qpart "${part}")
+    string(APPEND qlaunch "${qpart} ")
+  endforeach()
+  string(APPEND script "add_test(${qname} ${qlaunch}${qexe} ${qspec})\n")
   string(REPLACE ";" "\\;" qlabels "${labels}")
   set(props "WORKING_DIRECTORY ${qwd} LABELS [==[${labels}]==] TIMEOUT 600")
   if("jack" IN_LIST labels OR "serial" IN_LIST labels)

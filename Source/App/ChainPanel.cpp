@@ -1,6 +1,7 @@
 #include "App/ChainPanel.h"
 
 #include "App/Theme.h"
+#include "App/XmlNumbers.h"
 #include "Faust/FaustCatalogue.h"
 
 namespace wb::app
@@ -53,6 +54,7 @@ public:
         addAndMakeVisible(name);
         bypass.setToggleState(!s.bypassed, juce::dontSendNotification);
         bypass.setTooltip("On / bypassed");
+        bypass.setComponentID(kBypassIdPrefix + juce::String(id));
         bypass.onClick = [this]
         {
             const bool bypassed = !bypass.getToggleState();
@@ -133,6 +135,8 @@ ChainPanel::ChainPanel(AudioEngine& e) : engine(e)
             addEffect(addBox.getText().toStdString());
     };
     addAndMakeVisible(addButton);
+    addBox.setComponentID(kAddBoxId);
+    addButton.setComponentID(kAddButtonId);
     addAndMakeVisible(rowsHolder);
     editorTitle.setColour(juce::Label::textColourId, theme::kDimText);
     addAndMakeVisible(editorTitle);
@@ -161,8 +165,12 @@ NodeId ChainPanel::addEffect(const std::string& id)
 void ChainPanel::setParameter(NodeId fx, int index, float value)
 {
     auto it = values.find(fx);
-    if (it == values.end() || index < 0 || size_t(index) >= it->second.controls.size())
+    const int slot = engine.chain().indexOfFromUi(fx);
+    if (it == values.end() || slot < 0 || index < 0 || size_t(index) >= it->second.controls.size())
         return;
+    // The model holds what the effect will use (it clamps too), so a saved preset always loads.
+    const auto& c = engine.chain().slotsFromUi()[size_t(slot)].node->description().controls[size_t(index)];
+    value = std::clamp(value, c.min, c.max);
     it->second.controls[size_t(index)] = value;
     (void) engine.pushFromUi(Command::setParameter(fx, static_cast<std::uint32_t>(index), value));
 }
@@ -231,6 +239,7 @@ void ChainPanel::rebuildEditor()
         if (!c.unit.empty())
             slider->setTextValueSuffix(" " + juce::String(c.unit));
         slider->setValue(vals[i], juce::dontSendNotification);
+        slider->setComponentID(kParamIdPrefix + juce::String(c.path));
         const NodeId fx = selected;
         auto* raw = slider.get();
         slider->onValueChange = [this, fx, i, raw] { setParameter(fx, int(i), float(raw->getValue())); };
@@ -295,14 +304,26 @@ bool ChainPanel::restoreState(const juce::XmlElement& xml, juce::String& error)
             error = "unknown effect '" + juce::String(w.id) + "'";
             return false;
         }
+        const auto instance = faust::findEffect(w.id)->create(); // allocates; message thread
+        const auto controls = describeFaustDsp(*instance).controls;
         for (auto* p : fx->getChildWithTagNameIterator("param"))
         {
-            const double v = p->getDoubleAttribute("value", std::nan(""));
-            if (!std::isfinite(v))
+            const auto number = finiteNumberAttribute(*p, "value", std::nullopt);
+            const double v = number.value_or(0.0);
+            if (!number)
             {
                 error = "effect '" + juce::String(w.id) + "': parameter '" + p->getStringAttribute("name") + "' has no number";
                 return false;
             }
+            // A value outside the control's range is damage, not something to clamp silently.
+            for (const auto& c : controls)
+                if (c.path == p->getStringAttribute("name").toStdString() && !c.isOutput()
+                    && (v < double(c.min) || v > double(c.max)))
+                {
+                    error = "effect '" + juce::String(w.id) + "': parameter '" + juce::String(c.path) + "' = "
+                          + juce::String(v) + " is outside " + juce::String(c.min) + ".." + juce::String(c.max);
+                    return false;
+                }
             w.params.emplace_back(p->getStringAttribute("name").toStdString(), float(v));
         }
         wanted.push_back(std::move(w));

@@ -37,6 +37,12 @@ public:
     NodeId addEffect(const std::string& id);
     void setParameter(NodeId fx, int index, float value);
     [[nodiscard]] int numEffects() const { return static_cast<int>(engine.chain().slotsFromUi().size()); }
+    /// Component IDs (UI tests find the controls with findChildWithID): the catalogue box, the
+    /// Add button, and each slider of the selected effect's editor ("param." + control path).
+    static constexpr const char* kAddBoxId = "chain.addBox";
+    static constexpr const char* kAddButtonId = "chain.add";
+    static constexpr const char* kParamIdPrefix = "param.";
+    static constexpr const char* kBypassIdPrefix = "bypass."; ///< + the effect's NodeId; on = not bypassed
 
 private:
     struct Values

@@ -1,6 +1,7 @@
 #include "App/GeneratorPanel.h"
 
 #include "App/Theme.h"
+#include "App/XmlNumbers.h"
 #include "Engine/GeneratorNode.h"
 
 namespace wb::app
@@ -97,6 +98,10 @@ GeneratorPanel::GeneratorPanel(AudioEngine& e) : engine(e)
     startButton.onClick = [this] { toggleRunning(); };
     startButton.setTooltip("Start or stop the generator (space bar)");
     addAndMakeVisible(startButton);
+    kindBox.setComponentID(kKindId);
+    freqSlider.setComponentID(kFrequencyId);
+    levelSlider.setComponentID(kLevelId);
+    startButton.setComponentID(kStartId);
     updateVisibility();
     sendAll();
 }
@@ -154,21 +159,43 @@ std::unique_ptr<juce::XmlElement> GeneratorPanel::saveState() const
     return xml;
 }
 
-bool GeneratorPanel::restoreState(const juce::XmlElement& xml)
+bool GeneratorPanel::restoreState(const juce::XmlElement& xml, juce::String& error)
 {
     if (!xml.hasTagName("GeneratorPanel"))
+    {
+        error = "not a generator state (expected <GeneratorPanel>, found <" + xml.getTagName() + ">)";
         return false;
-    const auto kind = parseSignalKind(xml.getStringAttribute("kind", "sine").toStdString());
-    const double freq = xml.getDoubleAttribute("freq", settings.freq);
-    const double to = xml.getDoubleAttribute("freqTo", settings.freqTo);
-    const double level = xml.getDoubleAttribute("levelDb", settings.levelDb);
-    if (!kind || !(freq > 0.0) || !(to > 0.0) || !std::isfinite(level))
+    }
+    const auto kindName = xml.getStringAttribute("kind", "sine");
+    const auto kind = parseSignalKind(kindName.toStdString());
+    // Absent: the current value; present but not a number: NaN, refused below.
+    const double freq = finiteNumberAttribute(xml, "freq", settings.freq).value_or(std::nan(""));
+    const double to = finiteNumberAttribute(xml, "freqTo", settings.freqTo).value_or(std::nan(""));
+    const double level = finiteNumberAttribute(xml, "levelDb", settings.levelDb).value_or(std::nan(""));
+    const auto mode = xml.getStringAttribute("mode", "peak");
+    // The panel's own ranges (the sliders'): a preset the app wrote is always inside them.
+    const auto inRange = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
+    juce::String why;
+    if (!kind)
+        why = "unknown signal '" + kindName + "'";
+    else if (!inRange(freq, freqSlider.getMinimum(), freqSlider.getMaximum()))
+        why = "frequency " + juce::String(freq) + " Hz is not in 20-20000 Hz";
+    else if (!inRange(to, toSlider.getMinimum(), toSlider.getMaximum()))
+        why = "sweep end " + juce::String(to) + " Hz is not in 20-20000 Hz";
+    else if (!inRange(level, levelSlider.getMinimum(), levelSlider.getMaximum()))
+        why = "level " + juce::String(level) + " dBFS is not in -80..0 dBFS";
+    else if (mode != "peak" && mode != "rms")
+        why = "unknown level mode '" + mode + "'";
+    if (why.isNotEmpty())
+    {
+        error = "generator: " + why;
         return false;
+    }
     settings.kind = *kind;
     settings.freq = freq;
     settings.freqTo = to;
-    settings.levelDb = std::clamp(level, -200.0, 24.0);
-    settings.mode = xml.getStringAttribute("mode") == "rms" ? LevelMode::Rms : LevelMode::Peak;
+    settings.levelDb = level;
+    settings.mode = mode == "rms" ? LevelMode::Rms : LevelMode::Peak;
     routingMask = xml.getIntAttribute("routing", 3) & 0xff;
     invertMask = xml.getIntAttribute("invert", 0) & 0xff;
     running = xml.getBoolAttribute("running", false);

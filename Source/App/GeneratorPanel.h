@@ -22,9 +22,16 @@ public:
     void toggleRunning();
     [[nodiscard]] bool isRunning() const noexcept { return running; }
     /// The model as XML, and back (sends everything to the engine). restore returns false and
-    /// changes nothing when the XML is not a generator state.
+    /// changes nothing when the XML is not a generator state, names an unknown signal or mode, or
+    /// holds a value that is not a number or lies outside the panel's range (frequencies
+    /// 20-20000 Hz, level -80..0 dBFS): the reason goes to `error`.
     [[nodiscard]] std::unique_ptr<juce::XmlElement> saveState() const;
-    bool restoreState(const juce::XmlElement& xml);
+    bool restoreState(const juce::XmlElement& xml, juce::String& error);
+    bool restoreState(const juce::XmlElement& xml)
+    {
+        juce::String ignored;
+        return restoreState(xml, ignored);
+    }
 
     // For tests and automation of the UI.
     void setLevelDb(double db);
@@ -47,5 +54,12 @@ private:
     juce::Label freqLabel{{}, "Frequency"}, toLabel{{}, "Sweep to"}, levelLabel{{}, "Level"};
     juce::ToggleButton left{"Left"}, right{"Right"}, invertRight{"Invert R"};
     juce::TextButton startButton{"Start"};
+
+public:
+    /// Component IDs of the controls (UI tests find them with findChildWithID).
+    static constexpr const char* kKindId = "generator.kind";
+    static constexpr const char* kFrequencyId = "generator.freq";
+    static constexpr const char* kLevelId = "generator.level";
+    static constexpr const char* kStartId = "generator.start";
 };
 } // namespace wb::app

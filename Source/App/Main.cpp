@@ -7,8 +7,82 @@
 
 #include <juce_gui_extra/juce_gui_extra.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
 namespace wb::app
 {
+namespace
+{
+std::int64_t clockNs(clockid_t clock)
+{
+    timespec ts{};
+    clock_gettime(clock, &ts);
+    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// Taken during static initialisation, just before main(): the "since main" origin.
+const std::int64_t gStaticInitMonotonicNs = clockNs(CLOCK_MONOTONIC);
+
+/// The process's start (exec) on CLOCK_BOOTTIME, from /proc/self/stat field 22 (clock ticks,
+/// 10 ms on this kernel); -1 when unreadable.
+std::int64_t processStartBoottimeNs()
+{
+    std::ifstream in("/proc/self/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto close = text.rfind(')'); // the command name may hold spaces
+    if (close == std::string::npos)
+        return -1;
+    std::istringstream fields(text.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && fields >> field; ++i)
+        if (i == 22)
+            return static_cast<std::int64_t>(std::stoll(field) * (1.0e9 / double(sysconf(_SC_CLK_TCK))));
+    return -1;
+}
+
+/// WAVEBENCH_REPORT_STARTUP=1: prints, once the first callback that produced sound has run,
+///   ready-ms: N              from process start (/proc/self/stat, 10 ms resolution)
+///   ready-ms-since-main: N   from static initialisation (just before main)
+///   ready-unix-ns: N         CLOCK_REALTIME of that callback (a launcher subtracts its own clock)
+/// Sound needs a running generator (a saved session with running="1"). Benchmarks/app_launch.sh.
+class StartupReporter final : private juce::Timer
+{
+public:
+    /// `phases`: "name ms" pairs (ms since main) of the launch's steps, printed with the rest.
+    StartupReporter(const AudioEngine& e, juce::String phasesSinceMain) : engine(e), phases(std::move(phasesSinceMain))
+    {
+        startTimer(2);
+    }
+    static double msSinceMain() { return double(clockNs(CLOCK_MONOTONIC) - gStaticInitMonotonicNs) / 1e6; }
+
+private:
+    void timerCallback() override
+    {
+        const auto sound = engine.firstSoundNs();
+        if (!sound)
+            return;
+        stopTimer();
+        const auto mono = clockNs(CLOCK_MONOTONIC);
+        const auto age = mono - *sound; // how long ago the sound callback started
+        const auto boot = clockNs(CLOCK_BOOTTIME) - age;
+        const auto start = processStartBoottimeNs();
+        std::printf("startup-phases-ms-since-main: %s\n", phases.toRawUTF8());
+        std::printf("ready-ms: %.1f\nready-ms-since-main: %.1f\nready-unix-ns: %lld\n",
+                    start >= 0 ? double(boot - start) / 1e6 : -1.0, double(*sound - gStaticInitMonotonicNs) / 1e6,
+                    static_cast<long long>(clockNs(CLOCK_REALTIME) - age));
+        std::fflush(stdout);
+    }
+
+    const AudioEngine& engine;
+    juce::String phases;
+};
+} // namespace
+
 class MainWindow final : public juce::DocumentWindow
 {
 public:
@@ -48,20 +122,30 @@ public:
 
     void initialise(const juce::String&) override
     {
+        juce::String phases;
+        const auto phase = [&phases](const char* name)
+        { phases << name << " " << juce::String(StartupReporter::msSinceMain(), 1) << "  "; };
+        phase("initialise");
         silenceJackLibraryMessages();
         settings = std::make_unique<Settings>();
         engine = AudioEngine::createWithGenerator();
+        phase("engine");
         auto saved = settings->file().getXmlValue("audioDeviceState");
         const auto error = engine->openDevice(saved.get());
         if (error.isNotEmpty())
             juce::Logger::writeToLog("Wavebench: no usable audio device (" + error + "); running silent.");
+        phase("device");
         window = std::make_unique<MainWindow>(*engine, *settings);
+        phase("window");
+        if (const char* report = std::getenv("WAVEBENCH_REPORT_STARTUP"); report != nullptr && std::string(report) == "1")
+            startup = std::make_unique<StartupReporter>(*engine, phases.trimEnd());
     }
 
     void shutdown() override
     {
         if (window != nullptr)
             window->saveState();
+        startup.reset();
         window.reset();
         engine.reset();
         settings.reset();
@@ -73,6 +157,7 @@ private:
     std::unique_ptr<Settings> settings;
     std::unique_ptr<AudioEngine> engine;
     std::unique_ptr<MainWindow> window;
+    std::unique_ptr<StartupReporter> startup;
 };
 } // namespace wb::app
 

@@ -289,11 +289,8 @@ bool MainComponent::loadSession(const juce::XmlElement& xml, juce::String& error
     }
     // Check the generator part first (it changes nothing when it fails), then the chain.
     auto backup = generator.saveState();
-    if (!generator.restoreState(*gen))
-    {
-        error = "the generator settings in the preset are damaged";
+    if (!generator.restoreState(*gen, error))
         return false;
-    }
     if (!chain.restoreState(*fx, error))
     {
         generator.restoreState(*backup);
@@ -311,7 +308,7 @@ void MainComponent::savePresetAs()
                              const auto file = fc.getResult().withFileExtension("wbpreset");
                              if (file == juce::File())
                                  return;
-                             if (!saveSession()->writeTo(file))
+                             if (!savePresetFile(file))
                                  juce::AlertWindow::showMessageBoxAsync(juce::MessageBoxIconType::WarningIcon,
                                                                         "Preset not saved",
                                                                         "Could not write " + file.getFullPathName());
@@ -327,13 +324,33 @@ void MainComponent::loadPresetFrom()
                              const auto file = fc.getResult();
                              if (file == juce::File())
                                  return;
-                             juce::String error = "the file is not readable XML";
-                             auto xml = juce::parseXML(file);
-                             if (xml == nullptr || !loadSession(*xml, error))
+                             juce::String error;
+                             if (!loadPresetFile(file, error))
                                  juce::AlertWindow::showMessageBoxAsync(
                                      juce::MessageBoxIconType::WarningIcon, "Preset not loaded",
                                      file.getFileName() + ": " + error + ".\nThe current session is unchanged.");
                          });
+}
+
+bool MainComponent::savePresetFile(const juce::File& file) const
+{
+    return saveSession()->writeTo(file);
+}
+
+bool MainComponent::loadPresetFile(const juce::File& file, juce::String& error)
+{
+    if (!file.existsAsFile())
+    {
+        error = "the file does not exist";
+        return false;
+    }
+    auto xml = juce::parseXML(file);
+    if (xml == nullptr)
+    {
+        error = "the file is not readable XML";
+        return false;
+    }
+    return loadSession(*xml, error);
 }
 
 bool MainComponent::keyPressed(const juce::KeyPress& key)

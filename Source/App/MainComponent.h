@@ -43,8 +43,15 @@ public:
     bool loadSession(const juce::XmlElement& xml, juce::String& error);
     void savePresetAs();
     void loadPresetFrom();
+    /// The preset file behind Save/Load Preset... (the choosers call these). save returns false
+    /// when the file could not be written; load returns false with the reason (missing file, not
+    /// XML, not a valid session) and leaves the session untouched.
+    bool savePresetFile(const juce::File& file) const;
+    bool loadPresetFile(const juce::File& file, juce::String& error);
     GeneratorPanel& generatorPanel() noexcept { return generator; }
     ChainPanel& chainPanel() noexcept { return chain; }
+    /// The level meters when the Meters panel is shown, else nullptr.
+    LevelMeters* levelMeters() noexcept { return meters.get(); }
 
 private:
     void timerCallback() override; // drains telemetry and frames, ticks the panels

@@ -71,6 +71,12 @@ public:
     void paint(juce::Graphics&) override;
     void mouseDown(const juce::MouseEvent&) override;
 
+    /// What the meters show (tests read the displayed values): dBFS, -inf before any data.
+    [[nodiscard]] int numChannels() const noexcept { return static_cast<int>(channels.size()); }
+    [[nodiscard]] double peakDb(int channel) const { return channels.at(static_cast<std::size_t>(channel)).peakDb; }
+    [[nodiscard]] double rmsDb(int channel) const { return channels.at(static_cast<std::size_t>(channel)).rmsDb; }
+    [[nodiscard]] bool hasData() const noexcept { return haveData; }
+
 private:
     struct Channel
     {

@@ -37,6 +37,15 @@ public:
         buffer.setSize(std::max({1, numIns, numOuts}), block);
         midi.ensureSize(256);
         maxBlock = block;
+        // JUCE 7.0.5's render sequence sizes its output buffer in its first processBlock
+        // (GraphRenderSequence::perform: an allocation and a free on the audio thread, found by
+        // Tests/AppUi/RealtimeUiStreamTest.cpp). Make that first call here, on this thread, while
+        // the device is not running yet, then reset the nodes so the audio starts from sample 0.
+        buffer.clear();
+        graph.processBlock(buffer, midi);
+        midi.clear();
+        graph.reset();
+        buffer.clear();
     }
 
     void audioDeviceStopped() override { engine.graphProcessor->releaseResources(); }
@@ -55,6 +64,8 @@ public:
         juce::ignoreUnused(context);
         process(inputs, numInputs, outputs, numOutputs, numSamples);
         meter(outputs, numOutputs, numSamples);
+        if (engine.firstSound.load(std::memory_order_relaxed) == 0 && anySound(outputs, numOutputs, numSamples))
+            engine.firstSound.store(start != 0 ? start : 1, std::memory_order_release);
         engine.callbackCount.fetch_add(1, std::memory_order_relaxed);
         const auto end = monitor::LoadMeter::nowNs();
         engine.load.recordCallback(start, end, periodNs);
@@ -84,6 +95,16 @@ private:
                                             (void) engine.telemetry.pushFromAudio(Telemetry::of(t));
                                         });
         }
+    }
+
+    static bool anySound(const float* const* outputs, int numOutputs, int n) noexcept
+    {
+        for (int ch = 0; ch < numOutputs; ++ch)
+            if (outputs[ch] != nullptr)
+                for (int i = 0; i < n; ++i)
+                    if (outputs[ch][i] != 0.0f)
+                        return true;
+        return false;
     }
 
     /// Runs the graph on the device's buffers, in pieces of at most the prepared block size.
@@ -384,6 +405,7 @@ juce::String AudioEngine::openDevice(const juce::XmlElement* savedState, int num
     if (deviceError.isEmpty() && devices.getCurrentAudioDevice() == nullptr)
         deviceError = "no audio device could be opened";
     audioThreadKnown.store(false);
+    firstSound.store(0);
     devices.addAudioCallback(callback.get());
     return deviceError;
 }

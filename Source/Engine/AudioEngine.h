@@ -119,10 +119,22 @@ public:
     /// 1 (the main stream) + the extra streams.
     [[nodiscard]] int numStreams() const noexcept { return 1 + static_cast<int>(extraStreams.size()); }
 
-    juce::AudioDeviceManager& deviceManager() noexcept { return devices; }
-    /// The callback the engine registers with its device. For tests that drive it on a thread of
-    /// their own (with no device running): audioDeviceAboutToStart, then the IO callback.
+    /// LoadMeter::nowNs() (CLOCK_MONOTONIC) at the start of the first callback since openDevice()
+    /// that wrote a non-zero output sample; nullopt until then. Any thread. For the app's
+    /// launch-to-audio-ready report (WAVEBENCH_REPORT_STARTUP).
+    [[nodiscard]] std::optional<std::int64_t> firstSoundNs() const noexcept
+    {
+        const auto ns = firstSound.load(std::memory_order_acquire);
+        return ns != 0 ? std::optional<std::int64_t>(ns) : std::nullopt;
+    }
+
+    /// The engine's device callback, for driving the engine from a device of one's own (the
+    /// real-time tests run it on a VirtualLoopbackDevice under the guard, without
+    /// juce::AudioDeviceManager, which locks a CriticalSection around every callback). Only while
+    /// no device opened by openDevice() runs it.
     juce::AudioIODeviceCallback& deviceCallback() noexcept;
+
+    juce::AudioDeviceManager& deviceManager() noexcept { return devices; }
     juce::AudioProcessorGraph& graph() noexcept { return *graphProcessor; }
 
     /// Message thread, from a timer: deletes effects the audio thread has retired.
@@ -152,5 +164,6 @@ private:
     std::atomic<pthread_t> audioThread{};
     std::atomic<bool> audioThreadKnown{false};
     std::atomic<std::uint64_t> callbackCount{0};
+    std::atomic<std::int64_t> firstSound{0}; ///< see firstSoundNs(); written once by the audio thread
 };
 } // namespace wb

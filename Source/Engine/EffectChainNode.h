@@ -100,6 +100,14 @@ public:
 
     /// Audio thread: the number of effects in the processing order now.
     [[nodiscard]] int activeCountOnAudio() const noexcept { return count; }
+    /// Audio thread (or while audio is stopped): the effect at `index` of the processing order
+    /// now, or nullptr. Wait-free.
+    [[nodiscard]] const FaustEffectNode* effectAtOnAudio(int index) const noexcept
+    {
+        return index >= 0 && index < count ? order[size_t(index)] : nullptr;
+    }
+    /// Audio thread (or while audio is stopped): chain edits still fading. Wait-free.
+    [[nodiscard]] int pendingEditsOnAudio() const noexcept { return numPending; }
     static void handleCommandOnAudio(void* self, const Command& command) noexcept;
 
     // juce::AudioProcessor

@@ -1,0 +1,152 @@
+#pragma once
+// Shared by the in-process UI tests: the real engine on the Virtual loopback device and the real
+// MainComponent in a window on the (Xvfb) desktop, each test with a settings folder of its own.
+#include "App/MainComponent.h"
+#include "App/Settings.h"
+#include "Engine/AudioEngine.h"
+#include "Engine/GeneratorNode.h"
+
+#include <catch2/catch.hpp>
+
+#include <juce_gui_basics/juce_gui_basics.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <memory>
+
+namespace wb::test
+{
+/// Runs the message loop (timers, async updates) for `ms` milliseconds.
+inline void pump(int ms)
+{
+    juce::MessageManager::getInstance()->runDispatchLoopUntil(ms);
+}
+
+/// Runs the message loop until `done()` is true (returns true) or `seconds` pass (false).
+template <typename F>
+bool pumpUntil(F done, double seconds = 10.0)
+{
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < until)
+    {
+        if (done())
+            return true;
+        pump(10);
+    }
+    return done();
+}
+
+/// A fresh folder for WAVEBENCH_SETTINGS_DIR, removed at the end of the test.
+struct ScopedSettingsDir
+{
+    juce::File dir;
+    ScopedSettingsDir()
+        : dir(juce::File::getSpecialLocation(juce::File::tempDirectory).getNonexistentChildFile("wb-apptest", ""))
+    {
+        dir.createDirectory();
+        ::setenv("WAVEBENCH_SETTINGS_DIR", dir.getFullPathName().toRawUTF8(), 1);
+    }
+    ~ScopedSettingsDir() { dir.deleteRecursively(); }
+    [[nodiscard]] juce::File settingsFile() const { return dir.getChildFile("Wavebench.settings"); }
+};
+
+/// Depth-first search of `root`'s children for a component ID.
+template <typename T = juce::Component>
+T* findById(juce::Component& root, const juce::String& id)
+{
+    for (auto* child : root.getChildren())
+    {
+        if (child->getComponentID() == id)
+            if (auto* typed = dynamic_cast<T*>(child))
+                return typed;
+        if (auto* found = findById<T>(*child, id))
+            return found;
+    }
+    return nullptr;
+}
+
+/// The app as Main.cpp builds it, minus the DocumentWindow: engine, settings, main component on
+/// the desktop at the default 1440x900.
+struct App
+{
+    ScopedSettingsDir settingsDir; // first: Settings reads the variable
+    std::unique_ptr<AudioEngine> engine = AudioEngine::createWithGenerator();
+    std::unique_ptr<app::Settings> settings = std::make_unique<app::Settings>();
+    std::unique_ptr<app::MainComponent> main;
+
+    explicit App(bool openDevice = true)
+    {
+        if (openDevice)
+        {
+            const auto error = engine->openDevice(nullptr);
+            INFO("openDevice: " << error);
+            REQUIRE(engine->hasDevice());
+            if (!engine->isVirtualDevice())
+                WARN("a real device was opened: " << engine->describeDevice());
+        }
+        createMain();
+    }
+    ~App()
+    {
+        main.reset(); // saves the session into the settings, as on quit
+        engine->closeDevice();
+    }
+
+    void createMain()
+    {
+        main = std::make_unique<app::MainComponent>(*engine, *settings);
+        main->setSize(1440, 900);
+        // The style flags of the app's own window (a DocumentWindow with a native title bar).
+        main->addToDesktop(juce::ComponentPeer::windowAppearsOnTaskbar | juce::ComponentPeer::windowHasTitleBar);
+        main->setVisible(true);
+    }
+
+    /// The displayed peak of channel 0 in dBFS (-inf without data), read from the Meters panel.
+    [[nodiscard]] double displayedPeakDb() const
+    {
+        auto* m = main->levelMeters();
+        return m != nullptr && m->hasData() ? m->peakDb(0) : -std::numeric_limits<double>::infinity();
+    }
+
+    /// Waits until the displayed peak stays within `tol` dB of `db` for `holdMs` (several meter
+    /// windows of ~33 ms each); returns false after `seconds`.
+    bool peakSettlesAt(double db, double tol = 0.1, int holdMs = 250, double seconds = 10.0) const
+    {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+        auto inside = std::chrono::steady_clock::time_point{};
+        bool wasInside = false;
+        while (std::chrono::steady_clock::now() < until)
+        {
+            pump(10);
+            const bool in = std::abs(displayedPeakDb() - db) <= tol;
+            if (in && !wasInside)
+                inside = std::chrono::steady_clock::now();
+            wasInside = in;
+            if (in && std::chrono::steady_clock::now() - inside >= std::chrono::milliseconds(holdMs))
+                return true;
+        }
+        return false;
+    }
+
+    /// Waits until the displayed peak stays below `db` for `holdMs`.
+    bool peakStaysBelow(double db, int holdMs = 250, double seconds = 10.0) const
+    {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+        auto below = std::chrono::steady_clock::time_point{};
+        bool wasBelow = false;
+        while (std::chrono::steady_clock::now() < until)
+        {
+            pump(10);
+            const bool in = displayedPeakDb() < db;
+            if (in && !wasBelow)
+                below = std::chrono::steady_clock::now();
+            wasBelow = in;
+            if (in && std::chrono::steady_clock::now() - below >= std::chrono::milliseconds(holdMs))
+                return true;
+        }
+        return false;
+    }
+};
+} // namespace wb::test

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The real app over a damaged saved session (WAVEBENCH_SETTINGS_DIR): for each kind of damage it
+# must start, show its window, keep running, say why the session was not restored (when the
+# session was readable enough to have a reason), and quit on Ctrl+Q with exit code 0, leaving a
+# valid session behind.
+# Usage: damaged_session_test.sh <path-to-Wavebench>
+set -euo pipefail
+app="$1"
+source "$(dirname "${BASH_SOURCE[0]}")/gui_lib.sh"
+settings="$WAVEBENCH_SETTINGS_DIR/Wavebench.settings"
+
+find_window() { xdotool search --onlyvisible --name '^Wavebench$' 2>/dev/null | tail -n1 || true; }
+# run_case NAME EXPECTED-LOG-TEXT (may be empty): the settings file is already written.
+run_case() {
+  local name="$1" expect="$2" log="$work/$1.log"
+  "$app" >"$log" 2>&1 &
+  app_pid=$!
+  local wid=""
+  for _ in $(seq 200); do
+    wid="$(find_window)"
+    [ -n "$wid" ] && break
+    kill -0 "$app_pid" 2>/dev/null || { echo "FAIL ($name): the app exited early"; cat "$log"; exit 1; }
+    sleep 0.05
+  done
+  [ -n "$wid" ] || { echo "FAIL ($name): no window"; cat "$log"; exit 1; }
+  sleep 1
+  kill -0 "$app_pid" 2>/dev/null || { echo "FAIL ($name): the app died after starting"; cat "$log"; exit 1; }
+  if [ -n "$expect" ] && ! grep -q "$expect" "$log"; then
+    echo "FAIL ($name): the log does not say '$expect'"; cat "$log"; exit 1
+  fi
+  wid="$(find_window)" # the first id seen can be a window JUCE replaced while starting
+  xdotool mousemove --window "$wid" 600 80 click 1 key ctrl+q 2>>"$work/xdotool.log" \
+    || { echo "FAIL ($name): xdotool could not reach the window"; cat "$work/xdotool.log"; exit 1; }
+  local rc=""
+  for _ in $(seq 100); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.05; done
+  if kill -0 "$app_pid" 2>/dev/null; then echo "FAIL ($name): no quit on Ctrl+Q"; exit 1; fi
+  wait "$app_pid" && rc=0 || rc=$?
+  app_pid=""
+  [ "$rc" -eq 0 ] || { echo "FAIL ($name): exit code $rc"; cat "$log"; exit 1; }
+  grep -q '<WavebenchSession' "$settings" || { echo "FAIL ($name): no valid session saved on quit"; cat "$settings"; exit 1; }
+  echo "ok: $name"
+}
+
+mkdir -p "$WAVEBENCH_SETTINGS_DIR"
+session() { # session INNER-XML: a settings file holding that session
+  printf '<?xml version="1.0" encoding="UTF-8"?>\n<PROPERTIES>\n  <VALUE name="session">%s</VALUE>\n</PROPERTIES>\n' "$1" >"$settings"
+}
+session '<WavebenchSession version="1"><GeneratorPanel kind="sine" freq="440" levelDb="-6" running="1"/><ChainPanel><Effect id="nosuchfx" bypassed="0"/></ChainPanel></WavebenchSession>'
+run_case unknown-effect "unknown effect 'nosuchfx'"
+session '<WavebenchSession version="1"><GeneratorPanel kind="sine" freq="nan" levelDb="-6"/><ChainPanel/></WavebenchSession>'
+run_case nan-frequency "could not be restored"
+session '<WavebenchSession version="1"><GeneratorPanel kind="sine" levelDb="999"/><ChainPanel/></WavebenchSession>'
+run_case level-out-of-range "level 999"
+session '<NotASession/>'
+run_case wrong-root "not a Wavebench preset"
+# The whole settings file cut in the middle (a crash while writing): unreadable, so ignored.
+session '<WavebenchSession version="1"><GeneratorPanel kind="sine"/><ChainPanel/></WavebenchSession>'
+head -c 60 "$settings" >"$work/cut" && mv "$work/cut" "$settings"
+run_case truncated-settings ""
+printf '\x00\x01garbage\xff' >"$settings"
+run_case binary-garbage ""
+echo "PASS"
