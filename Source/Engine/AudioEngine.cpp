@@ -24,7 +24,6 @@ public:
         sampleIndex = 0;
         timingCounted = 0;
         engine.load.reset();
-        engine.nodeTimes.reset(); // the audio thread is not running yet
         // Prepare the graph here (message thread), never on the audio thread. Not through
         // juce::AudioProcessorPlayer: it takes a CriticalSection on every callback.
         const int block = std::max(1, device->getCurrentBufferSizeSamples());
@@ -32,20 +31,22 @@ public:
         numOuts = device->getActiveOutputChannels().countNumberOfSetBits();
         auto& graph = *engine.graphProcessor;
         graph.releaseResources();
-        graph.setPlayConfigDetails(numIns, numOuts, rate, block);
+        graph.setPlayConfigDetails(2, 2, rate, block); // the graph is stereo; process() maps it
         graph.prepareToPlay(rate, block);
-        buffer.setSize(std::max({1, numIns, numOuts}), block);
+        buffer.setSize(2, block);
+        streamBuffer.setSize(2, block);
         midi.ensureSize(256);
         maxBlock = block;
-        // JUCE 7.0.5's render sequence sizes its output buffer in its first processBlock
-        // (GraphRenderSequence::perform: an allocation and a free on the audio thread, found by
-        // Tests/AppUi/RealtimeUiStreamTest.cpp). Make that first call here, on this thread, while
-        // the device is not running yet, then reset the nodes so the audio starts from sample 0.
+        // One pass through the graph itself, here on the message thread while the device is not
+        // running: JUCE 7.0.5 may finish building its render sequence (and preparing nodes) on the
+        // first processBlock, and sizes buffers there. The audio thread then calls the prepared
+        // nodes directly (process()). Reset them so the audio starts from sample 0.
         buffer.clear();
         graph.processBlock(buffer, midi);
         midi.clear();
         graph.reset();
         buffer.clear();
+        engine.nodeTimes.reset(); // after that pass (it timed the nodes); the audio thread is not running yet
     }
 
     void audioDeviceStopped() override { engine.graphProcessor->releaseResources(); }
@@ -62,7 +63,8 @@ public:
         }
         (void) engine.commandDispatcher.dispatchOnAudio(engine.commands);
         juce::ignoreUnused(context);
-        process(inputs, numInputs, outputs, numOutputs, numSamples);
+        juce::ignoreUnused(inputs, numInputs);
+        process(outputs, numOutputs, numSamples);
         meter(outputs, numOutputs, numSamples);
         if (engine.firstSound.load(std::memory_order_relaxed) == 0 && anySound(outputs, numOutputs, numSamples))
             engine.firstSound.store(start != 0 ? start : 1, std::memory_order_release);
@@ -107,33 +109,52 @@ private:
         return false;
     }
 
-    /// Runs the graph on the device's buffers, in pieces of at most the prepared block size.
-    void process(const float* const* inputs, int numInputs, float* const* outputs, int numOutputs, int n) noexcept
+    /// Renders the graph's fixed topology on the device's buffers, in pieces of at most the
+    /// prepared block size: each stream (source -> chain) into a stereo buffer, the streams summed,
+    /// then copied to the device's outputs (channels beyond two are silent; the graph has no input
+    /// node, so the device's inputs are not used).
+    ///
+    /// The nodes are called directly rather than through AudioProcessorGraph::processBlock: JUCE
+    /// 7.0.5's render sequence takes each node's callback lock (a CriticalSection) around its
+    /// processBlock, three locks per callback. The graph still owns, connects, prepares and releases
+    /// the nodes; its topology is fixed while audio runs, so this order is the graph's own.
+    void process(float* const* outputs, int numOutputs, int n) noexcept
     {
         for (int done = 0; done < n;)
         {
             const int len = std::min(maxBlock, n - done);
-            juce::AudioBuffer<float> view(buffer.getArrayOfWritePointers(), buffer.getNumChannels(), len);
-            for (int ch = 0; ch < view.getNumChannels(); ++ch)
+            juce::AudioBuffer<float> mix(buffer.getArrayOfWritePointers(), 2, len);
+            renderStream(engine.sourceNode, *engine.chainNode, mix);
+            if (!engine.extraStreams.empty())
             {
-                if (ch < numInputs && inputs[ch] != nullptr)
-                    juce::FloatVectorOperations::copy(view.getWritePointer(ch), inputs[ch] + done, len);
-                else
-                    view.clear(ch, 0, len);
+                juce::AudioBuffer<float> one(streamBuffer.getArrayOfWritePointers(), 2, len);
+                for (const auto& stream : engine.extraStreams)
+                {
+                    renderStream(stream.generator, *stream.chain, one);
+                    for (int ch = 0; ch < 2; ++ch)
+                        mix.addFrom(ch, 0, one, ch, 0, len);
+                }
             }
-            midi.clear();
-            engine.graphProcessor->processBlock(view, midi);
             for (int ch = 0; ch < numOutputs; ++ch)
             {
                 if (outputs[ch] == nullptr)
                     continue;
-                if (ch < view.getNumChannels())
-                    juce::FloatVectorOperations::copy(outputs[ch] + done, view.getReadPointer(ch), len);
+                if (ch < 2)
+                    juce::FloatVectorOperations::copy(outputs[ch] + done, mix.getReadPointer(ch), len);
                 else
                     juce::FloatVectorOperations::clear(outputs[ch] + done, len);
             }
             done += len;
         }
+    }
+
+    void renderStream(juce::AudioProcessor* source, EffectChainNode& chain, juce::AudioBuffer<float>& io) noexcept
+    {
+        io.clear();
+        midi.clear();
+        if (source != nullptr)
+            source->processBlock(io, midi);
+        chain.processBlock(io, midi);
     }
 
     void resetMeters() noexcept
@@ -206,7 +227,8 @@ private:
     std::array<double, MeterValues::kMaxChannels> sums{};
     FrameChunk scope{};
     std::uint64_t sampleIndex = 0;
-    juce::AudioBuffer<float> buffer; // sized in audioDeviceAboutToStart
+    juce::AudioBuffer<float> buffer;       // the mix, stereo; sized in audioDeviceAboutToStart
+    juce::AudioBuffer<float> streamBuffer; // one extra stream before it is summed into the mix
     juce::MidiBuffer midi;
     int maxBlock = 1, numIns = 0, numOuts = 0;
 };
