@@ -47,6 +47,7 @@ private:
     int span = 20;
     bool triggered = false, haveData = false;
     bool shownTriggered = false, shownHaveData = false;
+    bool shownDense = false; // shownPoints hold (x, max), (x, min) per pixel column
     juce::ComboBox spanBox;
 };
 
