@@ -49,17 +49,24 @@ saved_order() { grep -o '<Effect id="[^"]*"' "$settings" | sed 's/<Effect id="//
 # name (the drag handle) is at x~150.
 row_y() { echo $((604 + 30 * $1 + 14)); }
 name_x=150
-# drag X Y1 Y2 SHOT: press at (X, Y1), move in steps to (X, Y2), screenshot, release.
+# drag X Y1 Y2 SHOT [MARKER_Y]: press at (X, Y1), move in steps to (X, Y2), screenshot (when
+# MARKER_Y is given, until the marker shows there, for up to 3 s: a loaded machine may lag),
+# release.
 drag() {
-  local x="$1" y1="$2" y2="$3" shot="$4" steps=8
+  local x="$1" y1="$2" y2="$3" shot="$4" marker_y="${5:-}" steps=8
   xdotool mousemove --window "$wid" "$x" "$y1" mousedown 1
   sleep 0.1
   for i in $(seq "$steps"); do
     xdotool mousemove --window "$wid" "$x" $((y1 + (y2 - y1) * i / steps))
     sleep 0.05
   done
-  sleep 0.3
-  import -window "$wid" "$shot"
+  sleep 0.2
+  for _ in $(seq 20); do
+    import -window "$wid" "$shot"
+    [ -z "$marker_y" ] && break
+    awk -v m="$(marker_px "$shot" "$marker_y")" 'BEGIN { exit !(m >= 500) }' && break
+    sleep 0.15
+  done
   xdotool mouseup 1
   sleep 0.5
 }
@@ -78,7 +85,7 @@ before_px="$(marker_px "$outdir/drag_before.png" $((604 + 90 - 1)))"
 echo "accent pixels at the bottom gap before dragging: $before_px"
 
 # 1. gain (row 0) below delay (row 2): the pointer ends 5 px above the bottom of the list.
-drag "$name_x" "$(row_y 0)" $((604 + 90 - 5)) "$outdir/drag_marker.png"
+drag "$name_x" "$(row_y 0)" $((604 + 90 - 5)) "$outdir/drag_marker.png" $((604 + 90 - 1))
 marker="$(marker_px "$outdir/drag_marker.png" $((604 + 90 - 1)))"
 echo "accent pixels at the bottom gap while dragging: $marker"
 awk -v m="$marker" -v b="$before_px" 'BEGIN { exit !(m >= 500 && b < 100) }' \
