@@ -126,7 +126,7 @@ public:
         if (!dragging && e.getDistanceFromDragStart() < 4)
             return;
         dragging = true;
-        panel.dragRow(*this, e.getEventRelativeTo(panel.rowsHolder.get()).position.y);
+        panel.dragRow(*this, e.getEventRelativeTo(panel.rowsHolder.get()).position);
     }
 
     void mouseUp(const juce::MouseEvent& e) override
@@ -134,7 +134,7 @@ public:
         if (!dragging)
             return;
         dragging = false;
-        panel.dropRow(*this, e.getEventRelativeTo(panel.rowsHolder.get()).position.y);
+        panel.dropRow(*this, e.getEventRelativeTo(panel.rowsHolder.get()).position);
     }
 
     void paint(juce::Graphics& g) override
@@ -229,25 +229,33 @@ void ChainPanel::moveEffect(NodeId id, int position)
     });
 }
 
-void ChainPanel::dragRow(Row& row, float y)
+int ChainPanel::dropGapAt(juce::Point<float> p) const
 {
-    const int count = static_cast<int>(rows.size());
-    rowsHolder->setMarkerGap(vis::dropGapForY(y, kRowPitch, count));
+    // Beside the list, or more than a row above or below it: no drop (releasing there cancels).
+    const auto zone = rowsHolder->getLocalBounds().toFloat().expanded(0.0f, static_cast<float>(kRowPitch));
+    if (!zone.contains(p))
+        return -1;
+    return vis::dropGapForY(p.y, kRowPitch, static_cast<int>(rows.size()));
+}
+
+void ChainPanel::dragRow(Row& row, juce::Point<float> p)
+{
+    rowsHolder->setMarkerGap(dropGapAt(p));
     // The row stays in place, dimmed (a moving copy would cover the names of the others); the
     // marker shows where it will land.
     row.setAlpha(0.45f);
 }
 
-void ChainPanel::dropRow(Row& row, float y)
+void ChainPanel::dropRow(Row& row, juce::Point<float> p)
 {
     rowsHolder->setMarkerGap(-1);
-    const int count = static_cast<int>(rows.size());
     const int from = engine.chain().indexOfFromUi(row.id);
-    const int to = vis::dropTargetIndex(from, vis::dropGapForY(y, kRowPitch, count), count);
+    const int gap = dropGapAt(p);
+    const int to = gap < 0 ? -1 : vis::dropTargetIndex(from, gap, static_cast<int>(rows.size()));
     if (to >= 0 && to != from)
         moveEffect(row.id, to); // the same move the up/down buttons make
     else
-        resized(); // back in place
+        resized(); // back in place: dropped where it was, or outside the list
 }
 
 void ChainPanel::setParameter(NodeId fx, int index, float value)

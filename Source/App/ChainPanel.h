@@ -51,8 +51,10 @@ private:
     /// Moves effect `id` to index `position` (EffectChainNode::moveEffectFromUi: the live chain
     /// crossfades) and rebuilds the rows, after the current event (rows may be deleted then).
     void moveEffect(NodeId id, int position);
-    void dragRow(Row& row, float yInRows);  ///< a row's header dragged: marker, row dimmed
-    void dropRow(Row& row, float yInRows);  ///< released: the move, if it changes the order
+    /// The insertion gap under `p` (rowsHolder coordinates), or -1 when `p` is outside the list.
+    [[nodiscard]] int dropGapAt(juce::Point<float> p) const;
+    void dragRow(Row& row, juce::Point<float> p); ///< a row's header dragged: marker, row dimmed
+    void dropRow(Row& row, juce::Point<float> p); ///< released: the move, if it changes the order
     void select(NodeId id);
     void rebuildEditor();
 

@@ -4,6 +4,7 @@
 # xdotool (mousedown, several mousemoves, mouseup), checks the insertion marker is drawn while
 # dragging, quits with Ctrl+Q (the app saves its session on quit) and checks the saved chain order
 # is lowpass, delay, gain. Then drags the last row (gain) to the top: gain, lowpass, delay.
+# Last, a click and a drag released beside the list leave the order as it is.
 # The PNGs stay in the build tree (argument 2).
 # Usage: drag_reorder_test.sh <path-to-Wavebench> <output-dir>
 set -euo pipefail
@@ -104,11 +105,19 @@ order="$(saved_order)"
 echo "saved order after dragging gain to the top: $order"
 [ "$order" = "gain,lowpass,delay" ] || { echo "FAIL: expected gain,lowpass,delay"; exit 1; }
 
-# 3. A press and release without moving is a click: it selects, the order stays.
+# 3. A press and release without moving is a click: it selects, the order stays. A drag
+# released beside the list (right of the chain panel, over the scope) is cancelled.
 launch
 xdotool mousemove --window "$wid" "$name_x" "$(row_y 1)" click 1
 sleep 0.5
+xdotool mousemove --window "$wid" "$name_x" "$(row_y 0)" mousedown 1
+sleep 0.1
+for x in 200 300 400 500 600; do xdotool mousemove --window "$wid" "$x" "$(row_y 2)"; sleep 0.05; done
+sleep 0.3
+xdotool mouseup 1
+sleep 0.5
 quit_app
 order="$(saved_order)"
-[ "$order" = "gain,lowpass,delay" ] || { echo "FAIL: a click changed the order: $order"; exit 1; }
+echo "saved order after a click and a drag released outside the list: $order"
+[ "$order" = "gain,lowpass,delay" ] || { echo "FAIL: a click or a cancelled drag changed the order: $order"; exit 1; }
 echo "PASS"
