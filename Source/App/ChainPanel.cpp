@@ -1,6 +1,7 @@
 #include "App/ChainPanel.h"
 
 #include "App/Theme.h"
+#include "App/VisualLogic.h"
 #include "App/XmlNumbers.h"
 #include "Faust/FaustCatalogue.h"
 
@@ -13,10 +14,18 @@ class BarMeter final : public juce::Component
 {
 public:
     BarMeter(float mn, float mx, juce::String u) : lo(mn), hi(mx), unit(std::move(u)) {}
+    /// Repaints only when what is shown changes: the text (0.1 resolution) or the bar's pixel.
     void setValue(float v)
     {
+        const auto shown = [this](float x) {
+            const float span = hi - lo;
+            const float frac = span > 0.0f ? std::clamp((x - lo) / span, 0.0f, 1.0f) : 0.0f;
+            return std::pair{juce::roundToInt(frac * static_cast<float>(getWidth())), juce::roundToInt(x * 10.0f)};
+        };
+        const bool changed = shown(v) != shown(value);
         value = v;
-        repaint();
+        if (changed)
+            repaint();
     }
     void paint(juce::Graphics& g) override
     {
@@ -42,12 +51,41 @@ private:
 };
 } // namespace
 
-/// One effect in the list: name, bypass, up, down, remove.
+/// Holds the effect rows; while a row is dragged it draws the insertion marker over them.
+class ChainPanel::RowsHolder final : public juce::Component
+{
+public:
+    void setMarkerGap(int gap)
+    {
+        if (gap != markerGap)
+        {
+            markerGap = gap;
+            repaint();
+        }
+    }
+    void paintOverChildren(juce::Graphics& g) override
+    {
+        if (markerGap < 0)
+            return;
+        // A 3-pixel accent bar centred on the gap between two rows, with a knob at its left end.
+        const int y = juce::jlimit(1, std::max(1, getHeight() - 2), markerGap * kRowPitch - 1);
+        g.setColour(theme::kAccent);
+        g.fillRect(0, y - 1, getWidth(), 3);
+        g.fillEllipse(0.0f, static_cast<float>(y) - 4.0f, 9.0f, 9.0f);
+    }
+
+private:
+    int markerGap = -1;
+};
+
+/// One effect in the list: bypass, a drag grip and the name (drag the row to reorder), up, down,
+/// remove.
 class ChainPanel::Row final : public juce::Component
 {
 public:
     Row(ChainPanel& p, const EffectChainNode::Slot& s) : panel(p), id(s.id)
     {
+        setMouseCursor(juce::MouseCursor::DraggingHandCursor);
         name.setText(juce::String(s.node->description().meta.count("name") ? s.node->description().meta.at("name") : s.effectId),
                      juce::dontSendNotification);
         name.setInterceptsMouseClicks(false, false);
@@ -83,16 +121,39 @@ public:
 
     void mouseDown(const juce::MouseEvent&) override { panel.select(id); }
 
+    // Dragging the row (anywhere but its buttons) reorders the chain; a press without moving
+    // 4 pixels is a click (selects the effect).
+    void mouseDrag(const juce::MouseEvent& e) override
+    {
+        if (!dragging && e.getDistanceFromDragStart() < 4)
+            return;
+        dragging = true;
+        panel.dragRow(*this, e.getEventRelativeTo(panel.rowsHolder.get()).position);
+    }
+
+    void mouseUp(const juce::MouseEvent& e) override
+    {
+        if (!dragging)
+            return;
+        dragging = false;
+        panel.dropRow(*this, e.getEventRelativeTo(panel.rowsHolder.get()).position);
+    }
+
     void paint(juce::Graphics& g) override
     {
         g.setColour(panel.selected == id ? theme::kAccent.withAlpha(0.25f) : theme::kPanelLight);
         g.fillRoundedRectangle(getLocalBounds().toFloat().reduced(1.0f), 4.0f);
+        // The grip: three short lines.
+        g.setColour(theme::kDimText);
+        for (int i = -1; i <= 1; ++i)
+            g.fillRect(grip.getCentreX() - 4, grip.getCentreY() + 4 * i - 1, 8, 2);
     }
 
     void resized() override
     {
         auto r = getLocalBounds().reduced(4, 2);
         bypass.setBounds(r.removeFromLeft(26));
+        grip = r.removeFromLeft(16);
         remove.setBounds(r.removeFromRight(26));
         down.setBounds(r.removeFromRight(26));
         up.setBounds(r.removeFromRight(26));
@@ -104,17 +165,14 @@ public:
 private:
     void move(int delta)
     {
-        ChainPanel& owner = panel;
-        const NodeId me = id;
-        const int index = owner.engine.chain().indexOfFromUi(me);
-        juce::MessageManager::callAsync([&owner, me, index, delta]
-        {
-            owner.engine.chain().moveEffectFromUi(me, index + delta);
-            owner.rebuildRows();
-        });
+        const int index = panel.engine.chain().indexOfFromUi(id);
+        if (index >= 0)
+            panel.moveEffect(id, index + delta);
     }
 
     ChainPanel& panel;
+    juce::Rectangle<int> grip;
+    bool dragging = false;
     juce::Label name;
     juce::ToggleButton bypass;
     juce::TextButton up{"^"}, down{"v"}, remove{"x"};
@@ -137,7 +195,8 @@ ChainPanel::ChainPanel(AudioEngine& e) : engine(e)
     addAndMakeVisible(addButton);
     addBox.setComponentID(kAddBoxId);
     addButton.setComponentID(kAddButtonId);
-    addAndMakeVisible(rowsHolder);
+    rowsHolder = std::make_unique<RowsHolder>();
+    addAndMakeVisible(*rowsHolder);
     editorTitle.setColour(juce::Label::textColourId, theme::kDimText);
     addAndMakeVisible(editorTitle);
     addAndMakeVisible(editor);
@@ -160,6 +219,47 @@ NodeId ChainPanel::addEffect(const std::string& id)
     selected = fx;
     rebuildRows();
     return fx;
+}
+
+void ChainPanel::moveEffect(NodeId id, int position)
+{
+    juce::Component::SafePointer<ChainPanel> safe(this);
+    juce::MessageManager::callAsync([safe, id, position]
+    {
+        if (safe == nullptr)
+            return;
+        safe->engine.chain().moveEffectFromUi(id, position);
+        safe->rebuildRows();
+    });
+}
+
+int ChainPanel::dropGapAt(juce::Point<float> p) const
+{
+    // Beside the list, or more than a row above or below it: no drop (releasing there cancels).
+    const auto zone = rowsHolder->getLocalBounds().toFloat().expanded(0.0f, static_cast<float>(kRowPitch));
+    if (!zone.contains(p))
+        return -1;
+    return vis::dropGapForY(p.y, kRowPitch, static_cast<int>(rows.size()));
+}
+
+void ChainPanel::dragRow(Row& row, juce::Point<float> p)
+{
+    rowsHolder->setMarkerGap(dropGapAt(p));
+    // The row stays in place, dimmed (a moving copy would cover the names of the others); the
+    // marker shows where it will land.
+    row.setAlpha(0.45f);
+}
+
+void ChainPanel::dropRow(Row& row, juce::Point<float> p)
+{
+    rowsHolder->setMarkerGap(-1);
+    const int from = engine.chain().indexOfFromUi(row.id);
+    const int gap = dropGapAt(p);
+    const int to = gap < 0 ? -1 : vis::dropTargetIndex(from, gap, static_cast<int>(rows.size()));
+    if (to >= 0 && to != from)
+        moveEffect(row.id, to); // the same move the up/down buttons make
+    else
+        resized(); // back in place: dropped where it was, or outside the list
 }
 
 void ChainPanel::setParameter(NodeId fx, int index, float value)
@@ -189,7 +289,7 @@ void ChainPanel::rebuildRows()
     for (const auto& slot : engine.chain().slotsFromUi())
     {
         auto row = std::make_unique<Row>(*this, slot);
-        rowsHolder.addAndMakeVisible(*row);
+        rowsHolder->addAndMakeVisible(*row);
         rows.push_back(std::move(row));
     }
     if (selected == 0 && !rows.empty())
@@ -372,10 +472,13 @@ void ChainPanel::resized()
     top.removeFromRight(6);
     addBox.setBounds(top);
     area.removeFromTop(8);
-    const int rowsHeight = std::min(int(rows.size()) * 30, area.getHeight() / 2);
-    rowsHolder.setBounds(area.removeFromTop(rowsHeight));
+    const int rowsHeight = std::min(int(rows.size()) * kRowPitch, area.getHeight() / 2);
+    rowsHolder->setBounds(area.removeFromTop(rowsHeight));
     for (size_t i = 0; i < rows.size(); ++i)
-        rows[i]->setBounds(0, int(i) * 30, rowsHolder.getWidth(), 28);
+    {
+        rows[i]->setBounds(0, int(i) * kRowPitch, rowsHolder->getWidth(), kRowPitch - 2);
+        rows[i]->setAlpha(1.0f);
+    }
     area.removeFromTop(8);
     editorTitle.setBounds(area.removeFromTop(22));
     editor.setBounds(area);

@@ -1,5 +1,6 @@
 #pragma once
-// The effect-chain panel: add effects from the compiled catalogue, remove, move up/down, bypass,
+// The effect-chain panel: add effects from the compiled catalogue, remove, move up/down or drag a
+// row to a new place (an insertion marker shows where it lands), bypass,
 // and the selected effect's controls generated from its Faust description (ranges, units, log
 // scales), with meters for its bargraphs (e.g. gain reduction) fed by BargraphValue telemetry.
 // Every change goes through the engine: chain edits through EffectChainNode's *FromUi API,
@@ -50,7 +51,16 @@ private:
         std::vector<float> controls; ///< one per Faust control (bargraphs: last value seen)
     };
     class Row;
+    class RowsHolder;
+    static constexpr int kRowPitch = 30; ///< a row (28 px) and its gap
     void rebuildRows();
+    /// Moves effect `id` to index `position` (EffectChainNode::moveEffectFromUi: the live chain
+    /// crossfades) and rebuilds the rows, after the current event (rows may be deleted then).
+    void moveEffect(NodeId id, int position);
+    /// The insertion gap under `p` (rowsHolder coordinates), or -1 when `p` is outside the list.
+    [[nodiscard]] int dropGapAt(juce::Point<float> p) const;
+    void dragRow(Row& row, juce::Point<float> p); ///< a row's header dragged: marker, row dimmed
+    void dropRow(Row& row, juce::Point<float> p); ///< released: the move, if it changes the order
     void select(NodeId id);
     void rebuildEditor();
 
@@ -61,7 +71,7 @@ private:
     juce::Label title{{}, "Effect chain"};
     juce::ComboBox addBox;
     juce::TextButton addButton{"Add"};
-    juce::Component rowsHolder;
+    std::unique_ptr<RowsHolder> rowsHolder;
     std::vector<std::unique_ptr<Row>> rows;
     juce::Label editorTitle;
     juce::Component editor;

@@ -54,6 +54,7 @@ constexpr MainComponent::Panel kPanels[] = {MainComponent::Panel::scope, MainCom
 MainComponent::MainComponent(AudioEngine& e, Settings& s)
     : engine(e), settings(s), menuBar(this), generator(e), chain(e)
 {
+    setOpaque(true); // paint() fills everything: JUCE need not paint behind it
     addAndMakeVisible(generator);
     addAndMakeVisible(chain);
     addAndMakeVisible(menuBar);

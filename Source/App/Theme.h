@@ -15,6 +15,12 @@ inline const juce::Colour kGood{0xff5fd38d};
 inline const juce::Colour kWarning{0xffe8a33d};
 inline const juce::Colour kAlarm{0xffef5350};
 
+/// The area drawPanelFrame leaves for content (for layouts computed in resized()).
+inline juce::Rectangle<int> panelContentArea(juce::Rectangle<int> bounds)
+{
+    return bounds.reduced(8).withTrimmedTop(18 + 4);
+}
+
 /// A panel's rounded background and its title; returns the area left for content.
 inline juce::Rectangle<int> drawPanelFrame(juce::Graphics& g, juce::Rectangle<int> bounds, const juce::String& title)
 {
@@ -25,5 +31,14 @@ inline juce::Rectangle<int> drawPanelFrame(juce::Graphics& g, juce::Rectangle<in
     g.setFont(juce::Font(14.0f, juce::Font::bold));
     g.drawText(title, area.removeFromTop(18), juce::Justification::centredLeft);
     return area.withTrimmedTop(4);
+}
+
+/// drawPanelFrame for an opaque component (setOpaque(true)): the corners outside the rounded
+/// frame get the window's background colour, as the parent would have painted them.
+inline juce::Rectangle<int> drawOpaquePanelFrame(juce::Graphics& g, juce::Rectangle<int> bounds, const juce::String& title)
+{
+    g.setColour(kBackground);
+    g.fillRect(bounds);
+    return drawPanelFrame(g, bounds, title);
 }
 } // namespace wb::app::theme

@@ -120,6 +120,31 @@ void PeakHold::update(std::span<const double> db, double dt)
     }
 }
 
+bool movedBy(std::span<const float> before, std::span<const float> after, float tolerance) noexcept
+{
+    if (before.size() != after.size())
+        return true;
+    for (std::size_t i = 0; i < before.size(); ++i)
+        if (!(std::abs(before[i] - after[i]) < tolerance)) // NaN counts as moved
+            return true;
+    return false;
+}
+
+int dropGapForY(double y, double rowPitch, int count) noexcept
+{
+    if (count <= 0 || !(rowPitch > 0.0) || std::isnan(y))
+        return 0;
+    const double gap = std::floor(y / rowPitch + 0.5); // the nearest row boundary
+    return static_cast<int>(std::clamp(gap, 0.0, static_cast<double>(count)));
+}
+
+int dropTargetIndex(int from, int gap, int count) noexcept
+{
+    if (from < 0 || from >= count || gap < 0 || gap > count)
+        return -1;
+    return gap > from ? gap - 1 : gap;
+}
+
 void History::push(double v) noexcept
 {
     data[write] = v;

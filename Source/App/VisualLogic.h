@@ -68,6 +68,21 @@ private:
     std::vector<double> held, age;
 };
 
+/// Repaint gate for the visualisers: true when the two point sets differ in size or any point
+/// moved by at least `tolerance` (pixels). Equal sets mean the picture on screen is unchanged.
+[[nodiscard]] bool movedBy(std::span<const float> before, std::span<const float> after, float tolerance) noexcept;
+
+/// Drag to reorder a vertical list of `count` rows spaced `rowPitch` pixels apart (row i spans
+/// [i * rowPitch, (i + 1) * rowPitch)): the insertion gap nearest to `y`, 0 (before the first
+/// row) .. count (after the last). y outside the list clamps to the nearest end; 0 when the list
+/// is empty or rowPitch <= 0.
+[[nodiscard]] int dropGapForY(double y, double rowPitch, int count) noexcept;
+/// The index the row dragged from `from` ends up at when dropped into `gap` (0..count), as
+/// EffectChainNode::moveEffectFromUi takes it (taken out, then inserted): a gap below the row
+/// counts one less. Equals `from` when the drop changes nothing (the gaps right above and below
+/// the row); -1 when `from` or `gap` is out of range.
+[[nodiscard]] int dropTargetIndex(int from, int gap, int count) noexcept;
+
 /// The last `capacity` values of a figure (the monitor's load history), oldest first by index.
 class History
 {

@@ -26,6 +26,7 @@ void drawNoSignal(juce::Graphics& g, juce::Rectangle<int> plot, const juce::Stri
 // ---------------------------------------------------------------------------------------- scope
 ScopeView::ScopeView()
 {
+    setOpaque(true);
     spanBox.addItem("10 ms", 10);
     spanBox.addItem("20 ms", 20);
     spanBox.setSelectedId(span, juce::dontSendNotification);
@@ -42,40 +43,89 @@ void ScopeView::setSpanMs(int ms)
 {
     span = ms == 10 ? 10 : 20;
     spanBox.setSelectedId(span, juce::dontSendNotification);
+    background.invalidate(); // the ms/div label
+    seenSamples = ~std::uint64_t{0}; // recompute the window at the next tick, even without new samples
+    shownPoints.clear();
     repaint();
 }
 
 void ScopeView::resized()
 {
     spanBox.setBounds(getWidth() - 8 - 86, 6, 86, 20);
+    plot = panelContentArea(getLocalBounds());
+    background.invalidate();
+    seenSamples = ~std::uint64_t{0};
+    shownPoints.clear();
 }
 
 void ScopeView::tick()
 {
+    if (ring.totalSamples() == seenSamples)
+        return; // nothing new arrived: the picture stays
+    seenSamples = ring.totalSamples();
     const auto spanSamples = static_cast<std::size_t>(std::lround(rate * span / 1000.0));
     // Look back one span plus up to 20 ms for a trigger (enough for periods down to 50 Hz).
     const auto want = std::min(ring.capacity(), spanSamples + static_cast<std::size_t>(rate * 0.02));
     const auto have = std::min(want, ring.contiguous());
     haveData = have >= spanSamples && spanSamples > 0;
     if (!haveData)
-    {
         trace.clear();
-        repaint();
-        return;
+    else
+    {
+        window.resize(have); // sized once for a given rate and span
+        ring.latest(window);
+        // Hysteresis of 1 % of full scale keeps noise from retriggering.
+        const long t = vis::findRisingTrigger(window, spanSamples, 0.0f, 0.01f);
+        triggered = t >= 0;
+        const auto start = triggered ? static_cast<std::size_t>(t) : have - spanSamples; // free-run otherwise
+        trace.assign(window.begin() + static_cast<long>(start), window.begin() + static_cast<long>(start + spanSamples));
     }
-    window.resize(have);
-    ring.latest(window);
-    // Hysteresis of 1 % of full scale keeps noise from retriggering.
-    const long t = vis::findRisingTrigger(window, spanSamples, 0.0f, 0.01f);
-    triggered = t >= 0;
-    const auto start = triggered ? static_cast<std::size_t>(t) : have - spanSamples; // free-run otherwise
-    trace.assign(window.begin() + static_cast<long>(start), window.begin() + static_cast<long>(start + spanSamples));
-    repaint();
+    tracePoints(points);
+    if (haveData != shownHaveData || triggered != shownTriggered || vis::movedBy(shownPoints, points, 0.5f))
+    {
+        shownPoints.assign(points.begin(), points.end());
+        shownDense = trace.size() > static_cast<std::size_t>(std::max(1, plot.getWidth())) * 2;
+        shownHaveData = haveData;
+        shownTriggered = triggered;
+        repaint(plot);
+    }
 }
 
-void ScopeView::paint(juce::Graphics& g)
+void ScopeView::tracePoints(std::vector<float>& xy) const
 {
-    auto plot = drawPanelFrame(g, getLocalBounds(), "Scope  (output 1)");
+    xy.clear();
+    const auto n = trace.size();
+    if (!haveData || n < 2 || plot.isEmpty())
+        return;
+    const float x0 = static_cast<float>(plot.getX()), w = static_cast<float>(plot.getWidth());
+    const float mid = static_cast<float>(plot.getCentreY()), half = plot.getHeight() * 0.5f - 2.0f;
+    const auto yOf = [&](float v) { return mid - half * juce::jlimit(-1.0f, 1.0f, v); };
+    // At most ~2 points per pixel: min/max per column when the span is denser than the plot.
+    const auto cols = static_cast<std::size_t>(std::max(1, plot.getWidth()));
+    if (n <= cols * 2)
+    {
+        for (std::size_t i = 0; i < n; ++i)
+        {
+            xy.push_back(x0 + w * static_cast<float>(i) / static_cast<float>(n - 1));
+            xy.push_back(yOf(trace[i]));
+        }
+        return;
+    }
+    for (std::size_t c = 0; c < cols; ++c)
+    {
+        const auto a = c * n / cols, b = std::max(a + 1, (c + 1) * n / cols);
+        float lo = trace[a], hi = trace[a];
+        for (auto i = a; i < b; ++i)
+            lo = std::min(lo, trace[i]), hi = std::max(hi, trace[i]);
+        const float x = x0 + static_cast<float>(c);
+        xy.insert(xy.end(), {x, yOf(hi), x, yOf(lo)});
+    }
+}
+
+void ScopeView::renderBackground(juce::Graphics& g)
+{
+    const auto area = drawOpaquePanelFrame(g, getLocalBounds(), "Scope  (output 1)");
+    jassert(area == plot);
     g.setColour(kBackground);
     g.fillRect(plot);
     g.setColour(kGrid);
@@ -95,52 +145,74 @@ void ScopeView::paint(juce::Graphics& g)
     g.drawText("-1", plot.getX() + 3, plot.getBottom() - 14, 30, 12, juce::Justification::left);
     g.drawText(juce::String(span / 10.0, 1) + " ms/div", plot.getRight() - 80, plot.getBottom() - 14, 76, 12,
                juce::Justification::right);
+}
 
-    if (!haveData)
+void ScopeView::paint(juce::Graphics& g)
+{
+    background.draw(g, getLocalBounds(), [this](juce::Graphics& bg) { renderBackground(bg); });
+    if (!shownHaveData || shownPoints.size() < 4)
     {
         drawNoSignal(g, plot.withTrimmedTop(20), "waiting for frames");
         return;
     }
-    juce::Path path;
-    const auto n = trace.size();
-    const float x0 = static_cast<float>(plot.getX()), w = static_cast<float>(plot.getWidth());
-    const float mid = static_cast<float>(plot.getCentreY()), half = plot.getHeight() * 0.5f - 2.0f;
-    // At most ~2 points per pixel: min/max per column when the span is denser than the plot.
-    const auto columns = static_cast<std::size_t>(std::max(1, plot.getWidth()));
-    if (n <= columns * 2)
+    g.setColour(kAccent);
+    path.clear();
+    const auto n = shownPoints.size() / 2;
+    if (shownDense)
     {
-        for (std::size_t i = 0; i < n; ++i)
-        {
-            const float x = x0 + w * static_cast<float>(i) / static_cast<float>(n - 1);
-            const float y = mid - half * juce::jlimit(-1.0f, 1.0f, trace[i]);
-            i == 0 ? path.startNewSubPath(x, y) : path.lineTo(x, y);
-        }
+        // (x, max) and (x, min) per column: fill the band between the maxima and the minima,
+        // widened by half a line width on each side. It looks like the stroked line
+        // (which a zig-zag through every max and min is) at a fraction of the rasterising cost:
+        // stroking the zig-zag builds and fills a self-overlapping outline with mitred joints.
+        // Each column's span also reaches a third of the way to its neighbours' (so a steep
+        // slope keeps the stroke's width across), and the half width matches the zig-zag's
+        // mitred look at the peaks.
+        constexpr float kHalfWidth = 1.1f, kReach = 1.0f / 3.0f;
+        const auto cols = n / 2;
+        const auto hi = [&](std::size_t c) { return shownPoints[4 * c + 1]; };
+        const auto lo = [&](std::size_t c) { return shownPoints[4 * c + 3]; };
+        const auto top = [&](std::size_t c) {
+            float y = hi(c);
+            if (c > 0)
+                y = std::min(y, hi(c) + (hi(c - 1) - hi(c)) * kReach);
+            if (c + 1 < cols)
+                y = std::min(y, hi(c) + (hi(c + 1) - hi(c)) * kReach);
+            return y - kHalfWidth;
+        };
+        const auto bottom = [&](std::size_t c) {
+            float y = lo(c);
+            if (c > 0)
+                y = std::max(y, lo(c) + (lo(c - 1) - lo(c)) * kReach);
+            if (c + 1 < cols)
+                y = std::max(y, lo(c) + (lo(c + 1) - lo(c)) * kReach);
+            return y + kHalfWidth;
+        };
+        path.startNewSubPath(shownPoints[0], top(0));
+        for (std::size_t c = 1; c < cols; ++c)
+            path.lineTo(shownPoints[4 * c], top(c));
+        for (std::size_t c = cols; c-- > 0;)
+            path.lineTo(shownPoints[4 * c + 2], bottom(c));
+        path.closeSubPath();
+        g.fillPath(path);
     }
     else
     {
-        for (std::size_t c = 0; c < columns; ++c)
-        {
-            const auto a = c * n / columns, b = std::max(a + 1, (c + 1) * n / columns);
-            float lo = trace[a], hi = trace[a];
-            for (auto i = a; i < b; ++i)
-                lo = std::min(lo, trace[i]), hi = std::max(hi, trace[i]);
-            const float x = x0 + static_cast<float>(c);
-            const float y1 = mid - half * juce::jlimit(-1.0f, 1.0f, hi), y2 = mid - half * juce::jlimit(-1.0f, 1.0f, lo);
-            c == 0 ? path.startNewSubPath(x, y1) : path.lineTo(x, y1);
-            path.lineTo(x, y2);
-        }
+        path.startNewSubPath(shownPoints[0], shownPoints[1]);
+        for (std::size_t i = 1; i < n; ++i)
+            path.lineTo(shownPoints[2 * i], shownPoints[2 * i + 1]);
+        juce::PathStrokeType(1.5f).createStrokedPath(stroked, path, {}, g.getInternalContext().getPhysicalPixelScaleFactor());
+        g.fillPath(stroked);
     }
-    g.setColour(kAccent);
-    g.strokePath(path, juce::PathStrokeType(1.5f));
-    g.setColour(triggered ? kGood : kDimText);
+    g.setColour(shownTriggered ? kGood : kDimText);
     g.setFont(juce::Font(12.0f));
-    g.drawText(triggered ? "trig: rising 0" : "no trigger (free run)", plot.reduced(6).withHeight(14),
+    g.drawText(shownTriggered ? "trig: rising 0" : "no trigger (free run)", plot.reduced(6).withHeight(14),
                juce::Justification::topRight);
 }
 
 // ------------------------------------------------------------------------------------- spectrum
 SpectrumView::SpectrumView() : input(kFftSize), db(kFftSize / 2 + 1, -INFINITY)
 {
+    setOpaque(true);
     window = makeWindow(Window::BlackmanHarris4, kFftSize);
     windowSum = 0.0;
     for (double w : window)
@@ -163,8 +235,55 @@ SpectrumView::~SpectrumView()
     fftwf_free(fftOut);
 }
 
+void SpectrumView::resized()
+{
+    plot = panelContentArea(getLocalBounds());
+    labels = plot.removeFromBottom(14);
+    background.invalidate();
+    columnsRate = 0.0; // recompute the column -> bin map
+    seenSamples = ~std::uint64_t{0};
+    shownCurveY.clear();
+}
+
+void SpectrumView::updateColumns()
+{
+    // One point per pixel column: the bins whose frequencies fall in the column's range.
+    columnsRate = rate;
+    columns.clear();
+    const double binHz = rate / kFftSize;
+    const auto bins = db.size();
+    for (int c = 0; c < plot.getWidth(); ++c)
+    {
+        const double f1 = vis::unitToFreq(static_cast<double>(c) / plot.getWidth());
+        const double f2 = vis::unitToFreq(static_cast<double>(c + 1) / plot.getWidth());
+        const auto k1 = static_cast<std::size_t>(std::floor(f1 / binHz + 0.5));
+        const auto k2 = std::max(k1 + 1, static_cast<std::size_t>(std::floor(f2 / binHz + 0.5)));
+        if (k1 >= bins)
+            break;
+        columns.emplace_back(k1, std::min(k2, bins));
+    }
+}
+
+void SpectrumView::curvePoints(const std::vector<double>& values, std::vector<float>& ys)
+{
+    ys.clear();
+    if (values.size() != db.size())
+        return;
+    for (const auto& [k1, k2] : columns)
+    {
+        double v = -INFINITY;
+        for (auto k = k1; k < k2; ++k)
+            v = std::max(v, values[k]);
+        ys.push_back(static_cast<float>(plot.getBottom() - vis::dbToUnit(v, kMinDb, kMaxDb) * plot.getHeight()));
+    }
+}
+
 void SpectrumView::tick(double dt)
 {
+    pendingDt += dt; // the peak hold decays by the time since its last update
+    if (ring.totalSamples() == seenSamples)
+        return; // no new samples: no new frame, the picture stays
+    seenSamples = ring.totalSamples();
     haveData = ring.latest(input);
     if (haveData)
     {
@@ -173,21 +292,88 @@ void SpectrumView::tick(double dt)
         fftwf_execute(plan);
         // Amplitude: a sine of amplitude A on a bin reads A (0 dBFS for a full-scale sine).
         const double scale = 2.0 / windowSum;
+        double top = -INFINITY;
         for (std::size_t k = 0; k < db.size(); ++k)
         {
             const double re = fftOut[k][0], im = fftOut[k][1];
             db[k] = vis::gainToDb(scale * std::sqrt(re * re + im * im));
+            top = std::max(top, db[k]);
         }
-        peaks.update(db, dt);
+        peaks.update(db, pendingDt);
+        pendingDt = 0.0;
+        topText = "max bin " + juce::String(vis::formatDb(top)) + "FS";
+        if (columnsRate != rate)
+            updateColumns();
+        curvePoints(db, curveY);
+        curvePoints(peaks.values(), peakY);
     }
-    repaint();
+    if (haveData != shownHaveData || curveY.size() != shownCurveY.size() || peakY.size() != shownPeakY.size())
+    {
+        shownHaveData = haveData;
+        shownTopText = topText;
+        shownCurveY.assign(curveY.begin(), curveY.end());
+        shownPeakY.assign(peakY.begin(), peakY.end());
+        repaint(plot);
+        return;
+    }
+    if (topText != shownTopText)
+    {
+        shownTopText = topText;
+        repaint(plot.reduced(6).withHeight(14));
+    }
+    repaintMovedColumns();
 }
 
-void SpectrumView::paint(juce::Graphics& g)
+void SpectrumView::repaintMovedColumns()
 {
-    auto plot = drawPanelFrame(g, getLocalBounds(), "Spectrum  (output 1, FFT 4096, Blackman-Harris)");
-    auto labels = plot.removeFromBottom(14);
-    plot.removeFromLeft(0);
+    // Only the columns whose curve or peak-hold point moved by a pixel or more are taken over and
+    // repainted, in runs; the line segments to their neighbours change too, so each run's
+    // rectangle spans one column more on each side and the stroke's width. What stays on screen
+    // elsewhere differs from the newest values by less than a pixel.
+    constexpr float kTolerance = 1.0f, kMargin = 3.0f;
+    const auto n = static_cast<int>(curveY.size());
+    const auto moved = [&](int c) {
+        const auto i = static_cast<std::size_t>(c);
+        return !(std::abs(curveY[i] - shownCurveY[i]) < kTolerance) || !(std::abs(peakY[i] - shownPeakY[i]) < kTolerance);
+    };
+    int c = 0;
+    while (c < n)
+    {
+        if (!moved(c))
+        {
+            ++c;
+            continue;
+        }
+        const int first = c;
+        while (c < n && moved(c))
+            ++c;
+        const int last = c - 1;
+        const int a = std::max(0, first - 1), b = std::min(n - 1, last + 1);
+        float top = INFINITY, bottom = -INFINITY;
+        for (int k = a; k <= b; ++k)
+        {
+            const auto i = static_cast<std::size_t>(k);
+            for (float y : {curveY[i], shownCurveY[i], peakY[i], shownPeakY[i]})
+                top = std::min(top, y), bottom = std::max(bottom, y);
+        }
+        for (int k = first; k <= last; ++k)
+        {
+            const auto i = static_cast<std::size_t>(k);
+            shownCurveY[i] = curveY[i];
+            shownPeakY[i] = peakY[i];
+        }
+        const auto dirty = juce::Rectangle<float>::leftTopRightBottom(
+                               static_cast<float>(plot.getX() + a) - kMargin, top - kMargin,
+                               static_cast<float>(plot.getX() + b) + kMargin, bottom + kMargin)
+                               .getSmallestIntegerContainer()
+                               .getIntersection(plot);
+        repaint(dirty);
+    }
+}
+
+void SpectrumView::renderBackground(juce::Graphics& g)
+{
+    drawOpaquePanelFrame(g, getLocalBounds(), "Spectrum  (output 1, FFT 4096, Blackman-Harris)");
     g.setColour(kBackground);
     g.fillRect(plot);
     g.setFont(juce::Font(11.0f));
@@ -221,56 +407,52 @@ void SpectrumView::paint(juce::Graphics& g)
         g.drawText(juce::String(d, 0) + " dB", plot.getX() + 3, juce::roundToInt(y) - 13, 50, 12,
                    juce::Justification::left);
     }
-    if (!haveData)
+}
+
+void SpectrumView::paint(juce::Graphics& g)
+{
+    background.draw(g, getLocalBounds(), [this](juce::Graphics& bg) { renderBackground(bg); });
+    if (!shownHaveData)
     {
         drawNoSignal(g, plot, "waiting for 4096 samples");
         return;
     }
-    // One point per pixel column: the largest bin in the column's frequency range.
-    const auto curve = [&](const std::vector<double>& values) {
-        juce::Path p;
-        bool started = false;
-        const double binHz = rate / kFftSize;
-        for (int c = 0; c < plot.getWidth(); ++c)
-        {
-            const double f1 = vis::unitToFreq(static_cast<double>(c) / plot.getWidth());
-            const double f2 = vis::unitToFreq(static_cast<double>(c + 1) / plot.getWidth());
-            auto k1 = static_cast<std::size_t>(std::floor(f1 / binHz + 0.5));
-            auto k2 = std::max(k1 + 1, static_cast<std::size_t>(std::floor(f2 / binHz + 0.5)));
-            if (k1 >= values.size())
-                break;
-            k2 = std::min(k2, values.size());
-            double v = -INFINITY;
-            for (auto k = k1; k < k2; ++k)
-                v = std::max(v, values[k]);
-            const float x = static_cast<float>(plot.getX() + c), y = dy(v);
-            started ? p.lineTo(x, y) : p.startNewSubPath(x, y);
-            started = true;
-        }
-        return p;
+    const float scale = g.getInternalContext().getPhysicalPixelScaleFactor();
+    const auto stroke = [&](const std::vector<float>& ys, float thickness) {
+        if (ys.size() < 2)
+            return;
+        path.clear();
+        path.startNewSubPath(static_cast<float>(plot.getX()), ys[0]);
+        for (std::size_t c = 1; c < ys.size(); ++c)
+            path.lineTo(static_cast<float>(plot.getX()) + static_cast<float>(c), ys[c]);
+        juce::PathStrokeType(thickness).createStrokedPath(stroked, path, {}, scale);
+        g.fillPath(stroked);
     };
     g.setColour(kWarning.withAlpha(0.7f));
-    g.strokePath(curve(peaks.values()), juce::PathStrokeType(1.0f));
+    stroke(shownPeakY, 1.0f);
     g.setColour(kAccent);
-    g.strokePath(curve(db), juce::PathStrokeType(1.5f));
-    double top = -INFINITY;
-    for (double v : db)
-        top = std::max(top, v);
+    stroke(shownCurveY, 1.5f);
     g.setColour(kDimText);
     g.setFont(juce::Font(12.0f));
-    g.drawText("max bin " + juce::String(vis::formatDb(top)) + "FS", plot.reduced(6).withHeight(14),
-               juce::Justification::topRight);
+    g.drawText(shownTopText, plot.reduced(6).withHeight(14), juce::Justification::topRight);
 }
 
 // --------------------------------------------------------------------------------------- meters
 LevelMeters::LevelMeters()
 {
+    setOpaque(true);
 }
 
 void LevelMeters::set(const MeterValues& m)
 {
     const auto n = std::max<std::size_t>(1, std::min<std::size_t>(m.numChannels, MeterValues::kMaxChannels));
-    channels.resize(n);
+    if (n != channels.size())
+    {
+        channels.resize(n);
+        shown.assign(n, Shown{});
+        background.invalidate(); // the columns' backgrounds
+        repaint();
+    }
     for (std::size_t c = 0; c < n; ++c)
     {
         auto& ch = channels[c];
@@ -296,26 +478,81 @@ void LevelMeters::tick(double dt)
                 ch.holdDb = ch.peakDb;
         }
     }
-    repaint();
+    readoutAge += dt;
+    const bool readouts = readoutAge >= 0.125; // numbers at most 8 times a second
+    if (readouts)
+        readoutAge = 0.0;
+    refresh(readouts);
+}
+
+void LevelMeters::refresh(bool readouts)
+{
+    const auto yOf = [&](double d) {
+        if (!std::isfinite(d) || d <= kMeterMinDb)
+            return -1;
+        return juce::roundToInt(meterArea.getBottom() - vis::dbToUnit(d, kMeterMinDb, kMeterMaxDb) * meterArea.getHeight());
+    };
+    const auto fmt = [&](double d) {
+        return haveData ? juce::String(vis::formatDb(d)).upToFirstOccurrenceOf(" dB", false, false) : juce::String("-");
+    };
+    for (std::size_t c = 0; c < channels.size(); ++c)
+    {
+        const auto& ch = channels[c];
+        Shown now;
+        now.peakY = yOf(ch.peakDb);
+        now.rmsY = yOf(ch.rmsDb);
+        now.holdY = yOf(ch.holdDb);
+        now.rmsWarning = ch.peakDb > -3.0;
+        now.holdAlarm = ch.holdDb >= 0.0;
+        now.clipped = ch.clipped;
+        now.peakText = readouts || shown[c].peakText.isEmpty() ? fmt(ch.peakDb) : shown[c].peakText;
+        now.rmsText = readouts || shown[c].rmsText.isEmpty() ? fmt(ch.rmsDb) : shown[c].rmsText;
+        if (!(now == shown[c]))
+        {
+            shown[c] = std::move(now);
+            repaint(channelArea(static_cast<int>(c)));
+        }
+    }
 }
 
 void LevelMeters::mouseDown(const juce::MouseEvent&)
 {
     for (auto& ch : channels)
         ch.clipped = false;
-    repaint();
+    refresh(false);
 }
 
-void LevelMeters::paint(juce::Graphics& g)
+void LevelMeters::resized()
 {
-    auto area = drawPanelFrame(g, getLocalBounds(), "Meters  (dBFS)");
-    const int n = static_cast<int>(channels.size());
-    auto scale = area.removeFromLeft(30);
-    const auto readouts = area.removeFromBottom(34);
-    auto clipRow = area.removeFromTop(16);
+    auto area = panelContentArea(getLocalBounds());
+    scale = area.removeFromLeft(30);
+    readoutRow = area.removeFromBottom(34);
+    clipRow = area.removeFromTop(16);
     area.removeFromTop(4);
+    meterArea = area;
+    background.invalidate();
+    for (auto& s : shown)
+        s = Shown{};
+    refresh(true);
+}
+
+juce::Rectangle<int> LevelMeters::column(int c) const
+{
+    const int colW = meterArea.getWidth() / std::max(1, static_cast<int>(channels.size()));
+    return juce::Rectangle<int>(meterArea.getX() + c * colW, meterArea.getY(), colW, meterArea.getHeight()).reduced(6, 0);
+}
+
+juce::Rectangle<int> LevelMeters::channelArea(int c) const
+{
+    const int colW = meterArea.getWidth() / std::max(1, static_cast<int>(channels.size()));
+    return {meterArea.getX() + c * colW, clipRow.getY(), colW, readoutRow.getBottom() - clipRow.getY()};
+}
+
+void LevelMeters::renderBackground(juce::Graphics& g)
+{
+    drawOpaquePanelFrame(g, getLocalBounds(), "Meters  (dBFS)");
     const auto dy = [&](double d) {
-        return static_cast<float>(area.getBottom() - vis::dbToUnit(d, kMeterMinDb, kMeterMaxDb) * area.getHeight());
+        return static_cast<float>(meterArea.getBottom() - vis::dbToUnit(d, kMeterMinDb, kMeterMaxDb) * meterArea.getHeight());
     };
     g.setFont(juce::Font(10.0f));
     for (double d : {6.0, 0.0, -6.0, -12.0, -24.0, -36.0, -48.0, -60.0})
@@ -324,48 +561,54 @@ void LevelMeters::paint(juce::Graphics& g)
         g.drawText(juce::String(d, 0), scale.getX(), juce::roundToInt(dy(d)) - 6, scale.getWidth() - 4, 12,
                    juce::Justification::right);
         g.setColour(kGrid);
-        g.drawHorizontalLine(juce::roundToInt(dy(d)), static_cast<float>(area.getX()), static_cast<float>(area.getRight()));
+        g.drawHorizontalLine(juce::roundToInt(dy(d)), static_cast<float>(meterArea.getX()),
+                             static_cast<float>(meterArea.getRight()));
     }
-    const int colW = area.getWidth() / std::max(1, n);
+    for (int c = 0; c < static_cast<int>(channels.size()); ++c)
+    {
+        g.setColour(kBackground);
+        g.fillRect(column(c));
+    }
+}
+
+void LevelMeters::paint(juce::Graphics& g)
+{
+    background.draw(g, getLocalBounds(), [this](juce::Graphics& bg) { renderBackground(bg); });
+    const int n = static_cast<int>(channels.size());
     for (int c = 0; c < n; ++c)
     {
-        const auto& ch = channels[static_cast<std::size_t>(c)];
-        const auto col = juce::Rectangle<int>(area.getX() + c * colW, area.getY(), colW, area.getHeight()).reduced(6, 0);
-        g.setColour(kBackground);
-        g.fillRect(col);
-        const auto fill = [&](double d, juce::Colour colour, int inset) {
-            if (!std::isfinite(d) || d <= kMeterMinDb)
+        const auto& s = shown[static_cast<std::size_t>(c)];
+        const auto col = column(c);
+        if (!g.clipRegionIntersects(channelArea(c)))
+            continue;
+        const auto fill = [&](int y, juce::Colour colour, int inset) {
+            if (y < 0)
                 return;
-            const float y = dy(d);
             g.setColour(colour);
-            g.fillRect(juce::Rectangle<float>(static_cast<float>(col.getX() + inset), y,
-                                              static_cast<float>(col.getWidth() - 2 * inset),
-                                              static_cast<float>(col.getBottom()) - y));
+            g.fillRect(col.getX() + inset, y, col.getWidth() - 2 * inset, col.getBottom() - y);
         };
-        fill(ch.peakDb, kAccent.withAlpha(0.45f), 0);
-        fill(ch.rmsDb, ch.peakDb > -3.0 ? kWarning : kGood, col.getWidth() / 4);
-        if (std::isfinite(ch.holdDb) && ch.holdDb > kMeterMinDb)
+        fill(s.peakY, kAccent.withAlpha(0.45f), 0);
+        fill(s.rmsY, s.rmsWarning ? kWarning : kGood, col.getWidth() / 4);
+        if (s.holdY >= 0)
         {
-            g.setColour(ch.holdDb >= 0.0 ? kAlarm : kText);
-            g.fillRect(col.getX(), juce::roundToInt(dy(ch.holdDb)) - 1, col.getWidth(), 2);
+            g.setColour(s.holdAlarm ? kAlarm : kText);
+            g.fillRect(col.getX(), s.holdY - 1, col.getWidth(), 2);
         }
         const auto clip = juce::Rectangle<int>(col.getX(), clipRow.getY(), col.getWidth(), clipRow.getHeight());
-        g.setColour(ch.clipped ? kAlarm : kGrid);
+        g.setColour(s.clipped ? kAlarm : kGrid);
         g.fillRoundedRectangle(clip.toFloat(), 3.0f);
-        g.setColour(ch.clipped ? juce::Colours::white : kDimText);
+        g.setColour(s.clipped ? juce::Colours::white : kDimText);
         g.setFont(juce::Font(10.0f, juce::Font::bold));
         g.drawText("CLIP", clip, juce::Justification::centred);
 
-        auto text = juce::Rectangle<int>(area.getX() + c * colW, readouts.getY() + 2, colW, readouts.getHeight());
+        const int colW = meterArea.getWidth() / std::max(1, n);
+        auto text = juce::Rectangle<int>(meterArea.getX() + c * colW, readoutRow.getY() + 2, colW, readoutRow.getHeight());
         g.setFont(juce::Font(11.0f));
         g.setColour(kText);
-        const auto fmt = [&](double d) {
-            return haveData ? juce::String(vis::formatDb(d)).upToFirstOccurrenceOf(" dB", false, false) : juce::String("-");
-        };
-        g.drawText((c == 0 ? "L " : c == 1 ? "R " : juce::String(c + 1) + " ") + "pk " + fmt(ch.peakDb),
+        g.drawText((c == 0 ? "L " : c == 1 ? "R " : juce::String(c + 1) + " ") + "pk " + s.peakText,
                    text.removeFromTop(15), juce::Justification::centred);
         g.setColour(kDimText);
-        g.drawText("rms " + fmt(ch.rmsDb), text.removeFromTop(15), juce::Justification::centred);
+        g.drawText("rms " + s.rmsText, text.removeFromTop(15), juce::Justification::centred);
     }
 }
 } // namespace wb::app

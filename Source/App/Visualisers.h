@@ -1,7 +1,11 @@
 #pragma once
 // The visualisers: scope, spectrum and level meters. They never touch audio buffers: the main
 // component drains the engine's telemetry and frame queues on its timer (message thread) and
-// hands each view what it needs (FrameChunks, MeterValues), then calls tick() to redraw.
+// hands each view what it needs (FrameChunks, MeterValues), then calls tick(). A view repaints
+// only when what it shows moved on screen (by half a pixel for traces, a pixel for bars), and
+// only its live area: each is opaque and keeps its frame, grid and labels in a cached image, so
+// the main thread stays cheap with every visualiser open (docs/PERFORMANCE.md, issue 7).
+#include "App/BackgroundCache.h"
 #include "App/VisualLogic.h"
 #include "Core/Realtime/Telemetry.h"
 
@@ -22,16 +26,28 @@ public:
     std::function<void(int)> onSpanChanged;
 
     void push(const FrameChunk& chunk) { ring.push(chunk); }
-    void tick(); // message-thread timer: takes the newest triggered window, repaints
+    /// Message-thread timer: when samples arrived, takes the newest triggered window and repaints
+    /// the plot if the trace moved by half a pixel or more.
+    void tick();
     void paint(juce::Graphics&) override;
     void resized() override;
 
 private:
+    void renderBackground(juce::Graphics&);
+    void tracePoints(std::vector<float>& xy) const; // the trace in pixels, (x, y) pairs
+
     vis::SampleRing ring{16384};
     std::vector<float> window, trace;
+    std::vector<float> points, shownPoints; // (x, y) pairs: the newest, and what is on screen
+    juce::Path path, stroked;               // rebuilt in paint, storage reused
+    BackgroundCache background;
+    juce::Rectangle<int> plot;
+    std::uint64_t seenSamples = 0;
     double rate = 48000.0;
     int span = 20;
     bool triggered = false, haveData = false;
+    bool shownTriggered = false, shownHaveData = false;
+    bool shownDense = false; // shownPoints hold (x, max), (x, min) per pixel column
     juce::ComboBox spanBox;
 };
 
@@ -45,23 +61,41 @@ public:
     ~SpectrumView() override;
     void setSampleRate(double hz) { rate = hz > 0.0 ? hz : 48000.0; }
     void push(const FrameChunk& chunk) { ring.push(chunk); }
+    /// Message-thread timer: a new FFT frame when samples arrived; repaints the columns where a
+    /// curve moved by a pixel or more, and the max-bin readout when it changed.
     void tick(double dtSeconds);
     void paint(juce::Graphics&) override;
+    void resized() override;
 
 private:
+    void renderBackground(juce::Graphics&);
+    void curvePoints(const std::vector<double>& values, std::vector<float>& ys); // one y per column
+    void updateColumns();
+    void repaintMovedColumns();
+
     vis::SampleRing ring{kFftSize * 2};
     std::vector<float> input;
     std::vector<double> window, db;
     float* fftIn = nullptr;
     fftwf_complex* fftOut = nullptr;
     fftwf_plan plan = nullptr;
-    double windowSum = 1.0, rate = 48000.0;
+    double windowSum = 1.0, rate = 48000.0, pendingDt = 0.0;
     vis::PeakHold peaks{1.0, 20.0};
-    bool haveData = false;
+    bool haveData = false, shownHaveData = false;
+    std::uint64_t seenSamples = 0;
+    // Per pixel column of the plot: the FFT bins [first, last) it shows (for `columnsRate`).
+    std::vector<std::pair<std::size_t, std::size_t>> columns;
+    double columnsRate = 0.0;
+    std::vector<float> curveY, peakY, shownCurveY, shownPeakY;
+    juce::String topText, shownTopText;
+    juce::Path path, stroked;
+    BackgroundCache background;
+    juce::Rectangle<int> plot, labels;
 };
 
 /// Peak and RMS meters per output channel in dBFS, with peak hold and a latching clip light
-/// (click the meter to reset it).
+/// (click the meter to reset it). Bars and hold move per pixel at the timer's rate; the numeric
+/// readouts change at most 8 times a second (readable, and cheap).
 class LevelMeters final : public juce::Component
 {
 public:
@@ -69,6 +103,7 @@ public:
     void set(const MeterValues& m);
     void tick(double dtSeconds);
     void paint(juce::Graphics&) override;
+    void resized() override;
     void mouseDown(const juce::MouseEvent&) override;
 
     /// What the meters show (tests read the displayed values): dBFS, -inf before any data.
@@ -83,7 +118,24 @@ private:
         double peakDb = -INFINITY, rmsDb = -INFINITY, holdDb = -INFINITY, holdAge = 0.0;
         bool clipped = false;
     };
+    /// What one channel shows, in pixels and text: a repaint happens only when it changes.
+    struct Shown
+    {
+        int peakY = -1, rmsY = -1, holdY = -1; // -1: not drawn (below the scale)
+        bool rmsWarning = false, holdAlarm = false, clipped = false;
+        juce::String peakText, rmsText;
+        bool operator==(const Shown&) const = default;
+    };
+    void refresh(bool readouts);
+    [[nodiscard]] juce::Rectangle<int> column(int c) const; // the channel's bar (meter area)
+    [[nodiscard]] juce::Rectangle<int> channelArea(int c) const; // clip light, bar and readouts
+    void renderBackground(juce::Graphics&);
+
     std::vector<Channel> channels{2};
+    std::vector<Shown> shown{2};
     bool haveData = false;
+    double readoutAge = 1.0;
+    BackgroundCache background;
+    juce::Rectangle<int> scale, meterArea, clipRow, readoutRow;
 };
 } // namespace wb::app

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -134,4 +135,70 @@ TEST_CASE("History keeps the last values, oldest first", "[app]")
     CHECK(h.size() == 3);
     CHECK(h.at(0) == 2.0);
     CHECK(h.at(2) == 4.0);
+}
+
+TEST_CASE("Repaint gate: a point set moved by at least the tolerance, or resized, counts as changed", "[app]")
+{
+    const std::vector<float> a{10.0f, 20.0f, 30.0f};
+    std::vector<float> b = a;
+    CHECK_FALSE(movedBy(a, b, 0.5f));
+    b[1] = 20.4f;
+    CHECK_FALSE(movedBy(a, b, 0.5f)); // less than half a pixel: the same picture
+    b[1] = 20.5f;
+    CHECK(movedBy(a, b, 0.5f));
+    b[1] = 19.4f;
+    CHECK(movedBy(a, b, 0.5f)); // either direction
+    CHECK(movedBy(a, std::vector<float>{10.0f, 20.0f}, 0.5f)); // the plot was resized
+    CHECK(movedBy(a, std::vector<float>{10.0f, NAN, 30.0f}, 0.5f));
+    CHECK_FALSE(movedBy(std::vector<float>{}, std::vector<float>{}, 0.5f));
+}
+
+TEST_CASE("Drag to reorder: the drop gap under the pointer and the index the row moves to", "[app]")
+{
+    // Three rows, 30 px apart: boundaries at 0, 30, 60, 90; the nearest boundary wins.
+    CHECK(dropGapForY(-50.0, 30.0, 3) == 0);
+    CHECK(dropGapForY(14.0, 30.0, 3) == 0);
+    CHECK(dropGapForY(16.0, 30.0, 3) == 1);
+    CHECK(dropGapForY(44.0, 30.0, 3) == 1);
+    CHECK(dropGapForY(46.0, 30.0, 3) == 2);
+    CHECK(dropGapForY(85.0, 30.0, 3) == 3);
+    CHECK(dropGapForY(400.0, 30.0, 3) == 3);
+    CHECK(dropGapForY(10.0, 30.0, 0) == 0);
+    CHECK(dropGapForY(10.0, 0.0, 3) == 0);
+
+    // Row 0 of [A, B, C] dropped below C (gap 3) ends at index 2: [B, C, A].
+    CHECK(dropTargetIndex(0, 3, 3) == 2);
+    CHECK(dropTargetIndex(0, 2, 3) == 1); // between B and C: [B, A, C]
+    CHECK(dropTargetIndex(2, 0, 3) == 0); // C to the top: [C, A, B]
+    CHECK(dropTargetIndex(2, 1, 3) == 1); // C between A and B
+    // The gaps right above and below a row leave it where it is.
+    for (int from = 0; from < 3; ++from)
+    {
+        CHECK(dropTargetIndex(from, from, 3) == from);
+        CHECK(dropTargetIndex(from, from + 1, 3) == from);
+    }
+    CHECK(dropTargetIndex(3, 0, 3) == -1);
+    CHECK(dropTargetIndex(-1, 0, 3) == -1);
+    CHECK(dropTargetIndex(0, 4, 3) == -1);
+
+    // Every (from, gap) of a 4-row list, applied as moveEffectFromUi does (erase, insert), puts the
+    // row exactly into the gap the marker showed: the rows above the gap stay above it.
+    for (int from = 0; from < 4; ++from)
+        for (int gap = 0; gap <= 4; ++gap)
+        {
+            std::vector<int> rows{0, 1, 2, 3};
+            const int to = dropTargetIndex(from, gap, 4);
+            REQUIRE(to >= 0);
+            rows.erase(rows.begin() + from);
+            rows.insert(rows.begin() + to, from);
+            // Rows that were above the gap (other than the moved one) come before it.
+            for (int r = 0; r < 4; ++r)
+            {
+                if (r == from)
+                    continue;
+                const auto posR = std::find(rows.begin(), rows.end(), r) - rows.begin();
+                const auto posMoved = std::find(rows.begin(), rows.end(), from) - rows.begin();
+                CHECK((r < gap) == (posR < posMoved));
+            }
+        }
 }
