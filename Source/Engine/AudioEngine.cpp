@@ -47,9 +47,14 @@ public:
         graph.reset();
         buffer.clear();
         engine.nodeTimes.reset(); // after that pass (it timed the nodes); the audio thread is not running yet
+        engine.callbackRunning.store(true, std::memory_order_release);
     }
 
-    void audioDeviceStopped() override { engine.graphProcessor->releaseResources(); }
+    void audioDeviceStopped() override
+    {
+        engine.callbackRunning.store(false, std::memory_order_release);
+        engine.graphProcessor->releaseResources();
+    }
 
     void audioDeviceIOCallbackWithContext(const float* const* inputs, int numInputs, float* const* outputs,
                                           int numOutputs, int numSamples,
@@ -266,6 +271,7 @@ AudioEngine::AudioEngine(std::unique_ptr<juce::AudioProcessor> source, NodeId so
         if (!graphProcessor->addConnection({NodeAndChannel{chain->nodeID, ch}, NodeAndChannel{out->nodeID, ch}}))
             jassertfalse;
     callback = std::make_unique<Callback>(*this);
+    devices.addChangeListener(this);
 }
 
 std::unique_ptr<AudioEngine> AudioEngine::createWithGenerator()
@@ -286,7 +292,36 @@ GeneratorNode* AudioEngine::generator() noexcept
 
 AudioEngine::~AudioEngine()
 {
+    devices.removeChangeListener(this);
     closeDevice();
+}
+
+// juce::AudioDeviceManager starts every device with its own handler, which takes the manager's
+// audioCallbackLock (a CriticalSection) around each callback before it calls ours (JUCE 7.0.5,
+// AudioDeviceManager::audioDeviceIOCallbackInt). The engine uses the manager to choose, open and
+// remember devices (and for the settings dialog) but runs its callback on the device itself, so
+// nothing on the audio path locks. When the manager restarts its device (new settings), it starts
+// it with its handler again and broadcasts a change: changeListenerCallback attaches again.
+void AudioEngine::attachToCurrentDevice()
+{
+    auto* device = devices.getCurrentAudioDevice();
+    if (device == nullptr)
+        return;
+    device->stop(); // the manager's handler
+    device->start(callback.get());
+}
+
+void AudioEngine::detachFromDevice()
+{
+    if (auto* device = devices.getCurrentAudioDevice(); device != nullptr && callbackRunning.load())
+        device->stop();
+}
+
+void AudioEngine::changeListenerCallback(juce::ChangeBroadcaster*)
+{
+    auto* device = devices.getCurrentAudioDevice();
+    if (device != nullptr && device->isOpen() && !callbackRunning.load(std::memory_order_acquire))
+        attachToCurrentDevice();
 }
 
 AudioEngine::Stream AudioEngine::addStreamWhileStopped()
@@ -350,7 +385,7 @@ std::string AudioEngine::nodeNameFromUi(NodeId node, int* stream) const
 
 juce::String AudioEngine::openVirtualDevice(const VirtualLoopbackConfig& config, int numInputs, int numOutputs)
 {
-    devices.removeAudioCallback(callback.get());
+    detachFromDevice();
     devices.closeAudioDevice();
     bool present = false;
     for (auto* type : devices.getAvailableDeviceTypes())
@@ -376,13 +411,13 @@ juce::String AudioEngine::openVirtualDevice(const VirtualLoopbackConfig& config,
         deviceError = "the Virtual loopback device could not be opened";
     audioThreadKnown.store(false);
     if (deviceError.isEmpty())
-        devices.addAudioCallback(callback.get());
+        attachToCurrentDevice();
     return deviceError;
 }
 
 juce::String AudioEngine::openJackDevice(int numInputs, int numOutputs)
 {
-    devices.removeAudioCallback(callback.get());
+    detachFromDevice();
     devices.closeAudioDevice();
     juce::AudioIODeviceType* jack = nullptr;
     for (auto* type : devices.getAvailableDeviceTypes())
@@ -408,13 +443,13 @@ juce::String AudioEngine::openJackDevice(int numInputs, int numOutputs)
         deviceError = "the JACK device could not be opened";
     audioThreadKnown.store(false);
     if (deviceError.isEmpty())
-        devices.addAudioCallback(callback.get());
+        attachToCurrentDevice();
     return deviceError;
 }
 
 juce::String AudioEngine::openDevice(const juce::XmlElement* savedState, int numInputs, int numOutputs)
 {
-    devices.removeAudioCallback(callback.get());
+    detachFromDevice();
     deviceError = {};
     if (savedState != nullptr)
         deviceError = devices.initialise(numInputs, numOutputs, savedState, true);
@@ -428,13 +463,13 @@ juce::String AudioEngine::openDevice(const juce::XmlElement* savedState, int num
         deviceError = "no audio device could be opened";
     audioThreadKnown.store(false);
     firstSound.store(0);
-    devices.addAudioCallback(callback.get());
+    attachToCurrentDevice();
     return deviceError;
 }
 
 void AudioEngine::closeDevice()
 {
-    devices.removeAudioCallback(callback.get());
+    detachFromDevice();
     devices.closeAudioDevice();
 }
 

@@ -41,7 +41,7 @@ namespace wb
 {
 class GeneratorNode;
 
-class AudioEngine
+class AudioEngine : private juce::ChangeListener
 {
 public:
     /// `source` becomes the graph's signal source (the generator); it may be null (silence in).
@@ -140,9 +140,20 @@ public:
     /// Message thread, from a timer: deletes effects the audio thread has retired.
     void collectGarbage() { chainNode->collectGarbageFromUi(); }
 
+    /// True while the engine's own callback runs on the current device (any thread).
+    [[nodiscard]] bool isCallbackAttached() const noexcept { return callbackRunning.load(std::memory_order_acquire); }
+
 private:
     class Callback;
     friend class Callback;
+
+    /// Runs the engine's callback on the manager's current device directly (see attach in the
+    /// .cpp); detach stops it. Message thread.
+    void attachToCurrentDevice();
+    void detachFromDevice();
+    /// The manager restarted or changed its device (settings dialog): attach again.
+    void changeListenerCallback(juce::ChangeBroadcaster*) override;
+    std::atomic<bool> callbackRunning{false};
 
     juce::AudioDeviceManager devices;
     std::unique_ptr<juce::AudioProcessorGraph> graphProcessor;

@@ -103,3 +103,36 @@ TEST_CASE("the engine runs on the Virtual loopback device with no sound card", "
     REQUIRE(pumpUntil([&] { engine.collectGarbage(); return engine.chain().slotsFromUi().empty() && lastPeak(engine) > 0.49f; }));
     engine.closeDevice();
 }
+
+TEST_CASE("the engine's callback runs on the device itself, also after the settings change it", "[engine]")
+{
+    // juce::AudioDeviceManager's own handler locks a CriticalSection around every callback; the
+    // engine runs its callback on the device directly. The manager measures its CPU usage only in
+    // that handler, so a usage of exactly 0 while audio runs says the handler is not in the path.
+    wb::AudioEngine engine(std::make_unique<ConstantSource>());
+    const auto error = engine.openDevice(nullptr);
+    INFO(error);
+    REQUIRE(engine.hasDevice());
+    REQUIRE(engine.isCallbackAttached());
+    auto& manager = engine.deviceManager();
+    const auto before = engine.callbacks();
+    REQUIRE(pumpUntil([&] { return engine.callbacks() > before + 20; }));
+    CHECK(manager.getCpuUsage() == 0.0);
+    REQUIRE(pumpUntil([&] { return std::abs(lastPeak(engine) - 0.5f) < 1e-6f; }));
+
+    // What the settings dialog does: a new buffer size. The manager restarts the device with its
+    // handler and broadcasts a change; the engine attaches again.
+    auto setup = manager.getAudioDeviceSetup();
+    const int newSize = setup.bufferSize == 128 ? 256 : 128;
+    setup.bufferSize = newSize;
+    REQUIRE(manager.setAudioDeviceSetup(setup, true).isEmpty());
+    REQUIRE(manager.getCurrentAudioDevice()->getCurrentBufferSizeSamples() == newSize);
+    REQUIRE(pumpUntil([&] { return engine.isCallbackAttached(); }));
+    const auto after = engine.callbacks();
+    REQUIRE(pumpUntil([&] { return engine.callbacks() > after + 20; }));
+    CHECK(manager.getCpuUsage() == 0.0);
+    REQUIRE(pumpUntil([&] { return std::abs(lastPeak(engine) - 0.5f) < 1e-6f; }));
+
+    engine.closeDevice();
+    CHECK_FALSE(engine.isCallbackAttached());
+}
