@@ -1,56 +1,16 @@
 #include "Engine/FaustEffectNode.h"
 
 #include "Core/Monitor/ProcessStats.h"
+#include "Core/Realtime/FiniteScan.h"
 #include "Faust/FaustCatalogue.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 
 namespace wb
 {
-namespace
-{
-/// True when x[0..n) holds a NaN or an Inf. Branch-free over chunks of 16 samples so that the
-/// compiler vectorises it (also under -O2's very-cheap cost model, which needs a known trip count):
-/// a float is not finite exactly when its exponent bits are all ones, i.e. when
-/// (bits & 0x7fffffff) + 0x00800000 carries into bit 31. Wait-free.
-bool anyNonFinite(const float* x, int n) noexcept
-{
-    constexpr int kChunk = 16;
-    std::uint32_t acc = 0;
-    int i = 0;
-    for (; i + kChunk <= n; i += kChunk)
-    {
-        std::uint32_t bits[kChunk];
-        std::memcpy(bits, x + i, sizeof bits);
-        for (int k = 0; k < kChunk; ++k)
-            acc |= (bits[k] & 0x7fffffffu) + 0x00800000u;
-    }
-    for (; i < n; ++i)
-        acc |= (std::bit_cast<std::uint32_t>(x[i]) & 0x7fffffffu) + 0x00800000u;
-    return (acc & 0x80000000u) != 0;
-}
-
-/// Replaces every NaN/Inf in x[0..n) by 0; returns true when there was one. The fast scan above
-/// runs first, so the per-sample pass only runs on a block that has one. Wait-free.
-bool scrubNonFinite(float* x, int n) noexcept
-{
-    if (!anyNonFinite(x, n))
-        return false;
-    for (int i = 0; i < n; ++i)
-        if (!std::isfinite(x[i]))
-            x[i] = 0.0f;
-    return true;
-}
-
-bool allFinite(const float* x, int n) noexcept
-{
-    return !anyNonFinite(x, n);
-}
-} // namespace
 
 FaustEffectNode::FaustEffectNode(std::unique_ptr<::dsp> d, std::string effectId)
     : NodeBase(BusesProperties()
@@ -70,6 +30,10 @@ FaustEffectNode::FaustEffectNode(std::unique_ptr<::dsp> d, std::string effectId)
         ramps[i].logDomain = c.scale == "log" && c.min > 0.0f;
         ramps[i].ramp.reset(toRampDomain(i, *c.zone));
     }
+    // `faust -inpl` makes compute() correct when inputs[k] == outputs[k]; the class says so in its
+    // compile_options metadata. Any other class (e.g. compiled at run time) gets a copy of its input.
+    if (auto it = desc.meta.find("compile_options"); it != desc.meta.end())
+        inPlaceCapable = (" " + it->second + " ").find(" -inpl ") != std::string::npos;
     inPtrs.resize(static_cast<size_t>(std::max(1, numIns)));
     outPtrs.resize(static_cast<size_t>(std::max(1, numOuts)));
 }
@@ -224,17 +188,30 @@ void FaustEffectNode::reset()
 void FaustEffectNode::renderSegment(juce::AudioBuffer<float>& buffer, int start, int n) noexcept
 {
     const int bufChans = buffer.getNumChannels();
-    for (int ch = 0; ch < numIns; ++ch)
-        inPtrs[static_cast<size_t>(ch)] = scratchIn.getWritePointer(ch) + start;
-    for (int ch = 0; ch < numOuts; ++ch)
-        outPtrs[static_cast<size_t>(ch)] = buffer.getWritePointer(std::min(ch, bufChans - 1)) + start;
-    dsp->compute(n, inPtrs.data(), outPtrs.data());
+    float* const* io = buffer.getArrayOfWritePointers();
+    const bool crossfading = bypassMix.isSmoothing() || bypassTarget;
+    if (inPlaceBlock)
+    {
+        // The bypass mix needs the dry input after compute() has overwritten it: keep this
+        // segment's input aside (a block that is not bypassed copies nothing).
+        if (crossfading)
+            for (int ch = 0; ch < numIns; ++ch)
+                std::copy_n(io[ch] + start, n, scratchIn.getWritePointer(ch) + start);
+        for (int ch = 0; ch < numOuts; ++ch)
+            outPtrs[static_cast<size_t>(ch)] = io[ch] + start;
+        dsp->compute(n, outPtrs.data(), outPtrs.data());
+    }
+    else
+    {
+        for (int ch = 0; ch < numIns; ++ch)
+            inPtrs[static_cast<size_t>(ch)] = scratchIn.getWritePointer(ch) + start;
+        for (int ch = 0; ch < numOuts; ++ch)
+            outPtrs[static_cast<size_t>(ch)] = io[std::min(ch, bufChans - 1)] + start;
+        dsp->compute(n, inPtrs.data(), outPtrs.data());
+    }
 
     // An effect that blows up is muted and its state cleared, so it recovers at once.
-    bool badOutput = false;
-    for (int ch = 0; ch < std::min(numOuts, bufChans); ++ch)
-        badOutput = badOutput || !allFinite(buffer.getReadPointer(ch, start), n);
-    if (badOutput)
+    if (anyNonFinite(io, std::min(numOuts, bufChans), start, n))
     {
         for (int ch = 0; ch < bufChans; ++ch)
             buffer.clear(ch, start, n);
@@ -245,7 +222,7 @@ void FaustEffectNode::renderSegment(juce::AudioBuffer<float>& buffer, int start,
     }
 
     // Bypass: crossfade to the dry input, sample by sample.
-    if (bypassMix.isSmoothing() || bypassTarget)
+    if (crossfading)
     {
         for (int i = 0; i < n; ++i)
         {
@@ -253,7 +230,7 @@ void FaustEffectNode::renderSegment(juce::AudioBuffer<float>& buffer, int start,
             for (int ch = 0; ch < std::min(numOuts, bufChans); ++ch)
             {
                 const float dry = ch < numIns ? scratchIn.getSample(ch, start + i) : 0.0f;
-                float* out = buffer.getWritePointer(ch, start + i);
+                float* out = io[ch] + start + i;
                 *out = *out + dryAmount * (dry - *out);
             }
         }
@@ -271,23 +248,40 @@ void FaustEffectNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiB
         buffer.clear();
         return;
     }
-    // Faust may not process in place: copy the inputs aside (also the dry signal for bypass).
     // NaN or Inf never reaches the effect: such samples become silence and the block is counted.
+    // In place, the host's buffer is the effect's input; otherwise (a class that cannot run in
+    // place, or channel counts that differ) the input is copied aside first.
     const int bufChans = buffer.getNumChannels();
+    inPlaceBlock = inPlaceCapable && bufChans == numIns && bufChans == numOuts;
     bool badInput = false;
-    for (int ch = 0; ch < numIns; ++ch)
+    if (inPlaceBlock)
     {
-        if (ch < bufChans)
-            scratchIn.copyFrom(ch, 0, buffer, ch, 0, n);
-        else
-            scratchIn.clear(ch, 0, n);
-        badInput = scrubNonFinite(scratchIn.getWritePointer(ch), n) || badInput;
+        badInput = scrubNonFinite(buffer.getArrayOfWritePointers(), numIns, 0, n);
+    }
+    else
+    {
+        for (int ch = 0; ch < numIns; ++ch)
+        {
+            if (ch < bufChans)
+                scratchIn.copyFrom(ch, 0, buffer, ch, 0, n);
+            else
+                scratchIn.clear(ch, 0, n);
+        }
+        badInput = scrubNonFinite(scratchIn.getArrayOfWritePointers(), numIns, 0, n);
     }
     if (badInput)
     {
         badInputBlocks.fetch_add(1, std::memory_order_relaxed);
         if (telemetry != nullptr)
             (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
+    }
+
+    if (numEvents == 0 && !anyRamping) // nothing to apply or ramp: the whole block in one call
+    {
+        renderSegment(buffer, 0, n);
+        clock += static_cast<std::uint64_t>(n);
+        publishTelemetry(n);
+        return;
     }
 
     const std::uint64_t blockStart = clock;
