@@ -185,6 +185,17 @@ void FaustEffectNode::reset()
     dsp->instanceClear();
 }
 
+void FaustEffectNode::muteBadOutput(juce::AudioBuffer<float>& buffer, int start, int n) noexcept
+{
+    // An effect that blows up is muted and its state cleared, so it recovers at once.
+    for (int ch = 0; ch < buffer.getNumChannels(); ++ch)
+        buffer.clear(ch, start, n);
+    dsp->instanceClear();
+    badOutputBlocks.fetch_add(1, std::memory_order_relaxed);
+    if (telemetry != nullptr)
+        (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
+}
+
 void FaustEffectNode::renderSegment(juce::AudioBuffer<float>& buffer, int start, int n) noexcept
 {
     const int bufChans = buffer.getNumChannels();
@@ -210,16 +221,8 @@ void FaustEffectNode::renderSegment(juce::AudioBuffer<float>& buffer, int start,
         dsp->compute(n, inPtrs.data(), outPtrs.data());
     }
 
-    // An effect that blows up is muted and its state cleared, so it recovers at once.
     if (anyNonFinite(io, std::min(numOuts, bufChans), start, n))
-    {
-        for (int ch = 0; ch < bufChans; ++ch)
-            buffer.clear(ch, start, n);
-        dsp->instanceClear();
-        badOutputBlocks.fetch_add(1, std::memory_order_relaxed);
-        if (telemetry != nullptr)
-            (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
-    }
+        muteBadOutput(buffer, start, n);
 
     // Bypass: crossfade to the dry input, sample by sample.
     if (crossfading)
@@ -256,7 +259,9 @@ void FaustEffectNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiB
     bool badInput = false;
     if (inPlaceBlock)
     {
-        badInput = scrubNonFinite(buffer.getArrayOfWritePointers(), numIns, 0, n);
+        float* const* io = buffer.getArrayOfWritePointers();
+        if (anyNonFinite(io, numIns, 0, n)) // the per-sample scrub only runs on a bad block
+            badInput = scrubNonFinite(io, numIns, 0, n);
     }
     else
     {
@@ -278,7 +283,19 @@ void FaustEffectNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiB
 
     if (numEvents == 0 && !anyRamping) // nothing to apply or ramp: the whole block in one call
     {
-        renderSegment(buffer, 0, n);
+        if (inPlaceBlock && !bypassTarget && !bypassMix.isSmoothing())
+        {
+            // The common case, inline: compute() straight on the host's channel array (the
+            // generated code only reads that array), then the output check.
+            float* const* io = buffer.getArrayOfWritePointers();
+            dsp->compute(n, const_cast<float**>(io), const_cast<float**>(io));
+            if (anyNonFinite(io, numOuts, 0, n))
+                muteBadOutput(buffer, 0, n);
+        }
+        else
+        {
+            renderSegment(buffer, 0, n);
+        }
         clock += static_cast<std::uint64_t>(n);
         publishTelemetry(n);
         return;

@@ -117,6 +117,7 @@ private:
     void applyEvent(const Command& c) noexcept;
     void writeZones(bool all) noexcept;
     void renderSegment(juce::AudioBuffer<float>& buffer, int start, int n) noexcept;
+    void muteBadOutput(juce::AudioBuffer<float>& buffer, int start, int n) noexcept;
     void publishTelemetry(int numSamples) noexcept;
     [[nodiscard]] double toRampDomain(size_t index, double value) const noexcept;
     [[nodiscard]] float fromRampDomain(size_t index, double value) const noexcept;
