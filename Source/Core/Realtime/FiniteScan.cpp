@@ -34,7 +34,9 @@ bool anyNonFinitePortable(const float* x, int n) noexcept
     return (acc & 0x80000000u) != 0;
 }
 
-bool anyNonFinitePortable(const float* const* channels, int numChannels, int offset, int n) noexcept
+// Not inlined into the dispatcher below: inlined, its register saves would run before the
+// dispatch test on every call, also on the vector path.
+[[gnu::noinline]] bool anyNonFinitePortable(const float* const* channels, int numChannels, int offset, int n) noexcept
 {
     bool bad = false;
     for (int c = 0; c < numChannels; ++c)
