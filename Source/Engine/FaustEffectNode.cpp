@@ -288,99 +288,116 @@ void FaustEffectNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiB
 {
     ScopedFlushDenormals noDenormals;
     const int n = buffer.getNumSamples();
-    if (n <= 0)
-        return;
-    if (n > scratchIn.getNumSamples()) // the host broke its promise: stay silent, never allocate
+    // The common block, kept small so that it pays no more than it uses: a class that runs in
+    // place, the buffer holding exactly its channels, nothing pending, no ramp, not bypassed.
+    // compute() runs straight on the host's channel array (the generated code only reads that
+    // array), between the input check and the output check. Everything else: general() below.
+    if (inPlaceCapable && numEvents == 0 && !anyRamping && !bypassTarget && !bypassMix.isSmoothing() && n > 0
+        && n <= scratchIn.getNumSamples() && buffer.getNumChannels() == numIns && numIns == numOuts)
     {
-        buffer.clear();
-        return;
-    }
-    // NaN or Inf never reaches the effect: such samples become silence and the block is counted.
-    // In place, the host's buffer is the effect's input; otherwise (a class that cannot run in
-    // place, or channel counts that differ) the input is copied aside first.
-    const int bufChans = buffer.getNumChannels();
-    inPlaceBlock = inPlaceCapable && bufChans == numIns && bufChans == numOuts;
-    bool badInput = false;
-    if (inPlaceBlock)
-    {
+        inPlaceBlock = true;
         float* const* io = buffer.getArrayOfWritePointers();
-        if (anyNonFinite(io, numIns, 0, n)) // the per-sample scrub only runs on a bad block
-            badInput = scrubNonFinite(io, numIns, 0, n);
-    }
-    else
-    {
-        for (int ch = 0; ch < numIns; ++ch)
+        if (anyNonFinite(io, numIns, 0, n)) [[unlikely]]
         {
-            if (ch < bufChans)
-                scratchIn.copyFrom(ch, 0, buffer, ch, 0, n);
-            else
-                scratchIn.clear(ch, 0, n);
+            (void) scrubNonFinite(io, numIns, 0, n);
+            badInputBlocks.fetch_add(1, std::memory_order_relaxed);
+            if (telemetry != nullptr)
+                (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
         }
-        badInput = scrubNonFinite(scratchIn.getArrayOfWritePointers(), numIns, 0, n);
-    }
-    if (badInput)
-    {
-        badInputBlocks.fetch_add(1, std::memory_order_relaxed);
-        if (telemetry != nullptr)
-            (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
-    }
-
-    if (numEvents == 0 && !anyRamping) // nothing to apply or ramp: the whole block in one call
-    {
-        if (inPlaceBlock && !bypassTarget && !bypassMix.isSmoothing())
-        {
-            // The common case, inline: compute() straight on the host's channel array (the
-            // generated code only reads that array), then the output check.
-            float* const* io = buffer.getArrayOfWritePointers();
-            dsp->compute(n, const_cast<float**>(io), const_cast<float**>(io));
-            if (anyNonFinite(io, numOuts, 0, n))
-                muteBadOutput(buffer, 0, n);
-        }
-        else
-        {
-            renderSegment(buffer, 0, n);
-        }
+        dsp->compute(n, const_cast<float**>(io), const_cast<float**>(io));
+        if (anyNonFinite(io, numOuts, 0, n))
+            muteBadOutput(buffer, 0, n);
         clock += static_cast<std::uint64_t>(n);
         publishTelemetry(n);
         return;
     }
 
-    const std::uint64_t blockStart = clock;
-    int pos = 0;
-    while (pos < n)
+    // Out of line, so that the common block above does not pay this path's register saves.
+    auto general = [&]() __attribute__((noinline))
     {
-        bool applied = false;
-        std::size_t consumed = 0;
-        while (consumed < numEvents && events[consumed].when <= clock)
+        if (n <= 0)
+            return;
+        if (n > scratchIn.getNumSamples()) // the host broke its promise: stay silent, never allocate
         {
-            applyEvent(events[consumed].command);
-            ++consumed;
-            applied = true;
+            buffer.clear();
+            return;
         }
-        if (consumed > 0)
+        // NaN or Inf never reaches the effect: such samples become silence and the block is counted.
+        // In place, the host's buffer is the effect's input; otherwise (a class that cannot run in
+        // place, or channel counts that differ) the input is copied aside first.
+        const int bufChans = buffer.getNumChannels();
+        inPlaceBlock = inPlaceCapable && bufChans == numIns && bufChans == numOuts;
+        bool badInput = false;
+        if (inPlaceBlock)
         {
-            std::copy(events.begin() + static_cast<std::ptrdiff_t>(consumed),
-                      events.begin() + static_cast<std::ptrdiff_t>(numEvents), events.begin());
-            numEvents -= consumed;
+            float* const* io = buffer.getArrayOfWritePointers();
+            if (anyNonFinite(io, numIns, 0, n)) // the per-sample scrub only runs on a bad block
+                badInput = scrubNonFinite(io, numIns, 0, n);
         }
-        const bool onGrid = clock % kControlInterval == 0;
-        if (applied || (anyRamping && onGrid))
-            writeZones(false);
+        else
+        {
+            for (int ch = 0; ch < numIns; ++ch)
+            {
+                if (ch < bufChans)
+                    scratchIn.copyFrom(ch, 0, buffer, ch, 0, n);
+                else
+                    scratchIn.clear(ch, 0, n);
+            }
+            badInput = scrubNonFinite(scratchIn.getArrayOfWritePointers(), numIns, 0, n);
+        }
+        if (badInput)
+        {
+            badInputBlocks.fetch_add(1, std::memory_order_relaxed);
+            if (telemetry != nullptr)
+                (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
+        }
 
-        int end = n;
-        if (numEvents > 0)
-            end = std::min<std::int64_t>(end, static_cast<std::int64_t>(events[0].when - blockStart));
-        if (anyRamping)
-            end = std::min(end, pos + kControlInterval - static_cast<int>(clock % kControlInterval));
-        const int len = end - pos;
-        renderSegment(buffer, pos, len);
-        if (anyRamping)
-            for (auto& r : ramps)
-                (void) r.ramp.skip(static_cast<std::size_t>(len));
-        clock += static_cast<std::uint64_t>(len);
-        pos = end;
-    }
-    publishTelemetry(n);
+        if (numEvents == 0 && !anyRamping) // nothing to apply or ramp: the whole block in one call
+        {
+            renderSegment(buffer, 0, n);
+            clock += static_cast<std::uint64_t>(n);
+            publishTelemetry(n);
+            return;
+        }
+
+        const std::uint64_t blockStart = clock;
+        int pos = 0;
+        while (pos < n)
+        {
+            bool applied = false;
+            std::size_t consumed = 0;
+            while (consumed < numEvents && events[consumed].when <= clock)
+            {
+                applyEvent(events[consumed].command);
+                ++consumed;
+                applied = true;
+            }
+            if (consumed > 0)
+            {
+                std::copy(events.begin() + static_cast<std::ptrdiff_t>(consumed),
+                          events.begin() + static_cast<std::ptrdiff_t>(numEvents), events.begin());
+                numEvents -= consumed;
+            }
+            const bool onGrid = clock % kControlInterval == 0;
+            if (applied || (anyRamping && onGrid))
+                writeZones(false);
+
+            int end = n;
+            if (numEvents > 0)
+                end = std::min<std::int64_t>(end, static_cast<std::int64_t>(events[0].when - blockStart));
+            if (anyRamping)
+                end = std::min(end, pos + kControlInterval - static_cast<int>(clock % kControlInterval));
+            const int len = end - pos;
+            renderSegment(buffer, pos, len);
+            if (anyRamping)
+                for (auto& r : ramps)
+                    (void) r.ramp.skip(static_cast<std::size_t>(len));
+            clock += static_cast<std::uint64_t>(len);
+            pos = end;
+        }
+        publishTelemetry(n);
+    };
+    general();
 }
 
 
