@@ -24,7 +24,7 @@ function(wavebench_add_faust_library target)
     set(wrapper "${gen_dir}/${stem}.factory.cpp")
     add_custom_command(
       OUTPUT "${raw}"
-      COMMAND "${FAUST_EXECUTABLE}" -lang cpp -cn "${cls}" -ftz 2 -I "${WB_FAUST_LIBRARY_DIR}"
+      COMMAND "${FAUST_EXECUTABLE}" -lang cpp -cn "${cls}" -ftz 2 -inpl -I "${WB_FAUST_LIBRARY_DIR}"
               "${dsp}" -o "${raw}"
       DEPENDS "${dsp}"
       COMMENT "Faust: ${stem}.dsp -> ${cls}"

@@ -1,56 +1,20 @@
 #include "Engine/FaustEffectNode.h"
 
 #include "Core/Monitor/ProcessStats.h"
+#include "Core/Realtime/FiniteScan.h"
 #include "Faust/FaustCatalogue.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 
+#if defined(__x86_64__) || defined(__SSE__)
+#include <xmmintrin.h>
+#endif
+
 namespace wb
 {
-namespace
-{
-/// True when x[0..n) holds a NaN or an Inf. Branch-free over chunks of 16 samples so that the
-/// compiler vectorises it (also under -O2's very-cheap cost model, which needs a known trip count):
-/// a float is not finite exactly when its exponent bits are all ones, i.e. when
-/// (bits & 0x7fffffff) + 0x00800000 carries into bit 31. Wait-free.
-bool anyNonFinite(const float* x, int n) noexcept
-{
-    constexpr int kChunk = 16;
-    std::uint32_t acc = 0;
-    int i = 0;
-    for (; i + kChunk <= n; i += kChunk)
-    {
-        std::uint32_t bits[kChunk];
-        std::memcpy(bits, x + i, sizeof bits);
-        for (int k = 0; k < kChunk; ++k)
-            acc |= (bits[k] & 0x7fffffffu) + 0x00800000u;
-    }
-    for (; i < n; ++i)
-        acc |= (std::bit_cast<std::uint32_t>(x[i]) & 0x7fffffffu) + 0x00800000u;
-    return (acc & 0x80000000u) != 0;
-}
-
-/// Replaces every NaN/Inf in x[0..n) by 0; returns true when there was one. The fast scan above
-/// runs first, so the per-sample pass only runs on a block that has one. Wait-free.
-bool scrubNonFinite(float* x, int n) noexcept
-{
-    if (!anyNonFinite(x, n))
-        return false;
-    for (int i = 0; i < n; ++i)
-        if (!std::isfinite(x[i]))
-            x[i] = 0.0f;
-    return true;
-}
-
-bool allFinite(const float* x, int n) noexcept
-{
-    return !anyNonFinite(x, n);
-}
-} // namespace
 
 FaustEffectNode::FaustEffectNode(std::unique_ptr<::dsp> d, std::string effectId)
     : NodeBase(BusesProperties()
@@ -70,6 +34,10 @@ FaustEffectNode::FaustEffectNode(std::unique_ptr<::dsp> d, std::string effectId)
         ramps[i].logDomain = c.scale == "log" && c.min > 0.0f;
         ramps[i].ramp.reset(toRampDomain(i, *c.zone));
     }
+    // `faust -inpl` makes compute() correct when inputs[k] == outputs[k]; the class says so in its
+    // compile_options metadata. Any other class (e.g. compiled at run time) gets a copy of its input.
+    if (auto it = desc.meta.find("compile_options"); it != desc.meta.end())
+        inPlaceCapable = (" " + it->second + " ").find(" -inpl ") != std::string::npos;
     inPtrs.resize(static_cast<size_t>(std::max(1, numIns)));
     outPtrs.resize(static_cast<size_t>(std::max(1, numOuts)));
 }
@@ -221,31 +189,47 @@ void FaustEffectNode::reset()
     dsp->instanceClear();
 }
 
+void FaustEffectNode::muteBadOutput(juce::AudioBuffer<float>& buffer, int start, int n) noexcept
+{
+    // An effect that blows up is muted and its state cleared, so it recovers at once.
+    for (int ch = 0; ch < buffer.getNumChannels(); ++ch)
+        buffer.clear(ch, start, n);
+    dsp->instanceClear();
+    badOutputBlocks.fetch_add(1, std::memory_order_relaxed);
+    if (telemetry != nullptr)
+        (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
+}
+
 void FaustEffectNode::renderSegment(juce::AudioBuffer<float>& buffer, int start, int n) noexcept
 {
     const int bufChans = buffer.getNumChannels();
-    for (int ch = 0; ch < numIns; ++ch)
-        inPtrs[static_cast<size_t>(ch)] = scratchIn.getWritePointer(ch) + start;
-    for (int ch = 0; ch < numOuts; ++ch)
-        outPtrs[static_cast<size_t>(ch)] = buffer.getWritePointer(std::min(ch, bufChans - 1)) + start;
-    dsp->compute(n, inPtrs.data(), outPtrs.data());
-
-    // An effect that blows up is muted and its state cleared, so it recovers at once.
-    bool badOutput = false;
-    for (int ch = 0; ch < std::min(numOuts, bufChans); ++ch)
-        badOutput = badOutput || !allFinite(buffer.getReadPointer(ch, start), n);
-    if (badOutput)
+    float* const* io = buffer.getArrayOfWritePointers();
+    const bool crossfading = bypassMix.isSmoothing() || bypassTarget;
+    if (inPlaceBlock)
     {
-        for (int ch = 0; ch < bufChans; ++ch)
-            buffer.clear(ch, start, n);
-        dsp->instanceClear();
-        badOutputBlocks.fetch_add(1, std::memory_order_relaxed);
-        if (telemetry != nullptr)
-            (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
+        // The bypass mix needs the dry input after compute() has overwritten it: keep this
+        // segment's input aside (a block that is not bypassed copies nothing).
+        if (crossfading)
+            for (int ch = 0; ch < numIns; ++ch)
+                std::copy_n(io[ch] + start, n, scratchIn.getWritePointer(ch) + start);
+        for (int ch = 0; ch < numOuts; ++ch)
+            outPtrs[static_cast<size_t>(ch)] = io[ch] + start;
+        dsp->compute(n, outPtrs.data(), outPtrs.data());
+    }
+    else
+    {
+        for (int ch = 0; ch < numIns; ++ch)
+            inPtrs[static_cast<size_t>(ch)] = scratchIn.getWritePointer(ch) + start;
+        for (int ch = 0; ch < numOuts; ++ch)
+            outPtrs[static_cast<size_t>(ch)] = io[std::min(ch, bufChans - 1)] + start;
+        dsp->compute(n, inPtrs.data(), outPtrs.data());
     }
 
+    if (anyNonFinite(io, std::min(numOuts, bufChans), start, n))
+        muteBadOutput(buffer, start, n);
+
     // Bypass: crossfade to the dry input, sample by sample.
-    if (bypassMix.isSmoothing() || bypassTarget)
+    if (crossfading)
     {
         for (int i = 0; i < n; ++i)
         {
@@ -253,92 +237,169 @@ void FaustEffectNode::renderSegment(juce::AudioBuffer<float>& buffer, int start,
             for (int ch = 0; ch < std::min(numOuts, bufChans); ++ch)
             {
                 const float dry = ch < numIns ? scratchIn.getSample(ch, start + i) : 0.0f;
-                float* out = buffer.getWritePointer(ch, start + i);
+                float* out = io[ch] + start + i;
                 *out = *out + dryAmount * (dry - *out);
             }
         }
     }
 }
 
-void FaustEffectNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBuffer&)
+namespace
 {
-    juce::ScopedNoDenormals noDenormals;
-    const int n = buffer.getNumSamples();
-    if (n <= 0)
-        return;
-    if (n > scratchIn.getNumSamples()) // the host broke its promise: stay silent, never allocate
-    {
-        buffer.clear();
-        return;
-    }
-    // Faust may not process in place: copy the inputs aside (also the dry signal for bypass).
-    // NaN or Inf never reaches the effect: such samples become silence and the block is counted.
-    const int bufChans = buffer.getNumChannels();
-    bool badInput = false;
-    for (int ch = 0; ch < numIns; ++ch)
-    {
-        if (ch < bufChans)
-            scratchIn.copyFrom(ch, 0, buffer, ch, 0, n);
-        else
-            scratchIn.clear(ch, 0, n);
-        badInput = scrubNonFinite(scratchIn.getWritePointer(ch), n) || badInput;
-    }
-    if (badInput)
-    {
-        badInputBlocks.fetch_add(1, std::memory_order_relaxed);
-        if (telemetry != nullptr)
-            (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
-    }
+#if defined(__x86_64__) || defined(__SSE__)
+/// Flush-to-zero and denormals-are-zero for the scope: exactly what juce::ScopedNoDenormals does on
+/// x86 (MXCSR | 0x8040, restored on exit), but inline: JUCE's calls two out-of-line functions,
+/// ~20 instructions per block, a measurable part of the node's cost (docs/PERFORMANCE.md).
+class ScopedFlushDenormals
+{
+public:
+    ScopedFlushDenormals() noexcept : saved(_mm_getcsr()) { _mm_setcsr(saved | 0x8040u); }
+    ~ScopedFlushDenormals() { _mm_setcsr(saved); }
+    ScopedFlushDenormals(const ScopedFlushDenormals&) = delete;
+    ScopedFlushDenormals& operator=(const ScopedFlushDenormals&) = delete;
 
-    const std::uint64_t blockStart = clock;
-    int pos = 0;
-    while (pos < n)
-    {
-        bool applied = false;
-        std::size_t consumed = 0;
-        while (consumed < numEvents && events[consumed].when <= clock)
-        {
-            applyEvent(events[consumed].command);
-            ++consumed;
-            applied = true;
-        }
-        if (consumed > 0)
-        {
-            std::copy(events.begin() + static_cast<std::ptrdiff_t>(consumed),
-                      events.begin() + static_cast<std::ptrdiff_t>(numEvents), events.begin());
-            numEvents -= consumed;
-        }
-        const bool onGrid = clock % kControlInterval == 0;
-        if (applied || (anyRamping && onGrid))
-            writeZones(false);
+private:
+    unsigned saved;
+};
+#else
+using ScopedFlushDenormals = juce::ScopedNoDenormals;
+#endif
 
-        int end = n;
-        if (numEvents > 0)
-            end = std::min<std::int64_t>(end, static_cast<std::int64_t>(events[0].when - blockStart));
-        if (anyRamping)
-            end = std::min(end, pos + kControlInterval - static_cast<int>(clock % kControlInterval));
-        const int len = end - pos;
-        renderSegment(buffer, pos, len);
-        if (anyRamping)
-            for (auto& r : ramps)
-                (void) r.ramp.skip(static_cast<std::size_t>(len));
-        clock += static_cast<std::uint64_t>(len);
-        pos = end;
-    }
-    publishTelemetry(n);
+/// Every bargraph's current value to the UI. Out of line: it runs about every 20 ms.
+[[gnu::noinline]] void pushBargraphs(const FaustDescription& desc, TelemetryQueue& telemetry, NodeId node) noexcept
+{
+    for (size_t i = 0; i < desc.controls.size(); ++i)
+        if (desc.controls[i].isOutput())
+            (void) telemetry.pushFromAudio(
+                Telemetry::of(BargraphValue{node, static_cast<std::uint32_t>(i), *desc.controls[i].zone}));
 }
+} // namespace
 
-void FaustEffectNode::publishTelemetry(int numSamples) noexcept
+inline void FaustEffectNode::publishTelemetry(int numSamples) noexcept
 {
     telemetryCountdown -= numSamples;
     if (telemetryCountdown > 0 || telemetry == nullptr)
         return;
     telemetryCountdown += telemetryInterval;
-    for (size_t i = 0; i < desc.controls.size(); ++i)
-        if (desc.controls[i].isOutput())
-            (void) telemetry->pushFromAudio(
-                Telemetry::of(BargraphValue{node, static_cast<std::uint32_t>(i), *desc.controls[i].zone}));
+    pushBargraphs(desc, *telemetry, node);
 }
+
+void FaustEffectNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBuffer&)
+{
+    ScopedFlushDenormals noDenormals;
+    const int n = buffer.getNumSamples();
+    // The common block, kept small so that it pays no more than it uses: a class that runs in
+    // place, the buffer holding exactly its channels, nothing pending, no ramp, not bypassed.
+    // compute() runs straight on the host's channel array (the generated code only reads that
+    // array), between the input check and the output check. Everything else: general() below.
+    if (inPlaceCapable && numEvents == 0 && !anyRamping && !bypassTarget && !bypassMix.isSmoothing() && n > 0
+        && n <= scratchIn.getNumSamples() && buffer.getNumChannels() == numIns && numIns == numOuts)
+    {
+        inPlaceBlock = true;
+        float* const* io = buffer.getArrayOfWritePointers();
+        if (anyNonFinite(io, numIns, 0, n)) [[unlikely]]
+        {
+            (void) scrubNonFinite(io, numIns, 0, n);
+            badInputBlocks.fetch_add(1, std::memory_order_relaxed);
+            if (telemetry != nullptr)
+                (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
+        }
+        dsp->compute(n, const_cast<float**>(io), const_cast<float**>(io));
+        if (anyNonFinite(io, numOuts, 0, n))
+            muteBadOutput(buffer, 0, n);
+        clock += static_cast<std::uint64_t>(n);
+        publishTelemetry(n);
+        return;
+    }
+
+    // Out of line, so that the common block above does not pay this path's register saves.
+    auto general = [&]() __attribute__((noinline))
+    {
+        if (n <= 0)
+            return;
+        if (n > scratchIn.getNumSamples()) // the host broke its promise: stay silent, never allocate
+        {
+            buffer.clear();
+            return;
+        }
+        // NaN or Inf never reaches the effect: such samples become silence and the block is counted.
+        // In place, the host's buffer is the effect's input; otherwise (a class that cannot run in
+        // place, or channel counts that differ) the input is copied aside first.
+        const int bufChans = buffer.getNumChannels();
+        inPlaceBlock = inPlaceCapable && bufChans == numIns && bufChans == numOuts;
+        bool badInput = false;
+        if (inPlaceBlock)
+        {
+            float* const* io = buffer.getArrayOfWritePointers();
+            if (anyNonFinite(io, numIns, 0, n)) // the per-sample scrub only runs on a bad block
+                badInput = scrubNonFinite(io, numIns, 0, n);
+        }
+        else
+        {
+            for (int ch = 0; ch < numIns; ++ch)
+            {
+                if (ch < bufChans)
+                    scratchIn.copyFrom(ch, 0, buffer, ch, 0, n);
+                else
+                    scratchIn.clear(ch, 0, n);
+            }
+            badInput = scrubNonFinite(scratchIn.getArrayOfWritePointers(), numIns, 0, n);
+        }
+        if (badInput)
+        {
+            badInputBlocks.fetch_add(1, std::memory_order_relaxed);
+            if (telemetry != nullptr)
+                (void) telemetry->pushFromAudio(Telemetry::of(NanEvent{node, 0, clock}));
+        }
+
+        if (numEvents == 0 && !anyRamping) // nothing to apply or ramp: the whole block in one call
+        {
+            renderSegment(buffer, 0, n);
+            clock += static_cast<std::uint64_t>(n);
+            publishTelemetry(n);
+            return;
+        }
+
+        const std::uint64_t blockStart = clock;
+        int pos = 0;
+        while (pos < n)
+        {
+            bool applied = false;
+            std::size_t consumed = 0;
+            while (consumed < numEvents && events[consumed].when <= clock)
+            {
+                applyEvent(events[consumed].command);
+                ++consumed;
+                applied = true;
+            }
+            if (consumed > 0)
+            {
+                std::copy(events.begin() + static_cast<std::ptrdiff_t>(consumed),
+                          events.begin() + static_cast<std::ptrdiff_t>(numEvents), events.begin());
+                numEvents -= consumed;
+            }
+            const bool onGrid = clock % kControlInterval == 0;
+            if (applied || (anyRamping && onGrid))
+                writeZones(false);
+
+            int end = n;
+            if (numEvents > 0)
+                end = std::min<std::int64_t>(end, static_cast<std::int64_t>(events[0].when - blockStart));
+            if (anyRamping)
+                end = std::min(end, pos + kControlInterval - static_cast<int>(clock % kControlInterval));
+            const int len = end - pos;
+            renderSegment(buffer, pos, len);
+            if (anyRamping)
+                for (auto& r : ramps)
+                    (void) r.ramp.skip(static_cast<std::size_t>(len));
+            clock += static_cast<std::uint64_t>(len);
+            pos = end;
+        }
+        publishTelemetry(n);
+    };
+    general();
+}
+
 
 void FaustEffectNode::getStateInformation(juce::MemoryBlock& dest)
 {

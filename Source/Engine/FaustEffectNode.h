@@ -13,6 +13,9 @@
 //   - bypass crossfades dry and wet over the smoothing time, sample by sample.
 // Bargraphs (e.g. gain reduction) return to the UI as BargraphValue telemetry about every 20 ms;
 // NaN/Inf at the input or produced by the effect are contained, counted and reported.
+// Cost: a class generated with `faust -inpl` runs in place in the host's buffer (no copy) when the
+// buffer has exactly its channels; the input is copied aside only for a bypass crossfade. See
+// docs/PERFORMANCE.md, "Faust hosting".
 //
 // Threads: construct, setters marked "message thread", prepareToPlay and releaseResources on
 // the message thread (they may allocate); processBlock, reset and the *OnAudio functions on the
@@ -86,6 +89,9 @@ public:
     [[nodiscard]] uint32_t nonFiniteInputBlocks() const noexcept { return badInputBlocks.load(std::memory_order_relaxed); }
     /// Blocks in which the effect itself produced NaN or Inf: muted, state cleared.
     [[nodiscard]] uint32_t nonFiniteOutputBlocks() const noexcept { return badOutputBlocks.load(std::memory_order_relaxed); }
+    /// The hosted Faust instance, read-only: for inspection by tests and benchmarks (e.g. counting
+    /// subnormal floats in its state). Not for the audio path.
+    [[nodiscard]] const ::dsp& faustDsp() const noexcept { return *dsp; }
     /// Commands dropped because the pending-event list was full. Any thread.
     [[nodiscard]] uint32_t droppedCommands() const noexcept { return dropped.load(std::memory_order_relaxed); }
 
@@ -111,6 +117,7 @@ private:
     void applyEvent(const Command& c) noexcept;
     void writeZones(bool all) noexcept;
     void renderSegment(juce::AudioBuffer<float>& buffer, int start, int n) noexcept;
+    void muteBadOutput(juce::AudioBuffer<float>& buffer, int start, int n) noexcept;
     void publishTelemetry(int numSamples) noexcept;
     [[nodiscard]] double toRampDomain(size_t index, double value) const noexcept;
     [[nodiscard]] float fromRampDomain(size_t index, double value) const noexcept;
@@ -134,8 +141,11 @@ private:
     bool bypassTarget = false;
     int telemetryCountdown = 0, telemetryInterval = 960;
 
-    juce::AudioBuffer<float> scratchIn;  // sized in prepareToPlay
+    juce::AudioBuffer<float> scratchIn;  // sized in prepareToPlay; the dry input (bypass) and the copy
+                                         // of the input when the class cannot run in place
     std::vector<float*> inPtrs, outPtrs;
+    bool inPlaceCapable = false; ///< the class was generated with `faust -inpl` (see its compile_options)
+    bool inPlaceBlock = false;   ///< this block runs in place: capable, and buffer channels = ins = outs
     std::atomic<uint32_t> badInputBlocks{0}, badOutputBlocks{0}, dropped{0};
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR(FaustEffectNode)

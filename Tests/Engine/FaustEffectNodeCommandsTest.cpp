@@ -11,6 +11,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+#include <memory>
+#include <string>
+
 using namespace wb::test;
 
 namespace
@@ -148,4 +152,77 @@ TEST_CASE("saved and restored state gives bit-identical output", "[faust][engine
     CHECK(outA.left == outB.left);
     CHECK(outA.right == outB.right);
     CHECK(b->controlOnAudio(b->findControl("peak 2 gain")) == 7.5f);
+}
+
+namespace
+{
+/// A catalogue instance that hides `-inpl` in its compile_options metadata, so the node treats it
+/// as a class that cannot run in place and copies its input aside (the other hosting path).
+class HidesInPlace final : public decorator_dsp
+{
+public:
+    explicit HidesInPlace(std::unique_ptr<::dsp> d) : decorator_dsp(d.release()) {}
+    void metadata(Meta* m) override
+    {
+        struct Filter final : Meta
+        {
+            Meta* to = nullptr;
+            void declare(const char* key, const char* value) override
+            {
+                std::string v = value;
+                if (std::string(key) == "compile_options")
+                    if (auto at = v.find("-inpl "); at != std::string::npos)
+                        v.erase(at, 6);
+                to->declare(key, v.c_str());
+            }
+        } filter;
+        filter.to = m;
+        fDSP->metadata(&filter);
+    }
+};
+} // namespace
+
+TEST_CASE("in place and copied hosting give bit-identical output: commands, ramps, bypass, NaN",
+          "[faust][engine][rt]")
+{
+    for (const auto& entry : wb::faust::catalogue())
+    {
+        INFO(entry.id);
+        std::vector<float> outs[2];
+        uint32_t badIn[2] = {}, badOut[2] = {};
+        for (int copied = 0; copied < 2; ++copied)
+        {
+            auto node = copied != 0 ? std::make_unique<wb::FaustEffectNode>(std::make_unique<HidesInPlace>(entry.create()),
+                                                                             entry.id)
+                                    : wb::FaustEffectNode::create(entry.id);
+            node->setNodeId(kFx);
+            node->prepareToPlay(48000.0, 512);
+            wb::CommandQueue queue;
+            wb::CommandDispatcher dispatcher;
+            REQUIRE(dispatcher.registerHandler(kFx, &wb::FaustEffectNode::handleCommandOnAudio, node.get()));
+            const auto& controls = node->description().controls;
+            uint32_t offset = 100;
+            for (size_t i = 0; i < controls.size(); ++i)
+                if (!controls[i].isOutput())
+                    REQUIRE(queue.pushFromUi(wb::Command::setParameter(kFx, uint32_t(i), 0.5 * (controls[i].min + controls[i].max),
+                                                                       offset += 211)));
+            REQUIRE(queue.pushFromUi(wb::Command::setBypass(kFx, true, 1000)));
+            REQUIRE(queue.pushFromUi(wb::Command::setBypass(kFx, false, 3333)));
+            auto in = sine(440.0, 0.5, 12000);
+            in.left[5000] = std::numeric_limits<float>::quiet_NaN();
+            in.right[7000] = std::numeric_limits<float>::infinity();
+            wb::test::RealtimeCounts counts;
+            outs[copied] = runWithCommands(*node, queue, dispatcher, in, 256, &counts);
+            INFO(counts.describe());
+            CHECK(counts.clean());
+            badIn[copied] = node->nonFiniteInputBlocks();
+            badOut[copied] = node->nonFiniteOutputBlocks();
+        }
+        CHECK(badIn[0] == 2);
+        CHECK(badIn[1] == 2);
+        CHECK(badOut[0] == badOut[1]);
+        REQUIRE(outs[0].size() == outs[1].size());
+        for (size_t i = 0; i < outs[0].size(); ++i)
+            REQUIRE(outs[0][i] == outs[1][i]);
+    }
 }
