@@ -83,7 +83,7 @@ private:
 class ChainPanel::Row final : public juce::Component
 {
 public:
-    Row(ChainPanel& p, const EffectChainNode::Slot& s) : panel(p), id(s.id)
+    Row(ChainPanel& p, const EffectChainNode::Slot& s) : id(s.id), panel(p)
     {
         setMouseCursor(juce::MouseCursor::DraggingHandCursor);
         name.setText(juce::String(s.node->description().meta.count("name") ? s.node->description().meta.at("name") : s.effectId),
@@ -333,9 +333,9 @@ void ChainPanel::rebuildEditor()
         }
         auto slider = std::make_unique<juce::Slider>(juce::Slider::LinearHorizontal, juce::Slider::TextBoxRight);
         slider->setTextBoxStyle(juce::Slider::TextBoxRight, false, 90, 20);
-        slider->setRange(c.min, c.max, c.step > 0.0f ? c.step : 0.0);
+        slider->setRange(c.min, c.max, c.step > 0.0f ? double(c.step) : 0.0);
         if (c.scale == "log" && c.min > 0.0f)
-            slider->setSkewFactorFromMidPoint(std::sqrt(double(c.min) * c.max));
+            slider->setSkewFactorFromMidPoint(std::sqrt(double(c.min) * double(c.max)));
         if (!c.unit.empty())
             slider->setTextValueSuffix(" " + juce::String(c.unit));
         slider->setValue(vals[i], juce::dontSendNotification);

@@ -182,7 +182,7 @@ private:
             {
                 const float v = outputs[ch][i];
                 peak = std::max(peak, std::abs(v));
-                sum += double(v) * v;
+                sum += double(v) * double(v);
             }
             peaks[size_t(ch)] = peak;
             sums[size_t(ch)] = sum;
