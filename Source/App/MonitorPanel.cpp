@@ -46,7 +46,7 @@ MonitorPanel::~MonitorPanel()
 void MonitorPanel::update(std::uint64_t xrunEvents)
 {
     const double now = monitor::wallSeconds();
-    load = engine.loadMeter().snapshot();
+    load = engine.loadSnapshotFromUi();
     memory = monitor::readMemoryStats();
     if (const auto audio = engine.audioThreadCpuSeconds())
     {

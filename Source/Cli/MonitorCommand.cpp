@@ -6,7 +6,9 @@
 //
 // --json FILE writes the time series:
 //   {"settings": {seconds, interval, chain, device}, "device": "...",
-//    "samples": [{"t": s, "load_mean": 0..1, "load_max": 0..1, "xruns": n, "callbacks": n,
+//    "samples": [{"t": s, "load_mean": 0..1, "load_max": 0..1, "xruns": n (overruns + device_xruns),
+//                 "overruns": callbacks that took longer than their period, "device_xruns": the
+//                 device's own count, "callbacks": n,
 //                 "cpu_audio": fraction of a core, "cpu_main": ..., "cpu_process": ...,
 //                 "rss_bytes": n, "heap_bytes": n, "faust_instances": n, "faust_bytes": n,
 //                 "nodes": [{"id": NodeId, "name": "callback" | "generator" | effect id,
@@ -97,7 +99,7 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
             engine.collectGarbage();
         }
         const double now = monitor::wallSeconds();
-        const auto load = engine.loadMeter().snapshot();
+        const auto load = engine.loadSnapshotFromUi();
         const auto mem = monitor::readMemoryStats();
         const double cpuMain = mainCpu.update(monitor::currentThreadCpuSeconds(), now);
         const double cpuProcess = processCpu.update(monitor::processCpuSeconds(), now);
@@ -123,7 +125,8 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
         if (!nodeLine.empty())
             ctx.out << "       per node (mean/max per callback, share of the period):" << nodeLine << "\n";
         samples.push_back({{"t", now - t0}, {"load_mean", load.meanLoad}, {"load_max", load.windowMaxLoad},
-                           {"xruns", load.xruns()}, {"callbacks", load.callbacks}, {"cpu_audio", cpuAudio},
+                           {"xruns", load.xruns()}, {"overruns", load.overruns},
+                           {"device_xruns", load.deviceXruns}, {"callbacks", load.callbacks}, {"cpu_audio", cpuAudio},
                            {"cpu_main", cpuMain}, {"cpu_process", cpuProcess}, {"rss_bytes", mem.rssBytes},
                            {"heap_bytes", mem.heapInUseBytes},
                            {"faust_instances", counters.faustInstances.load()},

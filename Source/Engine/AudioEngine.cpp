@@ -484,6 +484,14 @@ bool AudioEngine::isVirtualDevice() const
     return device != nullptr && device->getTypeName() == VirtualLoopbackDeviceType::kTypeName;
 }
 
+monitor::LoadSnapshot AudioEngine::loadSnapshotFromUi()
+{
+    if (auto* device = devices.getCurrentAudioDevice(); device != nullptr && callbackRunning.load())
+        if (const int x = device->getXRunCount(); x >= 0)
+            load.setDeviceXruns(static_cast<std::uint64_t>(x));
+    return load.snapshot();
+}
+
 std::optional<double> AudioEngine::audioThreadCpuSeconds() const noexcept
 {
     if (!audioThreadKnown.load(std::memory_order_acquire))

@@ -83,6 +83,9 @@ public:
     EffectChainNode& chain() noexcept { return *chainNode; }
     juce::AudioProcessor* source() noexcept { return sourceNode; }
     const monitor::LoadMeter& loadMeter() const noexcept { return load; }
+    /// Message thread: the load meter's snapshot with the device's own xrun count folded in
+    /// (LoadSnapshot::deviceXruns; overruns are the engine's own count of late callbacks).
+    [[nodiscard]] monitor::LoadSnapshot loadSnapshotFromUi();
     /// The audio thread's CPU time in seconds, when a callback has run; else nullopt.
     [[nodiscard]] std::optional<double> audioThreadCpuSeconds() const noexcept;
     /// Graph connections (source → chain → output: 4 when stereo); for tests and diagnostics.

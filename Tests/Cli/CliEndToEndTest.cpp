@@ -121,6 +121,8 @@ TEST_CASE("wavebench monitor prints live figures and writes the time series", "[
     CHECK(last["callbacks"].get<int>() > 10);
     CHECK(last["load_mean"].get<double>() > 0.0);
     CHECK(last["load_mean"].get<double>() < 1.0);
+    CHECK(last["xruns"].get<std::uint64_t>() ==
+          last["overruns"].get<std::uint64_t>() + last["device_xruns"].get<std::uint64_t>());
     CHECK(last["faust_instances"].get<int>() == 2);
     CHECK(last["faust_bytes"].get<double>() > 1e5);
     CHECK(last["rss_bytes"].get<double>() > 1e6);
