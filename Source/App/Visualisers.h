@@ -88,7 +88,7 @@ private:
     double columnsRate = 0.0;
     std::vector<float> curveY, peakY, shownCurveY, shownPeakY;
     juce::String topText, shownTopText;
-    juce::Path path, stroked;
+    juce::RectangleList<float> spans; // the curves as one span per pixel column; storage reused
     BackgroundCache background;
     juce::Rectangle<int> plot, labels;
 };
