@@ -11,6 +11,7 @@
 #include <cmath>
 #include <memory>
 #include <numbers>
+#include <thread>
 
 namespace wb::signals
 {
@@ -139,13 +140,24 @@ BandLimitedWave::TableSet BandLimitedWave::buildTables(WaveShape shape)
 
 std::shared_ptr<const BandLimitedWave::TableSet> BandLimitedWave::sharedTables(WaveShape shape)
 {
-    static std::mutex mutex;
+    // One build per shape and process; different shapes may build at the same time (FFTW's
+    // planner is serialised by fftwPlannerMutex, its execution is thread-safe).
+    static std::array<std::once_flag, kNumShapes> once;
     static std::array<std::shared_ptr<const TableSet>, kNumShapes> cache;
-    const std::scoped_lock lock(mutex);
-    auto& slot = cache[static_cast<std::size_t>(shape)];
-    if (!slot)
-        slot = std::make_shared<const TableSet>(buildTables(shape));
-    return slot;
+    const auto i = static_cast<std::size_t>(shape);
+    std::call_once(once[i], [&] { cache[i] = std::make_shared<const TableSet>(buildTables(shape)); });
+    return cache[i];
+}
+
+void BandLimitedWave::buildAllTables()
+{
+    constexpr auto shapes = static_cast<std::size_t>(kNumShapes);
+    std::array<std::thread, shapes - 1> others;
+    for (std::size_t i = 1; i < shapes; ++i)
+        others[i - 1] = std::thread([i] { (void) sharedTables(static_cast<WaveShape>(i)); });
+    (void) sharedTables(static_cast<WaveShape>(0));
+    for (auto& t : others)
+        t.join();
 }
 
 void BandLimitedWave::prepare(double sampleRate, int /*maxBlockSize*/)

@@ -41,6 +41,11 @@ public:
     /// (~30 ms, ~2 MB) on the first prepare() and shared, read-only, by every instance after it.
     void prepare(double sampleRate, int maxBlockSize);
 
+    /// Builds every shape's tables now, one thread per shape, and waits (a no-op once built).
+    /// Call it early, on any thread, so that prepare() finds them ready (the app starts it on a
+    /// worker at launch; SignalGenerator::prepare calls it before preparing the three waves).
+    static void buildAllTables();
+
     /// Phase-continuous; picks the table with the most harmonics that stay below fs/2.
     void setFrequency(double hz) noexcept;
     void reset(double startPhase = 0.0) noexcept;

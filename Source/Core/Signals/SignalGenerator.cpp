@@ -18,6 +18,8 @@ void SignalGenerator::prepare(double sampleRate, int maxBlockSize, PrepareScope 
 
     const bool all = scope == PrepareScope::AllKinds;
     const auto wanted = [&](SignalKind k) { return all || settings_.kind == k; };
+    if (all)
+        signals::BandLimitedWave::buildAllTables(); // the three shapes at once, not one by one
     // The shared sine table serves the fades and crossfades of every kind.
     sine_.prepare(sampleRate, maxBlockSize_);
     if (wanted(SignalKind::Square))
