@@ -38,26 +38,8 @@ for tool in Xvfb xdotool; do
 done
 ticks="$(getconf CLK_TCK)"
 
-work="$(mktemp -d)"
-app_pid="" xvfb_pid=""
-stop() { # stop PID: TERM, then KILL after 2 s
-  local pid="$1"
-  kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
-  kill -9 "$pid" 2>/dev/null || true
-}
-cleanup() {
-  [ -n "$app_pid" ] && stop "$app_pid"
-  [ -n "$xvfb_pid" ] && stop "$xvfb_pid"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
-xvfb_pid=$!
-for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.05; done
-[ -s "$work/display" ] || { echo "Xvfb did not start" >&2; cat "$work/xvfb.log" >&2; exit 1; }
-export DISPLAY=":$(cat "$work/display")"
+# A private Xvfb, a temp folder (work), stop/cleanup on exit: the GUI tests' helper.
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/Tests/Gui/gui_lib.sh"
 # Never a JACK server someone else runs on this machine: the Virtual loopback device.
 export JACK_DEFAULT_SERVER="wb_app_cpu_$$" JACK_NO_START_SERVER=1
 
@@ -88,16 +70,7 @@ results=()
 for run in $(seq "$runs"); do
   export WAVEBENCH_SETTINGS_DIR="$work/settings$run"
   write_settings "$WAVEBENCH_SETTINGS_DIR"
-  "$app" >"$work/app$run.log" 2>&1 &
-  app_pid=$!
-  wid=""
-  for _ in $(seq 200); do
-    wid="$(xdotool search --onlyvisible --name '^Wavebench$' 2>/dev/null | tail -n1 || true)"
-    [ -n "$wid" ] && break
-    kill -0 "$app_pid" 2>/dev/null || { echo "the app exited early" >&2; cat "$work/app$run.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  [ -n "$wid" ] || { echo "no Wavebench window appeared" >&2; exit 1; }
+  launch_app "$work/app$run.log" 0
   sleep "$warmup"
   main="/proc/$app_pid/task/$app_pid/stat" proc="/proc/$app_pid/stat" xs="/proc/$xvfb_pid/stat"
   m0=$(cpu_ticks "$main") p0=$(cpu_ticks "$proc") x0=$(cpu_ticks "$xs") t0=$(date +%s.%N)
@@ -108,7 +81,7 @@ for run in $(seq "$runs"); do
   results+=("$line")
   read -r m p x <<<"$line"
   echo "run $run: main thread $m %, process $p %, Xvfb $x % of one core over ${wall} s (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-  wid="$(xdotool search --onlyvisible --name '^Wavebench$' 2>/dev/null | tail -n1 || true)" # JUCE may replace it
+  wid="$(find_window)" # JUCE may replace it
   if [ -n "$screenshot" ]; then import -window "$wid" "$screenshot" || echo "warning: no screenshot" >&2; fi
   # Quit as a user does (Ctrl+Q); the app saves its session and device state.
   xdotool mousemove --window "$wid" 700 60 click 1 key ctrl+q 2>/dev/null || true

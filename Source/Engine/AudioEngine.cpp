@@ -387,28 +387,7 @@ juce::String AudioEngine::openVirtualDevice(const VirtualLoopbackConfig& config,
 {
     detachFromDevice();
     devices.closeAudioDevice();
-    bool present = false;
-    for (auto* type : devices.getAvailableDeviceTypes())
-        if (auto* virtualType = dynamic_cast<VirtualLoopbackDeviceType*>(type))
-        {
-            virtualType->setConfig(config);
-            present = true;
-        }
-    if (!present)
-        addVirtualLoopbackType(devices, config);
-    devices.setCurrentAudioDeviceType(VirtualLoopbackDeviceType::kTypeName, true);
-    auto setup = devices.getAudioDeviceSetup();
-    setup.outputDeviceName = setup.inputDeviceName = VirtualLoopbackDevice::kName;
-    setup.sampleRate = config.sampleRate;
-    setup.bufferSize = config.bufferSize;
-    setup.useDefaultInputChannels = setup.useDefaultOutputChannels = false;
-    setup.inputChannels.clear();
-    setup.outputChannels.clear();
-    setup.inputChannels.setRange(0, std::min(numInputs, config.numChannels), true);
-    setup.outputChannels.setRange(0, std::min(numOutputs, config.numChannels), true);
-    deviceError = devices.setAudioDeviceSetup(setup, true);
-    if (deviceError.isEmpty() && devices.getCurrentAudioDevice() == nullptr)
-        deviceError = "the Virtual loopback device could not be opened";
+    deviceError = openVirtualLoopback(devices, numInputs, numOutputs, config);
     audioThreadKnown.store(false);
     if (deviceError.isEmpty())
         attachToCurrentDevice();

@@ -223,9 +223,20 @@ juce::String openDefaultOrVirtualDevice(juce::AudioDeviceManager& manager, int n
         if (auto* device = manager.getCurrentAudioDevice())
             return device->getTypeName();
 
+    error = openVirtualLoopback(manager, numInputs, numOutputs, config);
+    return error.isEmpty() ? juce::String(VirtualLoopbackDeviceType::kTypeName) : juce::String();
+}
+
+juce::String openVirtualLoopback(juce::AudioDeviceManager& manager, int numInputs, int numOutputs,
+                                 const VirtualLoopbackConfig& config)
+{
     bool present = false;
     for (auto* type : manager.getAvailableDeviceTypes())
-        present = present || type->getTypeName() == VirtualLoopbackDeviceType::kTypeName;
+        if (auto* virtualType = dynamic_cast<VirtualLoopbackDeviceType*>(type))
+        {
+            virtualType->setConfig(config);
+            present = true;
+        }
     if (!present)
         addVirtualLoopbackType(manager, config);
     manager.setCurrentAudioDeviceType(VirtualLoopbackDeviceType::kTypeName, true);
@@ -238,11 +249,9 @@ juce::String openDefaultOrVirtualDevice(juce::AudioDeviceManager& manager, int n
     setup.outputChannels.clear();
     setup.inputChannels.setRange(0, std::min(numInputs, config.numChannels), true);
     setup.outputChannels.setRange(0, std::min(numOutputs, config.numChannels), true);
-    error = manager.setAudioDeviceSetup(setup, true);
-    if (error.isEmpty() && manager.getCurrentAudioDevice() != nullptr)
-        return VirtualLoopbackDeviceType::kTypeName;
-    if (error.isEmpty())
+    auto error = manager.setAudioDeviceSetup(setup, true);
+    if (error.isEmpty() && manager.getCurrentAudioDevice() == nullptr)
         error = "the Virtual loopback device could not be opened";
-    return {};
+    return error;
 }
 } // namespace wb

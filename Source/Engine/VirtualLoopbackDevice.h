@@ -143,4 +143,9 @@ VirtualLoopbackDeviceType& addVirtualLoopbackType(juce::AudioDeviceManager& mana
 /// with the reason in `error`. Message thread (or a CLI main).
 juce::String openDefaultOrVirtualDevice(juce::AudioDeviceManager& manager, int numInputs, int numOutputs,
                                         const VirtualLoopbackConfig& config, juce::String& error);
+
+/// Opens the Virtual loopback device through `manager` with `config` (the type is added when
+/// missing; its config is replaced when present). Returns the reason it failed, empty on success.
+juce::String openVirtualLoopback(juce::AudioDeviceManager& manager, int numInputs, int numOutputs,
+                                 const VirtualLoopbackConfig& config);
 } // namespace wb

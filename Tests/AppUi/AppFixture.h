@@ -5,6 +5,7 @@
 #include "App/Settings.h"
 #include "Engine/AudioEngine.h"
 #include "Engine/GeneratorNode.h"
+#include "Support/MessageLoop.h"
 
 #include <catch2/catch.hpp>
 
@@ -18,25 +19,6 @@
 
 namespace wb::test
 {
-/// Runs the message loop (timers, async updates) for `ms` milliseconds.
-inline void pump(int ms)
-{
-    juce::MessageManager::getInstance()->runDispatchLoopUntil(ms);
-}
-
-/// Runs the message loop until `done()` is true (returns true) or `seconds` pass (false).
-template <typename F>
-bool pumpUntil(F done, double seconds = 10.0)
-{
-    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-    while (std::chrono::steady_clock::now() < until)
-    {
-        if (done())
-            return true;
-        pump(10);
-    }
-    return done();
-}
 
 /// A fresh folder for WAVEBENCH_SETTINGS_DIR, removed at the end of the test.
 struct ScopedSettingsDir

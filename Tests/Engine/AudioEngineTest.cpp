@@ -2,10 +2,13 @@
 // (meters, scope frames) out, load measured, effects added live.
 #include "Engine/AudioEngine.h"
 #include "Engine/NodeBase.h"
+#include "Support/MessageLoop.h"
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
+
+using wb::test::pumpUntil;
 
 namespace
 {
@@ -26,19 +29,6 @@ public:
     void setStateInformation(const void*, int) override {}
 };
 
-/// Runs the message loop until `done()` returns true (true) or the timeout (false).
-template <typename F>
-bool pumpUntil(F done, double seconds = 10.0)
-{
-    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-    while (std::chrono::steady_clock::now() < until)
-    {
-        if (done())
-            return true;
-        juce::MessageManager::getInstance()->runDispatchLoopUntil(10);
-    }
-    return false;
-}
 
 /// Drains telemetry; returns the last engine meter peak of channel 0 (or -1).
 float lastPeak(wb::AudioEngine& engine)

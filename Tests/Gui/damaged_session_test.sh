@@ -9,26 +9,15 @@ app="$1"
 source "$(dirname "${BASH_SOURCE[0]}")/gui_lib.sh"
 settings="$WAVEBENCH_SETTINGS_DIR/Wavebench.settings"
 
-find_window() { xdotool search --onlyvisible --name '^Wavebench$' 2>/dev/null | tail -n1 || true; }
 # run_case NAME EXPECTED-LOG-TEXT (may be empty): the settings file is already written.
 run_case() {
   local name="$1" expect="$2" log="$work/$1.log"
-  "$app" >"$log" 2>&1 &
-  app_pid=$!
-  local wid=""
-  for _ in $(seq 200); do
-    wid="$(find_window)"
-    [ -n "$wid" ] && break
-    kill -0 "$app_pid" 2>/dev/null || { echo "FAIL ($name): the app exited early"; cat "$log"; exit 1; }
-    sleep 0.05
-  done
-  [ -n "$wid" ] || { echo "FAIL ($name): no window"; cat "$log"; exit 1; }
-  sleep 1
+  echo "case $name"
+  launch_app "$log" 1
   kill -0 "$app_pid" 2>/dev/null || { echo "FAIL ($name): the app died after starting"; cat "$log"; exit 1; }
   if [ -n "$expect" ] && ! grep -q "$expect" "$log"; then
     echo "FAIL ($name): the log does not say '$expect'"; cat "$log"; exit 1
   fi
-  wid="$(find_window)" # the first id seen can be a window JUCE replaced while starting
   xdotool mousemove --window "$wid" 600 80 click 1 key ctrl+q 2>>"$work/xdotool.log" \
     || { echo "FAIL ($name): xdotool could not reach the window"; cat "$work/xdotool.log"; exit 1; }
   local rc=""

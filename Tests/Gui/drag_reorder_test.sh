@@ -22,21 +22,7 @@ cat >"$settings" <<'EOF'
 </PROPERTIES>
 EOF
 
-find_window() { xdotool search --onlyvisible --name '^Wavebench$' 2>/dev/null | tail -n1 || true; }
-launch() {
-  "$app" >>"$work/app.log" 2>&1 &
-  app_pid=$!
-  wid=""
-  for _ in $(seq 200); do
-    wid="$(find_window)"
-    [ -n "$wid" ] && break
-    kill -0 "$app_pid" 2>/dev/null || { echo "FAIL: the app exited early"; cat "$work/app.log"; exit 1; }
-    sleep 0.05
-  done
-  [ -n "$wid" ] || { echo "FAIL: no Wavebench window appeared"; cat "$work/app.log"; exit 1; }
-  sleep 1.0 # JUCE may replace its first X window while setting up
-  wid="$(find_window)"
-}
+launch() { launch_app "$work/app.log" 1.0; }
 quit_app() {
   xdotool mousemove --window "$wid" 700 60 click 1 key ctrl+q
   for _ in $(seq 100); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.05; done

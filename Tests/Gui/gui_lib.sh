@@ -26,3 +26,24 @@ for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.05; done
 [ -s "$work/display" ] || { echo "FAIL: Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
 export DISPLAY=":$(cat "$work/display")"
 export WAVEBENCH_SETTINGS_DIR="$work/settings"   # a fresh user: default window size and panels
+
+find_window() { xdotool search --onlyvisible --name '^Wavebench$' 2>/dev/null | tail -n1 || true; }
+
+# launch_app LOG [SETTLE]: starts "$app" (output appended to LOG), waits for its window, lets it
+# run SETTLE seconds (default 1), then looks the window up again: JUCE may replace its first X
+# window while it sets up. Sets app_pid and wid; fails the test when no window comes.
+launch_app() {
+  local log="$1" settle="${2:-1}"
+  "$app" >>"$log" 2>&1 &
+  app_pid=$!
+  wid=""
+  for _ in $(seq 200); do
+    wid="$(find_window)"
+    [ -n "$wid" ] && break
+    kill -0 "$app_pid" 2>/dev/null || { echo "FAIL: the app exited early"; cat "$log"; exit 1; }
+    sleep 0.05
+  done
+  [ -n "$wid" ] || { echo "FAIL: no Wavebench window appeared"; cat "$log"; exit 1; }
+  sleep "$settle"
+  wid="$(find_window)"
+}

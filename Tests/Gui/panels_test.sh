@@ -11,21 +11,7 @@ app="$1"; outdir="$2"
 mkdir -p "$outdir"
 source "$(dirname "${BASH_SOURCE[0]}")/gui_lib.sh"
 
-find_window() { xdotool search --onlyvisible --name '^Wavebench$' 2>/dev/null | tail -n1 || true; }
-launch() {
-  "$app" >>"$work/app.log" 2>&1 &
-  app_pid=$!
-  wid=""
-  for _ in $(seq 200); do
-    wid="$(find_window)"
-    [ -n "$wid" ] && break
-    kill -0 "$app_pid" 2>/dev/null || { echo "FAIL: the app exited early"; cat "$work/app.log"; exit 1; }
-    sleep 0.05
-  done
-  [ -n "$wid" ] || { echo "FAIL: no Wavebench window appeared"; cat "$work/app.log"; exit 1; }
-  sleep 2.5 # let the timers run: scope frames, a spectrum, meters, a few monitor samples
-  wid="$(find_window)"
-}
+launch() { launch_app "$work/app.log" 2.5; } # let the timers run: scope frames, a spectrum, meters, a few monitor samples
 quit_app() {
   xdotool mousemove --window "$wid" 600 80 click 1 key ctrl+q
   for _ in $(seq 100); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.05; done

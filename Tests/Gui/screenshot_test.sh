@@ -7,20 +7,7 @@ set -euo pipefail
 app="$1"; outdir="$2"
 mkdir -p "$outdir"
 source "$(dirname "${BASH_SOURCE[0]}")/gui_lib.sh"
-"$app" >"$work/app.log" 2>&1 &
-app_pid=$!
-
-find_window() { xdotool search --onlyvisible --name '^Wavebench$' 2>/dev/null | tail -n1 || true; }
-wid=""
-for _ in $(seq 200); do
-  wid="$(find_window)"
-  [ -n "$wid" ] && break
-  kill -0 "$app_pid" 2>/dev/null || { echo "FAIL: the app exited early"; cat "$work/app.log"; exit 1; }
-  sleep 0.05
-done
-[ -n "$wid" ] || { echo "FAIL: no Wavebench window appeared"; cat "$work/app.log"; exit 1; }
-sleep 1.0   # let it paint; JUCE may replace its first X window while setting up the title bar
-wid="$(find_window)"
+launch_app "$work/app.log" 1.0 # let it paint
 
 shot="$outdir/main_window.png"
 import -window "$wid" "$shot"
@@ -55,13 +42,7 @@ quit_app "$wid"
 grep -q windowState "$work/settings/Wavebench.settings" || { echo "FAIL: window state not saved"; exit 1; }
 
 # Second launch: the window comes back at the size the user left it.
-"$app" >>"$work/app.log" 2>&1 &
-app_pid=$!
-wid=""
-for _ in $(seq 200); do wid="$(find_window)"; [ -n "$wid" ] && break; sleep 0.05; done
-[ -n "$wid" ] || { echo "FAIL: no window on second launch"; cat "$work/app.log"; exit 1; }
-sleep 1.0
-wid="$(find_window)"
+launch_app "$work/app.log" 1.0
 import -window "$wid" "$outdir/main_window_restored.png"
 read -r w h <<<"$(identify -format '%w %h' "$outdir/main_window_restored.png")"
 echo "second launch: ${w}x${h}"
