@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <bit>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -55,14 +56,6 @@ struct LatencyOptions
 std::int64_t settleFor(int probePeriod)
 {
     return std::min<std::int64_t>(4096, probePeriod / 4);
-}
-
-int log2Of(int powerOfTwo)
-{
-    int n = 0;
-    while ((1 << (n + 1)) <= powerOfTwo)
-        ++n;
-    return n;
 }
 
 nlohmann::json settingsJson(const LatencyOptions& o)
@@ -172,7 +165,7 @@ int runLatency(const LatencyOptions& o, Context& ctx)
 
     LatencyMeasurementSettings settings;
     settings.runs = o.runs;
-    settings.probePeriodLog2 = log2Of(o.probePeriod);
+    settings.probePeriodLog2 = std::countr_zero(static_cast<unsigned>(o.probePeriod)); // a power of two
     settings.estimator.settleMargin = settleFor(o.probePeriod);
     const LatencyReport r = measureLatency(*device, settings);
     device->close();

@@ -27,8 +27,6 @@ public:
         // Prepare the graph here (message thread), never on the audio thread. Not through
         // juce::AudioProcessorPlayer: it takes a CriticalSection on every callback.
         const int block = std::max(1, device->getCurrentBufferSizeSamples());
-        numIns = device->getActiveInputChannels().countNumberOfSetBits();
-        numOuts = device->getActiveOutputChannels().countNumberOfSetBits();
         auto& graph = *engine.graphProcessor;
         graph.releaseResources();
         graph.setPlayConfigDetails(2, 2, rate, block); // the graph is stereo; process() maps it
@@ -37,16 +35,9 @@ public:
         streamBuffer.setSize(2, block);
         midi.ensureSize(256);
         maxBlock = block;
-        // One pass through the graph itself, here on the message thread while the device is not
-        // running: JUCE 7.0.5 may finish building its render sequence (and preparing nodes) on the
-        // first processBlock, and sizes buffers there. The audio thread then calls the prepared
-        // nodes directly (process()). Reset them so the audio starts from sample 0.
-        buffer.clear();
-        graph.processBlock(buffer, midi);
-        midi.clear();
-        graph.reset();
-        buffer.clear();
-        engine.nodeTimes.reset(); // after that pass (it timed the nodes); the audio thread is not running yet
+        // prepareToPlay on this (message) thread prepares every node synchronously; the audio
+        // thread calls them directly (process()), never the graph's render sequence.
+        engine.nodeTimes.reset(); // the audio thread is not running yet
         engine.callbackRunning.store(true, std::memory_order_release);
     }
 
@@ -235,7 +226,7 @@ private:
     juce::AudioBuffer<float> buffer;       // the mix, stereo; sized in audioDeviceAboutToStart
     juce::AudioBuffer<float> streamBuffer; // one extra stream before it is summed into the mix
     juce::MidiBuffer midi;
-    int maxBlock = 1, numIns = 0, numOuts = 0;
+    int maxBlock = 1;
 };
 
 AudioEngine::AudioEngine(std::unique_ptr<juce::AudioProcessor> source, NodeId sourceNodeId, CommandHandlerFn sourceHandler)
