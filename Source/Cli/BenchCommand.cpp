@@ -39,7 +39,6 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <thread>
 
 namespace wb::cli
@@ -63,14 +62,7 @@ struct StreamsOptions
 
 std::vector<std::string> effectList(const std::string& s)
 {
-    std::vector<std::string> out;
-    if (s == "none")
-        return out;
-    std::stringstream in(s);
-    for (std::string item; std::getline(in, item, ',');)
-        if (!item.empty())
-            out.push_back(item);
-    return out;
+    return s == "none" ? std::vector<std::string>{} : splitCommaList(s);
 }
 
 double loadAverage()

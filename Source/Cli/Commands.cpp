@@ -4,9 +4,20 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace wb::cli
 {
+std::vector<std::string> splitCommaList(const std::string& list)
+{
+    std::vector<std::string> out;
+    std::stringstream in(list);
+    for (std::string item; std::getline(in, item, ',');)
+        if (!item.empty())
+            out.push_back(item);
+    return out;
+}
+
 void writeTextFile(const std::string& path, const std::string& text, Context& ctx)
 {
     if (path == "-")

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace wb::cli
 {
@@ -30,6 +31,9 @@ void registerCommands(CLI::App& app, Context& ctx);
 /// the end; on any failure (unwritable folder, full disk) the temporary is removed and a
 /// std::runtime_error says why. `path` "-" writes to ctx.out instead.
 void writeTextFile(const std::string& path, const std::string& text, Context& ctx);
+
+/// "a,b,,c" -> {"a", "b", "c"}: the items of a comma-separated list, empty ones skipped.
+std::vector<std::string> splitCommaList(const std::string& list);
 
 // One per command file.
 void registerDevicesCommand(CLI::App& app, Context& ctx);

@@ -26,7 +26,6 @@
 
 #include <chrono>
 #include <memory>
-#include <sstream>
 
 namespace wb::cli
 {
@@ -39,16 +38,6 @@ struct MonitorOptions
     std::string chain;
     std::string json;
 };
-
-std::vector<std::string> splitList(const std::string& s)
-{
-    std::vector<std::string> out;
-    std::stringstream in(s);
-    for (std::string item; std::getline(in, item, ',');)
-        if (!item.empty())
-            out.push_back(item);
-    return out;
-}
 
 int runMonitor(const MonitorOptions& o, Context& ctx)
 {
@@ -63,7 +52,7 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
     tone.levelDb = -20.0;
     tone.duration = 0.0;
     engine.generator()->setSettingsNow(tone, ChannelRouting{}, true);
-    for (const auto& id : splitList(o.chain))
+    for (const auto& id : splitCommaList(o.chain))
         if (engine.chain().addEffectFromUi(id) == 0)
             throw UsageError("unknown effect '" + id + "' (see `wavebench effects`)");
     if (const auto error = engine.openDevice(nullptr); error.isNotEmpty())
@@ -137,7 +126,7 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
     engine.closeDevice();
     if (!o.json.empty())
     {
-        nlohmann::json j{{"settings", {{"seconds", o.seconds}, {"interval", o.interval}, {"chain", splitList(o.chain)}}},
+        nlohmann::json j{{"settings", {{"seconds", o.seconds}, {"interval", o.interval}, {"chain", splitCommaList(o.chain)}}},
                          {"device", device},
                          {"samples", samples}};
         writeTextFile(o.json, j.dump(2) + "\n", ctx);
