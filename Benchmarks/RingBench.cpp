@@ -5,6 +5,7 @@
 //   single:    one push / pop per item
 //   batch64:   tryPushBatch / tryPopBatch of 64 items; for the deque one lock per 64 items
 // Run: wavebench_benchmarks --benchmark_filter=Ring --benchmark_min_time=0.2
+#include "Core/Realtime/SpinBackoff.h"
 #include "Core/Realtime/SpscRing.h"
 
 #include <benchmark/benchmark.h>
@@ -21,18 +22,7 @@ constexpr std::size_t kCapacity = 1024;
 constexpr std::size_t kBatch = 64;
 constexpr std::uint64_t kItemsPerIteration = 1u << 20;
 
-struct Backoff
-{
-    unsigned spins = 0;
-    void pause() noexcept
-    {
-        if (++spins > 64)
-        {
-            std::this_thread::yield();
-            spins = 0;
-        }
-    }
-};
+using Backoff = wb::SpinBackoff; // spin briefly, then yield (two cores here)
 
 // A bounded MPMC-capable queue the ordinary way: a std::deque under a std::mutex.
 class MutexDeque

@@ -1,6 +1,7 @@
 // Threaded invariants of SpscRing: every item pushed by one thread is popped by the other exactly
 // once and in order. Paced purely by counts (spin, then yield, when full or empty): no sleeps.
 // The item carries its own sequence number and a checksum of it, so a torn or stale slot shows.
+#include "Core/Realtime/SpinBackoff.h"
 #include "Core/Realtime/SpscRing.h"
 
 #include <catch2/catch.hpp>
@@ -31,19 +32,7 @@ constexpr std::uint64_t checkOf(std::uint64_t s) noexcept
     return ~(s * 0x9E3779B97F4A7C15ull);
 }
 
-// Busy-wait helper: spin briefly, then give the core away (this machine has only two cores).
-struct Backoff
-{
-    unsigned spins = 0;
-    void pause() noexcept
-    {
-        if (++spins > 64)
-        {
-            std::this_thread::yield();
-            spins = 0;
-        }
-    }
-};
+using Backoff = wb::SpinBackoff; // spin briefly, then yield (two cores here)
 
 struct Result
 {
