@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <mutex>
 #include <bit>
 #include <cmath>
@@ -151,6 +152,9 @@ std::shared_ptr<const BandLimitedWave::TableSet> BandLimitedWave::sharedTables(W
 
 void BandLimitedWave::buildAllTables()
 {
+    static std::atomic<bool> allBuilt{false};
+    if (allBuilt.load(std::memory_order_acquire))
+        return; // every later prepare: no threads started
     constexpr auto shapes = static_cast<std::size_t>(kNumShapes);
     std::array<std::thread, shapes - 1> others;
     for (std::size_t i = 1; i < shapes; ++i)
@@ -158,6 +162,7 @@ void BandLimitedWave::buildAllTables()
     (void) sharedTables(static_cast<WaveShape>(0));
     for (auto& t : others)
         t.join();
+    allBuilt.store(true, std::memory_order_release);
 }
 
 void BandLimitedWave::prepare(double sampleRate, int /*maxBlockSize*/)
