@@ -20,7 +20,7 @@ wavebench="${1:-$here/build/release/Source/Cli/wavebench}"
 shift || true
 periods=("$@")
 [ ${#periods[@]} -eq 0 ] && periods=(64 256)
-for tool in jackd jack_iodelay jack_connect jack_lsp python3; do
+for tool in jackd jack_iodelay jack_connect jack_lsp awk; do
   command -v "$tool" >/dev/null || { echo "compare_jack_iodelay: $tool is not installed" >&2; exit 2; }
 done
 [ -x "$wavebench" ] || { echo "compare_jack_iodelay: no wavebench at $wavebench (build first)" >&2; exit 2; }
@@ -36,6 +36,8 @@ cleanup() {
 trap cleanup EXIT
 
 now() { date +%s.%N; }
+calc() { awk "BEGIN { $1 }"; }          # calc 'printf "%.3f", 1.5 - 0.2'
+json_number() { grep -o "\"$2\": *[-0-9.eE+]*" "$1" | head -n1 | awk -F: '{ print $2 + 0 }'; }
 status=0
 printf '%-6s %-34s %14s %12s %14s\n' period tool "round trip" "to result" "process wall"
 for period in "${periods[@]}"; do
@@ -63,8 +65,7 @@ for period in "${periods[@]}"; do
   wired=$(now)
   jack_connect jack_delay:out jack_delay:in
   first_line=""
-  deadline=$(python3 -c "print($wired + 4.0)")
-  while python3 -c "import sys; sys.exit(0 if $(now) < $deadline else 1)"; do
+  for _ in $(seq 200); do # 4 s
     if [ -z "$first_line" ] && grep -q 'total roundtrip latency' "$work/iodelay.txt"; then
       first_line=$(now)
     fi
@@ -73,7 +74,7 @@ for period in "${periods[@]}"; do
   kill "$iodelay_pid" 2>/dev/null; wait "$iodelay_pid" 2>/dev/null; iodelay_pid=""
   iod_frames=$(grep 'total roundtrip latency' "$work/iodelay.txt" | tail -1 | awk '{print $1}')
   iod_time="-"
-  [ -n "$first_line" ] && iod_time=$(python3 -c "print(f'{$first_line - $wired:.3f} s')")
+  [ -n "$first_line" ] && iod_time="$(calc "printf \"%.3f s\", $first_line - $wired")"
   printf '%-6s %-34s %14s %12s %14s\n' "$period" "jack_iodelay" "${iod_frames:-none}" "$iod_time" "-"
 
   # wavebench: the full probe (5 runs), then --quick (1 run).
@@ -91,15 +92,14 @@ for period in "${periods[@]}"; do
       status=1
       continue
     fi
-    read -r frames first <<<"$(python3 -c "
-import json; j = json.load(open('$work/wb-$mode.json'))
-print(f\"{j['stats']['mean_frames']:.4f} {j['timing']['first_result_s']:.3f}\")")"
+    frames="$(calc "printf \"%.4f\", $(json_number "$work/wb-$mode.json" mean_frames)")"
+    first="$(calc "printf \"%.3f\", $(json_number "$work/wb-$mode.json" first_result_s)")"
     wb_frames[$mode]=$frames
     label="wavebench latency ($mode probe)"
     [ "$mode" = full ] && label="wavebench latency (65536, 5 runs)"
     [ "$mode" = quick ] && label="wavebench latency --quick (1 run)"
     printf '%-6s %-34s %14s %12s %14s\n' "$period" "$label" "$frames" "$first s" \
-      "$(python3 -c "print(f'{$t1 - $t0:.3f} s')")"
+      "$(calc "printf \"%.3f s\", $t1 - $t0")"
   done
 
   if [ -z "${iod_frames:-}" ]; then
@@ -107,7 +107,7 @@ print(f\"{j['stats']['mean_frames']:.4f} {j['timing']['first_result_s']:.3f}\")"
     status=1
   else
     for mode in "${!wb_frames[@]}"; do
-      if ! python3 -c "import sys; sys.exit(0 if abs(${wb_frames[$mode]} - $iod_frames) <= 0.01 else 1)"; then
+      if ! awk -v a="${wb_frames[$mode]}" -v b="$iod_frames" 'BEGIN { d = a - b; exit !(d <= 0.01 && d >= -0.01) }'; then
         echo "compare_jack_iodelay: DISAGREE at -p $period: jack_iodelay $iod_frames, wavebench ($mode) ${wb_frames[$mode]}" >&2
         status=1
       fi
