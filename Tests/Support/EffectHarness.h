@@ -96,8 +96,8 @@ inline double toneAmplitude(const std::vector<float>& x, double freq, size_t fro
     for (size_t i = from; i < from + count; ++i)
     {
         const double ph = 2.0 * M_PI * freq * double(i) / rate;
-        s += x[i] * std::sin(ph);
-        c += x[i] * std::cos(ph);
+        s += double(x[i]) * std::sin(ph);
+        c += double(x[i]) * std::cos(ph);
     }
     return 2.0 * std::sqrt(s * s + c * c) / double(count);
 }
