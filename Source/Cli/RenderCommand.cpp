@@ -405,6 +405,9 @@ int runRender(const RenderOptions& o, Context& ctx)
         throw UsageError(*problem);
 
     // The effect chain, checked completely before any file is made.
+    if (!o.chain.empty() && o.rate > FaustEffectNode::kMaxSampleRate)
+        throw UsageError(fmt::format("--chain: the effects run at up to {:.0f} Hz (Faust's limit), not {:g} Hz",
+                                     FaustEffectNode::kMaxSampleRate, o.rate));
     auto stages = buildChain(o.chain, o.channels);
     const nlohmann::json setsRecord = applySets(stages, o.sets);
     const std::int64_t frames = std::llround(s.duration * o.rate);

@@ -45,6 +45,10 @@ public:
     static constexpr int kControlInterval = 16;           ///< samples between zone updates while ramping
     static constexpr double kDefaultSmoothingSeconds = 0.02;
     static constexpr std::size_t kMaxPendingEvents = 256; ///< per node, across blocks
+    /// The highest sample rate the Faust effects are right at: Faust's libraries clamp ma.SR to
+    /// 192 kHz (platform.lib), so above it every time constant, frequency and delay would be off
+    /// by rate / 192 kHz (and the delay lines are sized for it). Callers refuse higher rates.
+    static constexpr double kMaxSampleRate = 192000.0;
 
     /// Takes ownership of a Faust DSP instance. `effectId` is the catalogue id, e.g. "gain".
     FaustEffectNode(std::unique_ptr<::dsp> dsp, std::string effectId);

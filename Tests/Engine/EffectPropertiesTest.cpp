@@ -7,6 +7,7 @@
 // it is. Every measured figure is printed on stdout ("[properties] ..."); see them with
 //   build/release/Tests/wavebench_tests "[properties]"
 #include "Support/EffectHarness.h"
+#include "Support/RunProcess.h"
 
 #include "Faust/FaustPrelude.h"
 // Test variants compiled from Tests/Faust/*.dsp (they import Faust/Limiter.dsp's definitions).
@@ -17,6 +18,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <numeric>
 #include <random>
@@ -213,6 +215,29 @@ TEST_CASE("limiter: declared latency equals the measured shift of an impulse", "
                 energyElsewhere += double(out.left[i]) * double(out.left[i]) + double(out.right[i]) * double(out.right[i]);
         CHECK(energyElsewhere < 1e-12);
     }
+}
+
+// Why: Faust's libraries clamp ma.SR to 192 kHz, so above it the look-ahead would be 960 samples
+// while the node declares 5 ms of the real rate (1920 at 384 kHz), and every other effect's time
+// constants would be off by the same factor. Independent answer: the clamp in
+// /usr/share/faust/platform.lib. The hosts refuse such rates: `render --chain` exits 2 and makes
+// no file; at 192 kHz it renders.
+TEST_CASE("effects above 192 kHz are refused by render, not run wrong", "[faust][properties][cli]")
+{
+    const std::string out = std::string(WB_TEST_OUTPUT_DIR) + "/properties_rate.wav";
+    std::filesystem::remove(out);
+    auto r = wb::test::runProcess(WB_CLI_PATH, {"render", "--signal", "impulse", "--duration", "0.05", "--rate",
+                                                "384000", "--chain", "limiter", "--out", out});
+    INFO(r.err);
+    CHECK(r.exitCode == 2);
+    CHECK(r.err.find("192000") != std::string::npos);
+    CHECK(!std::filesystem::exists(out));
+    r = wb::test::runProcess(WB_CLI_PATH, {"render", "--signal", "impulse", "--duration", "0.05", "--rate", "192000",
+                                           "--chain", "limiter", "--out", out});
+    CHECK(r.exitCode == 0);
+    CHECK(std::filesystem::exists(out));
+    std::filesystem::remove(out);
+    std::filesystem::remove(out + ".json");
 }
 
 // Why: gain reduction is the limiter's job. Independent answer: a steady 1 kHz tone of peak P above
