@@ -177,10 +177,13 @@ void FaustEffectNode::prepareToPlay(double sampleRate, int maximumExpectedSample
     telemetryInterval = std::max(1, static_cast<int>(sampleRate * 0.02));
     telemetryCountdown = telemetryInterval;
     scratchIn.setSize(std::max(1, std::max(numIns, numOuts)), std::max(1, maximumExpectedSamplesPerBlock));
-    // An effect with look-ahead declares it: `declare latency_ms "5";` in its .dsp.
+    // An effect with look-ahead declares it: `declare latency_ms "5";` in its .dsp. Counted as Faust
+    // counts a delay of `ms / 1000 * ma.SR` samples: ma.SR clamped to 192 kHz, the delay truncated
+    // (int()), so e.g. 5 ms at 22150 Hz is 110 samples, not 111 (tested by the impulse's shift).
     int latency = 0;
     if (auto it = desc.meta.find("latency_ms"); it != desc.meta.end())
-        latency = juce::roundToInt(std::atof(it->second.c_str()) * sampleRate / 1000.0);
+        latency = static_cast<int>(
+            std::floor(std::atof(it->second.c_str()) * std::min(sampleRate, kMaxSampleRate) / 1000.0 + 1e-6));
     setLatencySamples(latency);
 }
 
