@@ -121,7 +121,7 @@ TEST_CASE("per-node times: generator, every effect and the callback, with sane v
 }
 
 TEST_CASE("the engine callback with node timing and two streams: no allocation, no lock",
-          "[engine][monitor][rt]")
+          "[engine][monitor][rt][nosan]")
 {
     auto enginePtr = wb::AudioEngine::createWithGenerator();
     auto& engine = *enginePtr;
