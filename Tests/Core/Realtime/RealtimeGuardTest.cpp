@@ -174,3 +174,27 @@ TEST_CASE("A guard that cannot count never reads clean", "[core][rt]")
     CHECK_FALSE(sum.clean());
     CHECK_FALSE(wb::test::currentThreadCounts().since(unmeasured).clean());
 }
+
+TEST_CASE("fail_thread: a guard for the rest of a thread counts outside any scope, on that thread only",
+          "[core][rt][nosan]")
+{
+    requireGuard();
+    wb::test::RealtimeCounts before, after;
+    std::thread worker([&] {
+        wb::test::guardRestOfThisThread();
+        wb::test::guardRestOfThisThread(); // idempotent
+        before = wb::test::currentThreadCounts();
+        gSink = std::malloc(16); // no RealtimeGuard object alive: still counted
+        std::free(gSink);
+        after = wb::test::currentThreadCounts();
+    });
+    worker.join();
+    const auto c = after.since(before);
+    CHECK(c.allocations == 1);
+    CHECK(c.deallocations == 1);
+    // This thread is not guarded: its own allocations are not counted.
+    const auto mine = wb::test::currentThreadCounts();
+    gSink = std::malloc(16);
+    std::free(gSink);
+    CHECK(wb::test::currentThreadCounts().since(mine).total() == 0);
+}
