@@ -239,8 +239,7 @@ TEST_CASE("rt paths: the latency probe on a private JACK server (`wavebench late
     REQUIRE_JACK_SERVER(server);
     const char* previous = std::getenv("JACK_DEFAULT_SERVER");
     const std::string saved = previous != nullptr ? previous : "";
-    const auto name = server.env().substr(std::string("JACK_DEFAULT_SERVER=").size());
-    ::setenv("JACK_DEFAULT_SERVER", name.c_str(), 1);
+    ::setenv("JACK_DEFAULT_SERVER", server.serverName().c_str(), 1);
     std::string error;
     auto jack = wb::createJackDevice(error);
     INFO(error);

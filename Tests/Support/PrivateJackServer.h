@@ -30,6 +30,8 @@ public:
     /// Why the server is not up ("" when it is): jackd missing, exited (with its status and the
     /// last lines it printed), or not answering within the deadline.
     [[nodiscard]] const std::string& failure() const noexcept { return why; }
+    /// The server's name (for JACK_DEFAULT_SERVER in this process).
+    [[nodiscard]] const std::string& serverName() const noexcept { return name; }
     /// "JACK_DEFAULT_SERVER=<name>", for runProcess's extra environment.
     [[nodiscard]] std::string env() const { return "JACK_DEFAULT_SERVER=" + name; }
 
