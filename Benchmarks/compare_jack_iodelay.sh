@@ -44,13 +44,16 @@ for period in "${periods[@]}"; do
   export JACK_DEFAULT_SERVER="wbcompare-$$-$period"
   jackd -n "$JACK_DEFAULT_SERVER" -d dummy -r 48000 -p "$period" >"$work/jackd.log" 2>&1 &
   jackd_pid=$!
+  # Poll for up to 30 s (a loaded machine can be slow to schedule jackd); stop early when jackd
+  # has exited. JACK_NO_START_SERVER: jack_lsp must never start a server of its own.
   up=0
-  for _ in $(seq 50); do
-    jack_lsp >/dev/null 2>&1 && { up=1; break; }
+  for _ in $(seq 300); do
+    JACK_NO_START_SERVER=1 jack_lsp >/dev/null 2>&1 && { up=1; break; }
+    kill -0 "$jackd_pid" 2>/dev/null || break
     sleep 0.1
   done
   if [ $up -ne 1 ]; then
-    echo "compare_jack_iodelay: jackd did not start at -p $period:" >&2
+    echo "compare_jack_iodelay: jackd did not start at -p $period (exited, or no answer within 30 s):" >&2
     cat "$work/jackd.log" >&2
     exit 1
   fi
@@ -58,8 +61,8 @@ for period in "${periods[@]}"; do
   # jack_iodelay: wire it, read its lines with a timestamp each.
   stdbuf -oL jack_iodelay >"$work/iodelay.txt" 2>&1 &
   iodelay_pid=$!
-  for _ in $(seq 50); do
-    jack_lsp 2>/dev/null | grep -q '^jack_delay:in$' && break
+  for _ in $(seq 600); do # up to 30 s
+    JACK_NO_START_SERVER=1 jack_lsp 2>/dev/null | grep -q '^jack_delay:in$' && break
     sleep 0.05
   done
   wired=$(now)

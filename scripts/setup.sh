@@ -12,7 +12,7 @@ WB_PACKAGES=(
   catch2 libfmt-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfftw3-dev libsndfile1-dev
   libasound2-dev libjack-jackd2-dev jackd2
   libflac-dev libvorbis-dev libogg-dev libfreetype-dev libfontconfig1-dev libcurl4-gnutls-dev
-  xvfb xauth x11-utils imagemagick xdotool sox
+  xvfb xauth x11-utils imagemagick xdotool sox valgrind
 )
 
 wb_log() { printf '\033[1m[wavebench]\033[0m %s\n' "$*" >&2; }

@@ -111,11 +111,7 @@ TEST_CASE("bench streams --device jack on a private dummy server: the server's p
           "[cli][bench][jack]")
 {
     wb::test::PrivateJackServer server(128, "bench");
-    if (!server.isUp())
-    {
-        WARN("jackd could not be started; bench streams on JACK not tested");
-        return;
-    }
+    REQUIRE_JACK_SERVER(server);
     const std::string json = std::string(WB_TEST_OUTPUT_DIR) + "/bench_streams_jack.json";
     std::remove(json.c_str());
     const auto r = runProcess(WB_CLI_PATH,

@@ -140,11 +140,7 @@ TEST_CASE("latency --device jack --connect-loopback on a private dummy server: e
     for (int period : {64, 256})
     {
         PrivateJackServer server(period);
-        if (!server.isUp())
-        {
-            WARN("jackd could not be started; JACK latency not tested");
-            return;
-        }
+        REQUIRE_JACK_SERVER(server);
         const auto r = runProcess(WB_CLI_PATH, {"latency", "--device", "jack", "--connect-loopback", "--runs", "3",
                                                 "--json", "-"},
                                   {server.env()});

@@ -106,7 +106,7 @@ TEST_CASE("bypass crossfades to the dry signal without a click", "[faust][engine
 }
 
 TEST_CASE("every effect and every command under the real-time guard: zero allocations, zero locks",
-          "[faust][engine][rt]")
+          "[faust][engine][rt][nosan]")
 {
     REQUIRE(wb::test::RealtimeGuard::available());
     for (const auto& entry : wb::faust::catalogue())
@@ -183,7 +183,7 @@ public:
 } // namespace
 
 TEST_CASE("in place and copied hosting give bit-identical output: commands, ramps, bypass, NaN",
-          "[faust][engine][rt]")
+          "[faust][engine][rt][nosan]")
 {
     for (const auto& entry : wb::faust::catalogue())
     {

@@ -99,10 +99,10 @@ TEST_CASE("per-node times: generator, every effect and the callback, with sane v
 
     for (const auto& [end, w] : windows)
         checkWindow(w, periodNs);
-    // Complete windows: every node took time and nothing else was timed. The reverb (~40 ns/frame,
-    // DESIGN.md) costs more than the generator (~2 ns/frame) in most windows; a majority, not all,
-    // because a stall of the machine inside the generator's few µs may invert one window.
-    int complete4 = 0, reverbDearer = 0;
+    // Complete windows: every node took time and nothing else was timed. (How the nodes' costs
+    // compare, e.g. the reverb's against the generator's, is a speed figure: the benchmark
+    // NodeTiming/engine_callback reports it; a unit test does not assert it.)
+    int complete4 = 0;
     for (const auto& [end, w] : windows)
     {
         if (w.size() != 4)
@@ -114,14 +114,12 @@ TEST_CASE("per-node times: generator, every effect and the callback, with sane v
             CHECK(t.meanNs > 0);
             CHECK((id == wb::kEngineNode || id == wb::kGeneratorNodeId || id == eq || id == reverb));
         }
-        reverbDearer += w.at(reverb).meanNs > w.at(wb::kGeneratorNodeId).meanNs ? 1 : 0;
     }
     REQUIRE(complete4 >= 10);
-    CHECK(reverbDearer * 2 > complete4);
 }
 
 TEST_CASE("the engine callback with node timing and two streams: no allocation, no lock",
-          "[engine][monitor][rt]")
+          "[engine][monitor][rt][nosan]")
 {
     auto enginePtr = wb::AudioEngine::createWithGenerator();
     auto& engine = *enginePtr;

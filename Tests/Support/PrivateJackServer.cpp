@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <thread>
 #include <vector>
@@ -35,11 +36,15 @@ std::string findProgram(const std::string& name)
 }
 
 PrivateJackServer::PrivateJackServer(int period, const std::string& tag)
-    : name("wbtest" + std::to_string(getpid()) + "p" + std::to_string(period) + tag)
+    : name("wbtest" + std::to_string(getpid()) + "p" + std::to_string(period) + tag),
+      logPath("/tmp/" + name + ".jackd.log")
 {
     const auto jackd = findProgram("jackd");
     if (jackd.empty())
+    {
+        why = "jackd is not on PATH (scripts/setup.sh installs jackd2)";
         return;
+    }
     std::vector<std::string> args{jackd, "--name", name, "-d", "dummy", "-r", "48000", "-p", std::to_string(period)};
     std::vector<char*> argv;
     for (auto& a : args)
@@ -47,10 +52,13 @@ PrivateJackServer::PrivateJackServer(int period, const std::string& tag)
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
     if (posix_spawn(&pid, jackd.c_str(), &actions, nullptr, argv.data(), environ) != 0)
+    {
         pid = -1;
+        why = "could not start " + jackd;
+    }
     posix_spawn_file_actions_destroy(&actions);
     if (pid > 0)
         up = waitUntilUp();
@@ -70,23 +78,54 @@ PrivateJackServer::~PrivateJackServer()
             waitpid(pid, &status, 0);
         }
     }
+    std::remove(logPath.c_str());
 }
+
+namespace
+{
+/// The last `maxChars` characters of a file (what jackd said before it died).
+std::string tailOf(const std::string& path, std::size_t maxChars = 600)
+{
+    std::string text;
+    if (FILE* f = std::fopen(path.c_str(), "r"))
+    {
+        char chunk[4096];
+        for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, f)) > 0;)
+            text.append(chunk, got);
+        std::fclose(f);
+    }
+    return text.size() > maxChars ? "..." + text.substr(text.size() - maxChars) : text;
+}
+} // namespace
 
 bool PrivateJackServer::waitUntilUp()
 {
     const auto lsp = findProgram("jack_lsp");
-    for (int attempt = 0; attempt < 50 && !lsp.empty(); ++attempt) // up to ~10 s
+    if (lsp.empty())
+    {
+        why = "jack_lsp is not on PATH (scripts/setup.sh installs jackd2)";
+        return false;
+    }
+    using clock = std::chrono::steady_clock;
+    const auto started = clock::now();
+    const auto deadline = started + std::chrono::duration<double>(kStartDeadlineSeconds);
+    while (clock::now() < deadline)
     {
         int status = 0;
         if (waitpid(pid, &status, WNOHANG) == pid)
         {
-            pid = -1; // jackd exited
+            pid = -1;
+            why = "jackd exited (" + std::string(WIFEXITED(status) ? "status " + std::to_string(WEXITSTATUS(status))
+                                                                   : "signal " + std::to_string(WTERMSIG(status)))
+                  + ") before answering; it said: " + tailOf(logPath);
             return false;
         }
-        if (runProcess(lsp, {}, {env()}).exitCode == 0)
+        if (runProcess(lsp, {}, {env(), "JACK_NO_START_SERVER=1"}).exitCode == 0) // never let libjack start one
             return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
+    why = "jackd did not answer jack_lsp within " + std::to_string(int(kStartDeadlineSeconds)) + " s; it said: "
+          + tailOf(logPath);
     return false;
 }
 } // namespace wb::test

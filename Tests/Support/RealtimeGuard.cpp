@@ -27,6 +27,7 @@ namespace wb::test
 namespace
 {
 thread_local unsigned tlGuardDepth = 0;
+thread_local bool tlGuardedForever = false;
 thread_local RealtimeCounts tlCounts{};
 } // namespace
 
@@ -60,6 +61,8 @@ inline void countSleep() noexcept
 
 std::string RealtimeCounts::describe() const
 {
+    if (!measured)
+        return "not measured: the real-time guard's interposer is compiled out in this (sanitizer) build";
     return std::to_string(allocations) + " allocation(s), " + std::to_string(deallocations) + " free(s), "
            + std::to_string(locks) + " lock(s), " + std::to_string(sleeps) + " sleep(s)";
 }
@@ -81,6 +84,23 @@ RealtimeCounts RealtimeGuard::counts() const noexcept
     c.deallocations = tlCounts.deallocations - start_.deallocations;
     c.locks = tlCounts.locks - start_.locks;
     c.sleeps = tlCounts.sleeps - start_.sleeps;
+    c.measured = available();
+    return c;
+}
+
+void guardRestOfThisThread() noexcept
+{
+    if (!tlGuardedForever)
+    {
+        tlGuardedForever = true;
+        ++tlGuardDepth;
+    }
+}
+
+RealtimeCounts currentThreadCounts() noexcept
+{
+    RealtimeCounts c = tlCounts;
+    c.measured = RealtimeGuard::available();
     return c;
 }
 } // namespace wb::test

@@ -161,12 +161,20 @@ TEST_CASE("process stats: RSS within 10 % of VmRSS, and it sees a 64 MB allocati
     CHECK(double(after.rssBytes) == Approx(double(vmRssBytes())).epsilon(0.10));
     CHECK(after.rssBytes >= before.rssBytes + kBytes * 9 / 10);
     CHECK(after.peakRssBytes >= after.rssBytes);
-    // Sanitizers replace malloc, and their allocators answer mallinfo2 with zeros.
-    if (before.heapInUseBytes == 0)
-    {
-        WARN("mallinfo2 reports nothing under this allocator (sanitizer?): heap not checked");
-        return;
-    }
+}
+
+TEST_CASE("process stats: the heap in use (mallinfo2) sees a 64 MB allocation and its release",
+          "[core][monitor][nosan]")
+{
+    // [nosan]: sanitizers replace malloc and answer mallinfo2 with zeros, so the sanitizer builds
+    // register this test DISABLED; run there by hand, it fails here.
+    const auto before = readMemoryStats();
+    INFO("mallinfo2 reports no heap: is a sanitizer's allocator in use?");
+    REQUIRE(before.heapInUseBytes > 0);
+    constexpr std::size_t kBytes = 64u << 20;
+    auto block = std::make_unique<char[]>(kBytes);
+    std::memset(block.get(), 1, kBytes);
+    const auto after = readMemoryStats();
     CHECK(after.heapInUseBytes >= kBytes);
     block.reset();
     CHECK(readMemoryStats().heapInUseBytes + kBytes / 2 < after.heapInUseBytes);

@@ -125,7 +125,7 @@ TEST_CASE("node times: nodes beyond the table are counted, not timed", "[core][m
     CHECK(publish(t).size() == NodeTimes::kMaxNodes);
 }
 
-TEST_CASE("node times: adding, closing and publishing into a telemetry ring are real-time safe", "[core][monitor][rt]")
+TEST_CASE("node times: adding, closing and publishing into a telemetry ring are real-time safe", "[core][monitor][rt][nosan]")
 {
     auto times = std::make_unique<NodeTimes>();
     wb::TelemetryQueue queue(256);

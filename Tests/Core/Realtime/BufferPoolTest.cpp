@@ -46,7 +46,7 @@ TEST_CASE("BufferPool prepare allocates aligned, distinct, zeroed buffers", "[co
 }
 
 TEST_CASE("BufferPool acquire / release on the audio thread: no allocation, no lock, exact stats",
-          "[core][rt]")
+          "[core][rt][nosan]")
 {
     wb::BufferPool pool;
     REQUIRE(pool.prepare(3, 2, 512));

@@ -54,7 +54,7 @@ TEST_CASE("anyNonFinite finds a NaN or an Inf at every position of every length,
     });
 }
 
-TEST_CASE("scrubNonFinite zeroes exactly the NaN/Inf samples, says so, and is real-time safe", "[core][rt]")
+TEST_CASE("scrubNonFinite zeroes exactly the NaN/Inf samples, says so, and is real-time safe", "[core][rt][nosan]")
 {
     std::vector<float> x(64, 0.25f);
     x[3] = std::numeric_limits<float>::quiet_NaN();
@@ -67,7 +67,7 @@ TEST_CASE("scrubNonFinite zeroes exactly the NaN/Inf samples, says so, and is re
     CHECK_FALSE(wb::scrubNonFinite(x.data(), 64));
 }
 
-TEST_CASE("the multi-channel scan finds a NaN or an Inf in any channel, only inside its window", "[core][rt]")
+TEST_CASE("the multi-channel scan finds a NaN or an Inf in any channel, only inside its window", "[core][rt][nosan]")
 {
     using Scan = bool (*)(const float* const*, int, int, int);
     std::vector<std::pair<const char*, Scan>> scans = {{"portable", &wb::detail::anyNonFinitePortable},

@@ -55,7 +55,7 @@ TEST_CASE("Commands are small, trivially copyable and built by factories", "[cor
     CHECK(t.xrun.count == 2);
 }
 
-TEST_CASE("CommandDispatcher delivers in order to the handler of each target", "[core][rt]")
+TEST_CASE("CommandDispatcher delivers in order to the handler of each target", "[core][rt][nosan]")
 {
     wb::CommandQueue queue(16);
     wb::CommandDispatcher dispatcher;
@@ -128,7 +128,7 @@ TEST_CASE("A full command queue is counted and visible, and dispatch drains at m
 }
 
 TEST_CASE("Telemetry and frame queues: audio-side pushes are real-time safe, overflow is counted",
-          "[core][rt]")
+          "[core][rt][nosan]")
 {
     wb::TelemetryQueue telemetry(4);
     wb::FrameQueue frames(2);

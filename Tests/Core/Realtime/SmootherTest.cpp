@@ -105,7 +105,7 @@ TEST_CASE("Smoother output does not depend on the block split", "[core][rt]")
     }
 }
 
-TEST_CASE("Smoother on the audio thread: no allocation, no lock, applyGain multiplies", "[core][rt]")
+TEST_CASE("Smoother on the audio thread: no allocation, no lock, applyGain multiplies", "[core][rt][nosan]")
 {
     wb::LinearSmoother gain;
     gain.prepare(48000.0, 0.001); // 48 samples
