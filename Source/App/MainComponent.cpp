@@ -15,6 +15,7 @@ enum MenuIds
     kAbout,
     kSavePreset,
     kLoadPreset,
+    kStartOnLaunch,
     kViewScope = 100, // + Panel
 };
 using theme::kAccent;
@@ -69,15 +70,29 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s)
     hint.setText("Space starts and stops the generator. Audio > Audio Settings... chooses the device.",
                  juce::dontSendNotification);
     addAndMakeVisible(hint);
+    useVirtual.setTooltip("Open the built-in Virtual loopback device (always available)");
+    useVirtual.onClick = [this]
+    {
+        const auto error = engine.openVirtualDevice(VirtualLoopbackConfig{});
+        if (error.isNotEmpty())
+            deviceStatus.setText("No device - the Virtual loopback failed too: " + error, juce::dontSendNotification);
+        checkDevice();
+    };
+    addChildComponent(useVirtual);
     engine.deviceManager().addChangeListener(this);
+    audioLive = engine.hasDevice() && engine.isCallbackAttached();
     refreshDeviceStatus();
     setWantsKeyboardFocus(true);
-    // The last session comes back on launch; a damaged one is reported and ignored.
+    // The last session comes back on launch, stopped (a damaged one is reported and ignored);
+    // with "Start Audio on Launch" on, it starts again when it was saved running.
     if (auto last = settings.file().getXmlValue("session"))
     {
         juce::String error;
-        if (!loadSession(*last, error))
+        if (!loadSession(*last, error, GeneratorPanel::RestoreRunning::stopped))
             juce::Logger::writeToLog("Wavebench: the last session could not be restored: " + error);
+        else if (settings.file().getBoolValue(kStartOnLaunchKey, false) && generator.restoredWasRunning()
+                 && !generator.isRunning())
+            generator.toggleRunning();
     }
     for (auto p : kPanels)
         setPanelShown(p, settings.file().getBoolValue(settingsKey(p), true));
@@ -154,8 +169,42 @@ void MainComponent::setPanelShown(Panel p, bool shown)
     repaint();
 }
 
+void MainComponent::checkDevice()
+{
+    const bool live = engine.hasDevice() && engine.isCallbackAttached();
+    if (live == audioLive)
+        return;
+    audioLive = live;
+    if (!live)
+        onAudioLost();
+    refreshDeviceStatus();
+}
+
+void MainComponent::onAudioLost()
+{
+    // Nothing plays: say so everywhere. The visualisers are made anew (empty, not frozen on the
+    // last signal), the generator shows stopped, and what is still queued is dropped.
+    generator.showStoppedByDevice();
+    Telemetry t;
+    while (engine.telemetryQueue().popOnUi(t))
+    {
+    }
+    FrameChunk chunk;
+    while (engine.frameQueue().popOnUi(chunk))
+    {
+    }
+    for (auto p : kPanels)
+        if (p != Panel::monitor && isPanelShown(p))
+        {
+            setPanelShown(p, false);
+            setPanelShown(p, true);
+        }
+}
+
 void MainComponent::timerCallback()
 {
+    checkDevice();
+
     const double now = monitor::wallSeconds();
     const double dt = juce::jlimit(0.0, 0.5, now - lastTick);
     lastTick = now;
@@ -226,6 +275,7 @@ void MainComponent::resized()
     title.setBounds(header.removeFromTop(30));
     deviceStatus.setBounds(header.removeFromTop(28));
     hint.setBounds(header.removeFromTop(26));
+    useVirtual.setBounds(getWidth() - 12 - 8 - 190, deviceStatus.getY() + 2, 190, 24);
 
     // Below the header: the generator above the effect chain in a left column; to their right the
     // visualisers (scope | spectrum) on top, the meters and the monitor below.
@@ -274,7 +324,7 @@ std::unique_ptr<juce::XmlElement> MainComponent::saveSession() const
     return xml;
 }
 
-bool MainComponent::loadSession(const juce::XmlElement& xml, juce::String& error)
+bool MainComponent::loadSession(const juce::XmlElement& xml, juce::String& error, GeneratorPanel::RestoreRunning how)
 {
     if (!xml.hasTagName("WavebenchSession"))
     {
@@ -290,7 +340,7 @@ bool MainComponent::loadSession(const juce::XmlElement& xml, juce::String& error
     }
     // Check the generator part first (it changes nothing when it fails), then the chain.
     auto backup = generator.saveState();
-    if (!generator.restoreState(*gen, error))
+    if (!generator.restoreState(*gen, error, how))
         return false;
     if (!chain.restoreState(*fx, error))
     {
@@ -393,7 +443,10 @@ juce::PopupMenu MainComponent::getMenuForIndex(int index, const juce::String&)
             menu.addItem(kViewScope + static_cast<int>(p), panelName(p), true, isPanelShown(p));
     }
     else if (index == 2)
+    {
         menu.addItem(kAudioSettings, "Audio Settings...");
+        menu.addItem(kStartOnLaunch, "Start Audio on Launch", true, settings.file().getBoolValue(kStartOnLaunchKey, false));
+    }
     else if (index == 3)
         menu.addItem(kAbout, "About Wavebench");
     return menu;
@@ -408,6 +461,10 @@ void MainComponent::menuItemSelected(int id, int)
         case kAbout: showAbout(); break;
         case kSavePreset: savePresetAs(); break;
         case kLoadPreset: loadPresetFrom(); break;
+        case kStartOnLaunch:
+            settings.file().setValue(kStartOnLaunchKey, !settings.file().getBoolValue(kStartOnLaunchKey, false));
+            settings.save();
+            break;
         default:
             if (id >= kViewScope && id <= kViewScope + static_cast<int>(Panel::monitor))
             {
@@ -446,6 +503,7 @@ void MainComponent::showAbout()
 
 void MainComponent::changeListenerCallback(juce::ChangeBroadcaster*)
 {
+    checkDevice();
     refreshDeviceStatus();
     if (auto state = engine.deviceManager().createStateXml())
     {
@@ -456,7 +514,8 @@ void MainComponent::changeListenerCallback(juce::ChangeBroadcaster*)
 
 void MainComponent::refreshDeviceStatus()
 {
-    deviceOk = engine.hasDevice();
+    deviceOk = audioLive;
+    useVirtual.setVisible(!deviceOk);
     if (deviceOk)
     {
         deviceStatus.setText("Audio device: " + engine.describeDevice(), juce::dontSendNotification);
@@ -465,7 +524,7 @@ void MainComponent::refreshDeviceStatus()
     else
     {
         auto why = engine.lastDeviceError();
-        deviceStatus.setText("No usable audio device - running silent" + (why.isNotEmpty() ? " (" + why + ")" : juce::String()),
+        deviceStatus.setText("No device - audio stopped" + (why.isNotEmpty() ? " (" + why + ")" : juce::String()),
                              juce::dontSendNotification);
         deviceStatus.setColour(juce::Label::textColourId, kWarning);
     }
