@@ -261,6 +261,9 @@ TEST_CASE("a repeating sweep restarts every duration, and an impulse train by pe
     // The impulse: period 2.5 ms = 120 samples at 48 kHz; the first one is the first sample.
     set(wb::GeneratorParam::periodSeconds, 0.0025);
     set(wb::GeneratorParam::repeat, 0.0);
+    set(wb::GeneratorParam::duration, 0.0); // endless, no fades: as the app's panel sends it
+    set(wb::GeneratorParam::fadeIn, 0.0);
+    set(wb::GeneratorParam::fadeOut, 0.0);
     set(wb::GeneratorParam::kind, double(wb::SignalKind::Impulse));
     REQUIRE(rig.queue.pushFromUi(wb::Command::stop(kGen)));
     rig.run(1024, 256);
