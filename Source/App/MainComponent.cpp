@@ -171,7 +171,7 @@ void MainComponent::setPanelShown(Panel p, bool shown)
 
 void MainComponent::checkDevice()
 {
-    const bool live = engine.hasDevice() && engine.isCallbackAttached();
+    const bool live = engine.hasDevice() && engine.isCallbackAttached() && !engine.hasDeviceError();
     if (live == audioLive)
         return;
     audioLive = live;
@@ -523,7 +523,7 @@ void MainComponent::refreshDeviceStatus()
     }
     else
     {
-        auto why = engine.lastDeviceError();
+        auto why = engine.hasDeviceError() ? juce::String("the device reported an error") : engine.lastDeviceError();
         deviceStatus.setText("No device - audio stopped" + (why.isNotEmpty() ? " (" + why + ")" : juce::String()),
                              juce::dontSendNotification);
         deviceStatus.setColour(juce::Label::textColourId, kWarning);

@@ -17,12 +17,10 @@ double ValueEntrySlider::getValueFromText(const juce::String& text)
     refusal.clear();
     if (onAccepted)
         onAccepted();
-    if (typedFilter)
-        if (const auto now = typedFilter(*parsed.value); !now)
-            return getValue();
-        else
-            return *now;
-    return *parsed.value;
+    if (!typedFilter)
+        return *parsed.value;
+    const auto now = typedFilter(*parsed.value);
+    return now ? *now : getValue(); // nullopt: the filter applies it its own way
 }
 
 juce::String ValueEntrySlider::getTextFromValue(double value)

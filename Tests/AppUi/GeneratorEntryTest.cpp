@@ -401,6 +401,26 @@ TEST_CASE("app: a device that fails stops the visuals, says no device, offers th
     CHECK_FALSE(app.main->virtualFallbackButton().isVisible());
     gen.toggleRunning();
     CHECK(app.peakSettlesAt(-20.0, 0.2));
+
+    SECTION("a running device that stops")
+    {
+        app.engine->deviceManager().getCurrentAudioDevice()->stop();
+        REQUIRE(pumpUntil([&] { return !app.main->isAudioLive(); }));
+        CHECK(app.main->deviceStatusText().startsWith("No device"));
+        CHECK_FALSE(gen.isRunning());
+        CHECK_FALSE(app.main->levelMeters()->hasData());
+        CHECK(app.main->virtualFallbackButton().isVisible());
+    }
+    SECTION("a running device that reports an error")
+    {
+        app.engine->deviceCallback().audioDeviceError("the server went away");
+        REQUIRE(pumpUntil([&] { return !app.main->isAudioLive(); }));
+        CHECK(app.main->deviceStatusText().contains("reported an error"));
+        CHECK_FALSE(gen.isRunning());
+        CHECK_FALSE(app.main->levelMeters()->hasData());
+        app.main->virtualFallbackButton().triggerClick();
+        REQUIRE(pumpUntil([&] { return app.main->isAudioLive(); }));
+    }
 }
 
 TEST_CASE("app: screenshot of the generator panel for a sweep", "[gui][app][generator][screenshot]")
