@@ -185,14 +185,9 @@ void MainComponent::onAudioLost()
     // Nothing plays: say so everywhere. The visualisers are made anew (empty, not frozen on the
     // last signal), the generator shows stopped, and what is still queued is dropped.
     generator.showStoppedByDevice();
-    Telemetry t;
-    while (engine.telemetryQueue().popOnUi(t))
-    {
-    }
-    FrameChunk chunk;
-    while (engine.frameQueue().popOnUi(chunk))
-    {
-    }
+    if (engine.hasDevice())
+        engine.closeDevice(); // it reported an error: no half-working device stays open
+    discardQueuedAudioData();
     for (auto p : kPanels)
         if (p != Panel::monitor && isPanelShown(p))
         {
@@ -201,9 +196,23 @@ void MainComponent::onAudioLost()
         }
 }
 
+void MainComponent::discardQueuedAudioData()
+{
+    Telemetry t;
+    while (engine.telemetryQueue().popOnUi(t))
+    {
+    }
+    FrameChunk chunk;
+    while (engine.frameQueue().popOnUi(chunk))
+    {
+    }
+}
+
 void MainComponent::timerCallback()
 {
     checkDevice();
+    if (!audioLive)
+        discardQueuedAudioData(); // nothing from a lost device reaches the visualisers
 
     const double now = monitor::wallSeconds();
     const double dt = juce::jlimit(0.0, 0.5, now - lastTick);

@@ -70,6 +70,7 @@ private:
     void changeListenerCallback(juce::ChangeBroadcaster*) override; // device changed
     void refreshDeviceStatus();
     void onAudioLost();
+    void discardQueuedAudioData();
 
     AudioEngine& engine;
     Settings& settings;
