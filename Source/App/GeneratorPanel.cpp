@@ -47,6 +47,8 @@ GeneratorPanel::GeneratorPanel(AudioEngine& e) : engine(e)
     {
         settings.kind = static_cast<SignalKind>(kindBox.getSelectedId() - 1);
         sendKindSettings();
+        if (!isTimerRunning())
+            showMessage({}, false); // a refusal belonged to a box of the previous kind
         updateVisibility();
     };
     kindBox.setTooltip("The test signal: tones (sine, square, saw, triangle), noises (white, pink, brown), "

@@ -442,6 +442,24 @@ TEST_CASE("app: screenshot of the generator panel for a sweep", "[gui][app][gene
         REQUIRE(png.writeImageToStream(image, out));
     }
     CHECK(file.getSize() > 1000);
+    // The other kinds' layouts too (their own controls, inside the panel).
+    for (auto [kind, id] : {std::pair{wb::SignalKind::Impulse, GeneratorPanel::kPeriodId},
+                            std::pair{wb::SignalKind::Pink, GeneratorPanel::kSeedId},
+                            std::pair{wb::SignalKind::Sine, GeneratorPanel::kFrequencyId}})
+    {
+        gen.setKind(kind);
+        pump(50);
+        auto* c = findById(gen, id);
+        REQUIRE(c != nullptr);
+        CHECK(c->isVisible());
+        CHECK(gen.getLocalBounds().contains(c->getBounds()));
+        const auto other = dir.getChildFile("generator-" + juce::String(std::string(wb::signalKindName(kind))) + ".png");
+        juce::FileOutputStream out(other);
+        REQUIRE(out.setPosition(0));
+        REQUIRE(out.truncate().wasOk());
+        REQUIRE(png.writeImageToStream(gen.createComponentSnapshot(gen.getLocalBounds(), true, 1.0f), out));
+    }
+    gen.setKind(wb::SignalKind::SweepLog);
     // Every control of the sweep is inside the panel.
     for (const char* id : {GeneratorPanel::kFrequencyId, GeneratorPanel::kToId, GeneratorPanel::kDurationId,
                            GeneratorPanel::kFadeId, GeneratorPanel::kRepeatId, GeneratorPanel::kLevelId,
