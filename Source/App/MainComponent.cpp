@@ -282,9 +282,13 @@ void MainComponent::resized()
     area = area.reduced(12);
     auto header = area.removeFromTop(96).withTrimmedLeft(18).reduced(4);
     title.setBounds(header.removeFromTop(30));
-    deviceStatus.setBounds(header.removeFromTop(28));
+    {
+        auto statusRow = header.removeFromTop(28);
+        if (useVirtual.isVisible())
+            useVirtual.setBounds(statusRow.removeFromRight(190).reduced(0, 2));
+        deviceStatus.setBounds(statusRow);
+    }
     hint.setBounds(header.removeFromTop(26));
-    useVirtual.setBounds(getWidth() - 12 - 8 - 190, deviceStatus.getY() + 2, 190, 24);
 
     // Below the header: the generator above the effect chain in a left column; to their right the
     // visualisers (scope | spectrum) on top, the meters and the monitor below.
@@ -525,6 +529,7 @@ void MainComponent::refreshDeviceStatus()
 {
     deviceOk = audioLive;
     useVirtual.setVisible(!deviceOk);
+    resized();
     if (deviceOk)
     {
         deviceStatus.setText("Audio device: " + engine.describeDevice(), juce::dontSendNotification);

@@ -393,6 +393,15 @@ TEST_CASE("app: a device that fails stops the visuals, says no device, offers th
     REQUIRE(app.main->levelMeters() != nullptr);
     CHECK_FALSE(app.main->levelMeters()->hasData());
     CHECK(app.main->virtualFallbackButton().isVisible());
+    {
+        const auto dir = juce::File::getCurrentWorkingDirectory().getChildFile("output/screenshots");
+        REQUIRE(dir.createDirectory());
+        const auto file = dir.getChildFile("main-no-device.png");
+        file.deleteFile();
+        juce::FileOutputStream out(file);
+        juce::PNGImageFormat png;
+        REQUIRE(png.writeImageToStream(app.main->createComponentSnapshot(app.main->getLocalBounds(), true, 1.0f), out));
+    }
 
     // The offer: back to the Virtual loopback, and the generator can play again.
     app.main->virtualFallbackButton().triggerClick();
