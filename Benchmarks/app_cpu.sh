@@ -54,6 +54,7 @@ write_settings() {
 <PROPERTIES>
   <VALUE name="audioDeviceState"><DEVICESETUP deviceType="Virtual loopback" audioOutputDeviceName="Virtual loopback" audioInputDeviceName="Virtual loopback" audioDeviceRate="48000" audioDeviceBufferSize="256"/></VALUE>
   <VALUE name="session"><WavebenchSession version="1"><GeneratorPanel kind="$signal" freq="$freq" freqTo="20000" levelDb="-6" mode="peak" routing="3" invert="0" running="1"/><ChainPanel>$fx</ChainPanel></WavebenchSession></VALUE>
+  <VALUE name="audio.startOnLaunch" val="1"/>
   <VALUE name="view.scope" val="1"/>
   <VALUE name="view.spectrum" val="1"/>
   <VALUE name="view.meters" val="1"/>

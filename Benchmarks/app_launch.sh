@@ -2,7 +2,8 @@
 # The desktop app's launch-to-audio-ready time and its memory, under a private Xvfb display.
 #
 # Each run starts Wavebench over a fresh settings folder holding a saved session whose generator
-# runs (1 kHz sine, -20 dBFS; every panel shown, as for a new user), with WAVEBENCH_REPORT_STARTUP=1:
+# runs (1 kHz sine, -20 dBFS; every panel shown, as for a new user; "Start Audio on Launch" on,
+# since a session otherwise comes back stopped), with WAVEBENCH_REPORT_STARTUP=1:
 # the app prints the CLOCK_REALTIME of the first audio callback that produced a non-zero sample
 # (ready-unix-ns) and its own reckoning from its /proc start time (ready-ms, 10 ms ticks). This
 # script subtracts its own clock, read just before the launch, so fork + exec + dynamic loading
@@ -23,6 +24,7 @@ source "$root/Tests/Gui/gui_lib.sh"
 write_settings() {
   rm -rf "$WAVEBENCH_SETTINGS_DIR"; mkdir -p "$WAVEBENCH_SETTINGS_DIR"
   printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' '<PROPERTIES>' \
+    '  <VALUE name="audio.startOnLaunch" val="1"/>' \
     '  <VALUE name="session"><WavebenchSession version="1"><GeneratorPanel kind="sine" freq="1000.0" freqTo="20000.0" levelDb="-20.0" mode="peak" routing="3" invert="0" running="1"/><ChainPanel/></WavebenchSession></VALUE>' \
     '</PROPERTIES>' >"$WAVEBENCH_SETTINGS_DIR/Wavebench.settings"
 }

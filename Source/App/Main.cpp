@@ -54,7 +54,8 @@ std::int64_t processStartBoottimeNs()
 ///   ready-ms: N              from process start (/proc/self/stat, 10 ms resolution)
 ///   ready-ms-since-main: N   from static initialisation (just before main)
 ///   ready-unix-ns: N         CLOCK_REALTIME of that callback (a launcher subtracts its own clock)
-/// Sound needs a running generator (a saved session with running="1"). Benchmarks/app_launch.sh.
+/// Sound needs a running generator (a saved session with running="1" and the setting
+/// audio.startOnLaunch on: a session otherwise comes back stopped). Benchmarks/app_launch.sh.
 class StartupReporter final : private juce::Timer
 {
 public:

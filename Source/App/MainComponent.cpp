@@ -15,6 +15,7 @@ enum MenuIds
     kAbout,
     kSavePreset,
     kLoadPreset,
+    kStartOnLaunch,
     kViewScope = 100, // + Panel
 };
 using theme::kAccent;
@@ -69,15 +70,29 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s)
     hint.setText("Space starts and stops the generator. Audio > Audio Settings... chooses the device.",
                  juce::dontSendNotification);
     addAndMakeVisible(hint);
+    useVirtual.setTooltip("Open the built-in Virtual loopback device (always available)");
+    useVirtual.onClick = [this]
+    {
+        const auto error = engine.openVirtualDevice(VirtualLoopbackConfig{});
+        if (error.isNotEmpty())
+            deviceStatus.setText("No device - the Virtual loopback failed too: " + error, juce::dontSendNotification);
+        checkDevice();
+    };
+    addChildComponent(useVirtual);
     engine.deviceManager().addChangeListener(this);
+    audioLive = engine.hasDevice() && engine.isCallbackAttached();
     refreshDeviceStatus();
     setWantsKeyboardFocus(true);
-    // The last session comes back on launch; a damaged one is reported and ignored.
+    // The last session comes back on launch, stopped (a damaged one is reported and ignored);
+    // with "Start Audio on Launch" on, it starts again when it was saved running.
     if (auto last = settings.file().getXmlValue("session"))
     {
         juce::String error;
-        if (!loadSession(*last, error))
+        if (!loadSession(*last, error, GeneratorPanel::RestoreRunning::stopped))
             juce::Logger::writeToLog("Wavebench: the last session could not be restored: " + error);
+        else if (settings.file().getBoolValue(kStartOnLaunchKey, false) && generator.restoredWasRunning()
+                 && !generator.isRunning())
+            generator.toggleRunning();
     }
     for (auto p : kPanels)
         setPanelShown(p, settings.file().getBoolValue(settingsKey(p), true));
@@ -154,8 +169,51 @@ void MainComponent::setPanelShown(Panel p, bool shown)
     repaint();
 }
 
+void MainComponent::checkDevice()
+{
+    const bool live = engine.hasDevice() && engine.isCallbackAttached() && !engine.hasDeviceError();
+    if (live == audioLive)
+        return;
+    audioLive = live;
+    if (!live)
+        onAudioLost();
+    refreshDeviceStatus();
+}
+
+void MainComponent::onAudioLost()
+{
+    // Nothing plays: say so everywhere. The visualisers are made anew (empty, not frozen on the
+    // last signal), the generator shows stopped, and what is still queued is dropped.
+    generator.showStoppedByDevice();
+    if (engine.hasDevice())
+        engine.closeDevice(); // it reported an error: no half-working device stays open
+    discardQueuedAudioData();
+    for (auto p : kPanels)
+        if (p != Panel::monitor && isPanelShown(p))
+        {
+            setPanelShown(p, false);
+            setPanelShown(p, true);
+        }
+}
+
+void MainComponent::discardQueuedAudioData()
+{
+    Telemetry t;
+    while (engine.telemetryQueue().popOnUi(t))
+    {
+    }
+    FrameChunk chunk;
+    while (engine.frameQueue().popOnUi(chunk))
+    {
+    }
+}
+
 void MainComponent::timerCallback()
 {
+    checkDevice();
+    if (!audioLive)
+        discardQueuedAudioData(); // nothing from a lost device reaches the visualisers
+
     const double now = monitor::wallSeconds();
     const double dt = juce::jlimit(0.0, 0.5, now - lastTick);
     lastTick = now;
@@ -224,7 +282,12 @@ void MainComponent::resized()
     area = area.reduced(12);
     auto header = area.removeFromTop(96).withTrimmedLeft(18).reduced(4);
     title.setBounds(header.removeFromTop(30));
-    deviceStatus.setBounds(header.removeFromTop(28));
+    {
+        auto statusRow = header.removeFromTop(28);
+        if (useVirtual.isVisible())
+            useVirtual.setBounds(statusRow.removeFromRight(190).reduced(0, 2));
+        deviceStatus.setBounds(statusRow);
+    }
     hint.setBounds(header.removeFromTop(26));
 
     // Below the header: the generator above the effect chain in a left column; to their right the
@@ -274,7 +337,7 @@ std::unique_ptr<juce::XmlElement> MainComponent::saveSession() const
     return xml;
 }
 
-bool MainComponent::loadSession(const juce::XmlElement& xml, juce::String& error)
+bool MainComponent::loadSession(const juce::XmlElement& xml, juce::String& error, GeneratorPanel::RestoreRunning how)
 {
     if (!xml.hasTagName("WavebenchSession"))
     {
@@ -290,7 +353,7 @@ bool MainComponent::loadSession(const juce::XmlElement& xml, juce::String& error
     }
     // Check the generator part first (it changes nothing when it fails), then the chain.
     auto backup = generator.saveState();
-    if (!generator.restoreState(*gen, error))
+    if (!generator.restoreState(*gen, error, how))
         return false;
     if (!chain.restoreState(*fx, error))
     {
@@ -393,7 +456,10 @@ juce::PopupMenu MainComponent::getMenuForIndex(int index, const juce::String&)
             menu.addItem(kViewScope + static_cast<int>(p), panelName(p), true, isPanelShown(p));
     }
     else if (index == 2)
+    {
         menu.addItem(kAudioSettings, "Audio Settings...");
+        menu.addItem(kStartOnLaunch, "Start Audio on Launch", true, settings.file().getBoolValue(kStartOnLaunchKey, false));
+    }
     else if (index == 3)
         menu.addItem(kAbout, "About Wavebench");
     return menu;
@@ -408,6 +474,10 @@ void MainComponent::menuItemSelected(int id, int)
         case kAbout: showAbout(); break;
         case kSavePreset: savePresetAs(); break;
         case kLoadPreset: loadPresetFrom(); break;
+        case kStartOnLaunch:
+            settings.file().setValue(kStartOnLaunchKey, !settings.file().getBoolValue(kStartOnLaunchKey, false));
+            settings.save();
+            break;
         default:
             if (id >= kViewScope && id <= kViewScope + static_cast<int>(Panel::monitor))
             {
@@ -446,6 +516,7 @@ void MainComponent::showAbout()
 
 void MainComponent::changeListenerCallback(juce::ChangeBroadcaster*)
 {
+    checkDevice();
     refreshDeviceStatus();
     if (auto state = engine.deviceManager().createStateXml())
     {
@@ -456,7 +527,9 @@ void MainComponent::changeListenerCallback(juce::ChangeBroadcaster*)
 
 void MainComponent::refreshDeviceStatus()
 {
-    deviceOk = engine.hasDevice();
+    deviceOk = audioLive;
+    useVirtual.setVisible(!deviceOk);
+    resized();
     if (deviceOk)
     {
         deviceStatus.setText("Audio device: " + engine.describeDevice(), juce::dontSendNotification);
@@ -464,8 +537,8 @@ void MainComponent::refreshDeviceStatus()
     }
     else
     {
-        auto why = engine.lastDeviceError();
-        deviceStatus.setText("No usable audio device - running silent" + (why.isNotEmpty() ? " (" + why + ")" : juce::String()),
+        auto why = engine.hasDeviceError() ? juce::String("the device reported an error") : engine.lastDeviceError();
+        deviceStatus.setText("No device - audio stopped" + (why.isNotEmpty() ? " (" + why + ")" : juce::String()),
                              juce::dontSendNotification);
         deviceStatus.setColour(juce::Label::textColourId, kWarning);
     }

@@ -40,7 +40,19 @@ public:
     /// The whole session (generator, chain, every parameter) as XML, and back. load leaves the
     /// session untouched and returns false with the reason when the XML is not a valid session.
     [[nodiscard]] std::unique_ptr<juce::XmlElement> saveSession() const;
-    bool loadSession(const juce::XmlElement& xml, juce::String& error);
+    bool loadSession(const juce::XmlElement& xml, juce::String& error,
+                     GeneratorPanel::RestoreRunning how = GeneratorPanel::RestoreRunning::asSaved);
+    /// Settings key of the Audio menu's "Start Audio on Launch" (off by default: the last session
+    /// comes back stopped; on: it starts when it was saved running).
+    static constexpr const char* kStartOnLaunchKey = "audio.startOnLaunch";
+    /// True while a device is open and the engine's callback runs on it (checked every tick).
+    [[nodiscard]] bool isAudioLive() const noexcept { return audioLive; }
+    /// The header's device line ("Audio device: ..." or "No device - ...").
+    [[nodiscard]] juce::String deviceStatusText() const { return deviceStatus.getText(); }
+    /// The header's "Use Virtual loopback" button (shown while no device runs).
+    juce::TextButton& virtualFallbackButton() noexcept { return useVirtual; }
+    /// Message thread: what the timer does when it finds the device gone (also for tests).
+    void checkDevice();
     void savePresetAs();
     void loadPresetFrom();
     /// The preset file behind Save/Load Preset... (the choosers call these). save returns false
@@ -57,12 +69,16 @@ private:
     void timerCallback() override; // drains telemetry and frames, ticks the panels
     void changeListenerCallback(juce::ChangeBroadcaster*) override; // device changed
     void refreshDeviceStatus();
+    void onAudioLost();
+    void discardQueuedAudioData();
 
     AudioEngine& engine;
     Settings& settings;
     juce::MenuBarComponent menuBar;
     juce::Label title, deviceStatus, hint;
     bool deviceOk = false;
+    bool audioLive = false;
+    juce::TextButton useVirtual{"Use Virtual loopback"};
     GeneratorPanel generator;
     ChainPanel chain;
     std::unique_ptr<juce::FileChooser> chooser;

@@ -38,7 +38,14 @@ public:
         // prepareToPlay on this (message) thread prepares every node synchronously; the audio
         // thread calls them directly (process()), never the graph's render sequence.
         engine.nodeTimes.reset(); // the audio thread is not running yet
+        engine.deviceErrored.store(false, std::memory_order_release);
         engine.callbackRunning.store(true, std::memory_order_release);
+    }
+
+    /// The device reports a failure (any thread; JACK: the server went away). Wait-free.
+    void audioDeviceError(const juce::String&) override
+    {
+        engine.deviceErrored.store(true, std::memory_order_release);
     }
 
     void audioDeviceStopped() override

@@ -145,6 +145,8 @@ public:
 
     /// True while the engine's own callback runs on the current device (any thread).
     [[nodiscard]] bool isCallbackAttached() const noexcept { return callbackRunning.load(std::memory_order_acquire); }
+    /// True when the device reported an error since it last started (any thread).
+    [[nodiscard]] bool hasDeviceError() const noexcept { return deviceErrored.load(std::memory_order_acquire); }
 
 private:
     class Callback;
@@ -157,6 +159,7 @@ private:
     /// The manager restarted or changed its device (settings dialog): attach again.
     void changeListenerCallback(juce::ChangeBroadcaster*) override;
     std::atomic<bool> callbackRunning{false};
+    std::atomic<bool> deviceErrored{false};
 
     juce::AudioDeviceManager devices;
     std::unique_ptr<juce::AudioProcessorGraph> graphProcessor;

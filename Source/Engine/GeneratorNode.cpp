@@ -48,6 +48,13 @@ void GeneratorNode::prepareToPlay(double sampleRate, int maximumExpectedSamplesP
     generator.prepare(rate, std::max(1, maximumExpectedSamplesPerBlock), SignalGenerator::PrepareScope::AllKinds);
     outputGain.setRampLength(std::max(1, static_cast<int>(std::lround(kStartStopSeconds * rate))));
     outputGain.jumpTo(running ? 1.0 : 0.0);
+    if (periodSeconds >= 0.0)
+    {
+        SignalSettings s = generator.settings();
+        s.periodSamples = periodSeconds * rate;
+        generator.setSettings(s);
+        generator.reset();
+    }
     numEvents = 0;
     clock = 0;
     prepared = true;
@@ -149,6 +156,14 @@ void GeneratorNode::applyParameter(GeneratorParam p, double v, SignalSettings& s
             for (int c = 0; c < ChannelRouting::kMaxChannels; ++c)
                 r.invert[static_cast<std::size_t>(c)] = ((m >> c) & 1) != 0;
         break;
+    case GeneratorParam::repeat:
+        if (v == 0.0 || v == 1.0)
+            s.repeat = v == 1.0;
+        break;
+    case GeneratorParam::periodSeconds:
+        if (v >= 0.0)
+            s.periodSamples = std::min(v, kMaxDurationSeconds) * rate;
+        break;
     }
 }
 
@@ -161,7 +176,15 @@ void GeneratorNode::applyEvent(const Command& c) noexcept
         {
             running = true;
             if (outputGain.value() == 0.0)
+            {
                 generator.reset(); // from silence: the signal restarts from its first sample
+                const SignalKind k = generator.settings().kind;
+                if (k == SignalKind::Impulse || isSweep(k))
+                {
+                    outputGain.jumpTo(1.0); // they start from zero (sweep) or are the first sample
+                    return;
+                }
+            }
             outputGain.setTarget(1.0);
         }
         return;
@@ -192,6 +215,10 @@ void GeneratorNode::applyEvent(const Command& c) noexcept
         ChannelRouting r = generator.routing();
         const auto p = static_cast<GeneratorParam>(c.index);
         applyParameter(p, c.value, s, r);
+        if (p == GeneratorParam::periodSeconds && std::isfinite(c.value) && c.value >= 0.0)
+            periodSeconds = std::min(c.value, kMaxDurationSeconds);
+        else if (p == GeneratorParam::periodSamples)
+            periodSeconds = -1.0;
         if (p == GeneratorParam::routingMask || p == GeneratorParam::invertMask)
             generator.setRouting(r);
         else
@@ -281,6 +308,7 @@ void GeneratorNode::getStateInformation(juce::MemoryBlock& dest)
     xml.setAttribute("impulseOffset", s.impulseOffset);
     xml.setAttribute("fadeIn", s.fadeIn);
     xml.setAttribute("fadeOut", s.fadeOut);
+    xml.setAttribute("repeat", s.repeat);
     int invert = 0;
     for (int c = 0; c < ChannelRouting::kMaxChannels; ++c)
         invert |= r.invert[static_cast<std::size_t>(c)] ? (1 << c) : 0;
@@ -314,6 +342,8 @@ void GeneratorNode::setStateInformation(const void* data, int size)
     number("fadeOut", GeneratorParam::fadeOut);
     number("routingMask", GeneratorParam::routingMask);
     number("invertMask", GeneratorParam::invertMask);
+    if (xml->hasAttribute("repeat"))
+        s.repeat = xml->getBoolAttribute("repeat");
     if (xml->hasAttribute("levelMode"))
         s.mode = xml->getStringAttribute("levelMode") == "rms" ? LevelMode::Rms : LevelMode::Peak;
     if (xml->hasAttribute("seed"))

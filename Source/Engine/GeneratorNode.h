@@ -12,7 +12,10 @@
 //                 generator's own click-free transitions apply (level 10 ms, kind crossfade 5 ms,
 //                 routing 10 ms; see SignalGenerator.h).
 //   start         if stopped: the signal restarts from sample 0 (phases, sweeps, fades) and the
-//                 output gain ramps 0 -> 1 over kStartStopSeconds. Running already: ignored.
+//                 output gain ramps 0 -> 1 over kStartStopSeconds, except for the impulse and the
+//                 sweeps, which start at once (a sweep starts at phase 0, an impulse at sample 0:
+//                 a ramp would remove the impulse); so what plays equals the offline render from
+//                 the first sample. Running already: ignored.
 //   stop          the output gain ramps to 0 over kStartStopSeconds; then the output is silence.
 // Values are sanitised, never trusted: NaN/Inf are ignored, frequencies are clamped to
 // [kMinFrequency, kMaxFrequencyRatio * fs], levels to [kMinLevelDb, kMaxLevelDb], masks to 8 bits.
@@ -55,8 +58,11 @@ enum class GeneratorParam : std::uint32_t
     fadeOut,       ///< seconds, >= 0
     routingMask,   ///< bit c = output c carries the signal (0..255)
     invertMask,    ///< bit c = output c polarity inverted (0..255)
+    repeat,        ///< 0 = once, 1 = restart every `duration` seconds (SignalSettings::repeat)
+    periodSeconds, ///< impulse period in seconds, >= 0 (0 = a single impulse); converted to
+                   ///< samples at the node's rate (again when the rate changes)
 };
-inline constexpr int kNumGeneratorParams = 13;
+inline constexpr int kNumGeneratorParams = 15;
 
 class GeneratorNode final : public NodeBase
 {
@@ -126,6 +132,7 @@ private:
     double rate = 48000.0;
     bool prepared = false;
     bool running = false;
+    double periodSeconds = -1.0; ///< the last periodSeconds set (< 0: periodSamples rules)
     signals::detail::LinearRamp outputGain; ///< 0 stopped .. 1 running
 
     std::array<Event, kMaxPendingEvents> events{};

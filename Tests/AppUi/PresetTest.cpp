@@ -192,6 +192,11 @@ TEST_CASE("app: the layout and the session come back on the next launch", "[gui]
     REQUIRE_FALSE(app.main->isPanelShown(P::spectrum));
     REQUIRE(app.main->isPanelShown(P::meters));
     REQUIRE_FALSE(app.main->isPanelShown(P::monitor));
+    // The session comes back as it was, but stopped (launch is silent; issue 19).
+    auto* savedGenerator = saved->getChildByName("GeneratorPanel");
+    REQUIRE(savedGenerator != nullptr);
+    REQUIRE(savedGenerator->getBoolAttribute("running"));
+    savedGenerator->setAttribute("running", false);
     INFO("before: " << text(*saved) << "\nafter:  " << text(*app.main->saveSession()));
     REQUIRE(app.main->saveSession()->isEquivalentTo(saved.get(), false));
 }

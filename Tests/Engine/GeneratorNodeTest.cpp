@@ -90,7 +90,7 @@ TEST_CASE("every signal kind and every generator command is real-time safe", "[e
         REQUIRE(rig.queue.pushFromUi(wb::Command::setSignal(kGen, std::uint32_t(k), {440.0, -12.0, 4000.0, 0.5}, 17)));
         rig.run(1024, 256);
     }
-    const double values[wb::kNumGeneratorParams] = {2, 997, 5000, -20, 1, 2, 0.25, 42, 480, 0.01, 0.01, 3, 2};
+    const double values[wb::kNumGeneratorParams] = {2, 997, 5000, -20, 1, 2, 0.25, 42, 480, 0.01, 0.01, 3, 2, 1, 0.01};
     for (int p = 0; p < wb::kNumGeneratorParams; ++p)
     {
         REQUIRE(rig.queue.pushFromUi(wb::Command::setParameter(kGen, std::uint32_t(p), values[p], std::uint32_t(p * 7))));
@@ -212,6 +212,68 @@ TEST_CASE("the generator node plays exactly what the offline render writes", "[e
             peak = std::max(peak, std::abs(v));
         CHECK(peak > 0.1f); // not trivially equal silence
     }
+}
+
+TEST_CASE("a repeating sweep restarts every duration, and an impulse train by period in seconds plays from Start",
+          "[engine][generator][rt]")
+{
+    Rig rig(2, 256);
+    rig.prepare();
+    const auto set = [&](wb::GeneratorParam p, double v) { REQUIRE(rig.queue.pushFromUi(wb::Command::setParameter(kGen, param(p), v))); };
+    set(wb::GeneratorParam::freq, 100.0);
+    set(wb::GeneratorParam::freqTo, 10000.0);
+    set(wb::GeneratorParam::levelDb, -6.0);
+    set(wb::GeneratorParam::duration, 0.1); // 4800 samples
+    set(wb::GeneratorParam::fadeIn, 0.005);
+    set(wb::GeneratorParam::fadeOut, 0.005);
+    set(wb::GeneratorParam::repeat, 1.0);
+    set(wb::GeneratorParam::kind, double(wb::SignalKind::SweepLog));
+    REQUIRE(rig.queue.pushFromUi(wb::Command::start(kGen)));
+    rig.run(3 * 4800 + 1000, 256);
+    // One sweep as the offline render writes it (no repetition: one duration).
+    wb::SignalSettings s;
+    s.kind = wb::SignalKind::SweepLog;
+    s.freq = 100.0;
+    s.freqTo = 10000.0;
+    s.levelDb = -6.0;
+    s.duration = 0.1;
+    s.fadeIn = s.fadeOut = 0.005;
+    wb::RenderConfig config;
+    config.sampleRate = kRate;
+    config.blockSize = 333;
+    const auto once = wb::renderSignal(s, config);
+    REQUIRE(once.numFrames() == 4800);
+    for (size_t rep = 0; rep < 3; ++rep)
+        for (size_t i = 0; i < 4800; ++i)
+            REQUIRE(rig.out[0][rep * 4800 + i] == once.channels[0][i]); // from Start: no ramp for a sweep
+    float peak = 0.0f;
+    for (float v : once.channels[0])
+        peak = std::max(peak, std::abs(v));
+    CHECK(peak == Approx(0.5012).margin(2e-3)); // -6 dBFS
+
+    // The impulse: period 2.5 ms = 120 samples at 48 kHz; the first one is the first sample.
+    set(wb::GeneratorParam::periodSeconds, 0.0025);
+    set(wb::GeneratorParam::repeat, 0.0);
+    set(wb::GeneratorParam::duration, 0.0); // endless, no fades: as the app's panel sends it
+    set(wb::GeneratorParam::fadeIn, 0.0);
+    set(wb::GeneratorParam::fadeOut, 0.0);
+    set(wb::GeneratorParam::kind, double(wb::SignalKind::Impulse));
+    REQUIRE(rig.queue.pushFromUi(wb::Command::stop(kGen)));
+    rig.run(1024, 256);
+    const size_t startAt = rig.out[0].size();
+    REQUIRE(rig.queue.pushFromUi(wb::Command::start(kGen)));
+    rig.run(1024, 256);
+    int impulses = 0;
+    for (size_t i = startAt; i < rig.out[0].size(); ++i)
+        if (rig.out[0][i] != 0.0f)
+        {
+            CHECK((i - startAt) % 120 == 0);
+            CHECK(rig.out[0][i] == Approx(0.5012f).margin(2e-3));
+            ++impulses;
+        }
+    CHECK(impulses == 9); // 0, 120, ..., 960
+    INFO(rig.violations.describe());
+    CHECK(rig.violations.clean());
 }
 
 TEST_CASE("generator start and stop are click-free, and stopped is silence", "[engine][generator]")

@@ -68,6 +68,7 @@ void SignalGenerator::applyKernelParameters() noexcept
     fadeInSamples_ = std::max<std::int64_t>(0, std::llround(s.fadeIn * sampleRate_));
     fadeOutSamples_ = std::max<std::int64_t>(0, std::llround(s.fadeOut * sampleRate_));
     endSample_ = (s.duration > 0.0 && fadeOutSamples_ > 0) ? std::llround(s.duration * sampleRate_) : 0;
+    cycleSamples_ = s.repeat && s.duration > 0.0 ? std::max<std::int64_t>(1, std::llround(s.duration * sampleRate_)) : 0;
 }
 
 void SignalGenerator::startKernel(SignalKind k) noexcept
@@ -327,7 +328,15 @@ void SignalGenerator::process(float* const* channels, int numChannels, int numFr
 {
     for (int offset = 0; offset < numFrames;)
     {
-        const int n = std::min(maxBlockSize_, numFrames - offset);
+        if (cycleSamples_ > 0 && position_ >= cycleSamples_)
+        {
+            // Repeat: the current kernel and the fades start again from their first sample.
+            startKernel(current_);
+            position_ = 0;
+        }
+        int n = std::min(maxBlockSize_, numFrames - offset);
+        if (cycleSamples_ > 0)
+            n = static_cast<int>(std::min<std::int64_t>(n, cycleSamples_ - position_));
         processPiece(channels, numChannels, offset, n);
         offset += n;
     }

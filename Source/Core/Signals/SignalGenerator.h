@@ -15,6 +15,9 @@
 //                                   drops the oldest signal;
 //   routing / polarity            -> each channel's gain (+1, -1 or 0) ramps over 10 ms.
 // Sweep and impulse timing changes take effect when that kernel next starts.
+// Repetition: with settings().repeat and duration > 0, the signal restarts from its first sample
+// (kernel, fade-in, fade-out) every round(duration * fs) samples, exactly where a render of one
+// duration ends; a repeating sweep is thus the one-shot render, again and again.
 //
 // Levels: levelDb is the peak (LevelMode::Peak) or the RMS (LevelMode::Rms) in dBFS; the gain is
 // dbToGain(levelDb) / reference, the reference being the kernel's peak or RMS (crestFactor()).
@@ -161,6 +164,7 @@ private:
     std::int64_t fadeInSamples_ = 0;
     std::int64_t fadeOutSamples_ = 0;
     std::int64_t endSample_ = 0;  ///< where the fade-out ends (0: no fade-out)
+    std::int64_t cycleSamples_ = 0; ///< repeat period (0: no repetition)
 
     std::vector<float> scratch_;
     std::vector<float> previousScratch_;

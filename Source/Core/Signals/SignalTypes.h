@@ -49,6 +49,7 @@ struct SignalSettings
     double impulseOffset = 0.0;  ///< position of the first impulse, in samples
     double fadeIn = 0.0;         ///< raised-cosine fade-in, seconds
     double fadeOut = 0.0;        ///< raised-cosine fade-out ending at `duration`, seconds
+    bool repeat = false;         ///< restart from sample 0 every `duration` (> 0): kernel and fades
 };
 static_assert(std::is_trivially_copyable_v<SignalSettings>);
 

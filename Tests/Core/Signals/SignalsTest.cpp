@@ -672,3 +672,35 @@ TEST_CASE("transitions (level ramp, crossfade, routing ramp) do not depend on th
     // And the changes did happen: channel 2 ends inverted.
     CHECK(reference[2 * kFrames - 1] == Approx(-reference[kFrames - 1]).margin(1e-6));
 }
+
+TEST_CASE("a repeating signal is the one-shot render again and again, fades included", "[core][signals]")
+{
+    for (auto kind : {wb::SignalKind::SweepLog, wb::SignalKind::SweepLin, wb::SignalKind::Sine})
+    {
+        INFO("kind " << wb::signalKindName(kind));
+        wb::SignalSettings s;
+        s.kind = kind;
+        s.freq = 200.0;
+        s.freqTo = 8000.0;
+        s.levelDb = -3.0;
+        s.duration = 0.05; // 2400 samples at 48 kHz
+        s.fadeIn = 0.004;
+        s.fadeOut = 0.006;
+        wb::RenderConfig c;
+        c.sampleRate = 48000.0;
+        c.blockSize = 1000; // blocks that straddle the restarts
+        const auto once = wb::renderSignal(s, c);
+        REQUIRE(once.numFrames() == 2400);
+        s.repeat = true;
+        c.numFrames = 2400 * 3 + 700;
+        const auto repeated = wb::renderSignal(s, c);
+        for (std::size_t i = 0; i < std::size_t(c.numFrames); ++i)
+            REQUIRE(repeated.channels[0][i] == once.channels[0][i % 2400]);
+        // The fade-in is really there at each restart (not an all-zero comparison).
+        CHECK(repeated.channels[0][2400] == 0.0f);
+        float peak = 0.0f;
+        for (float v : once.channels[0])
+            peak = std::max(peak, std::abs(v));
+        CHECK(peak > 0.5f);
+    }
+}

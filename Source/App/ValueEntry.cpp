@@ -1,0 +1,41 @@
+#include "App/ValueEntry.h"
+
+namespace wb::app
+{
+ValueEntrySlider::ValueEntrySlider(ValueUnit unit, int significantDigits) : valueUnit(unit), digits(significantDigits) {}
+
+double ValueEntrySlider::getValueFromText(const juce::String& text)
+{
+    const auto parsed = parseValueInRange(text.toStdString(), valueUnit, getMinimum(), getMaximum());
+    if (!parsed.value)
+    {
+        refusal = juce::String(parsed.error);
+        if (onRefused)
+            onRefused(refusal);
+        return getValue(); // the old value stays
+    }
+    refusal.clear();
+    if (onAccepted)
+        onAccepted();
+    if (!typedFilter)
+        return *parsed.value;
+    const auto now = typedFilter(*parsed.value);
+    return now ? *now : getValue(); // nullopt: the filter applies it its own way
+}
+
+juce::String ValueEntrySlider::getTextFromValue(double value)
+{
+    return juce::String(formatValue(value, valueUnit, digits));
+}
+
+bool ValueEntrySlider::enterText(const juce::String& text)
+{
+    const double v = getValueFromText(text);
+    if (refusal.isNotEmpty())
+        return false;
+    if (v != getValue())
+        setValue(v, juce::sendNotificationSync);
+    updateText();
+    return true;
+}
+} // namespace wb::app

@@ -1,0 +1,499 @@
+// The generator panel as a sound engineer meets it (issue 19): every signal kind plays, and plays
+// what `wavebench render` writes for the same settings; typed values are parsed with units and
+// refused with a reason; a typed big level rise ramps; the session comes back stopped; a lost
+// device stops the visuals and offers the Virtual loopback.
+//
+// The signal tests drive the engine's own device callback from this thread (as the real-time
+// tests do) on an opened, never started Virtual loopback device: every sample the engine writes
+// is captured, none is lost to a lossy scope ring, and the message loop runs between blocks so
+// the panel's timer (the level ramp) works as in the app.
+#include "AppUi/AppFixture.h"
+
+#include "App/GeneratorPanel.h"
+#include "App/ValueEntry.h"
+#include "Core/Signals/Render.h"
+#include "Core/Util/Decibels.h"
+#include "Engine/VirtualLoopbackDevice.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+using wb::app::GeneratorPanel;
+using wb::app::ValueEntrySlider;
+using wb::test::findById;
+using wb::test::pump;
+using wb::test::pumpUntil;
+
+namespace
+{
+constexpr double kRate = 48000.0;
+constexpr int kBlock = 256;
+
+/// The engine's callback run by hand, block by block, on an opened (not started) device.
+struct DrivenEngine
+{
+    std::unique_ptr<wb::AudioEngine> engine = wb::AudioEngine::createWithGenerator();
+    wb::VirtualLoopbackDevice device{[] {
+        wb::VirtualLoopbackConfig c;
+        c.bufferSize = kBlock;
+        return c;
+    }()};
+    std::vector<float> in0 = std::vector<float>(kBlock), in1 = std::vector<float>(kBlock);
+    std::vector<float> out0 = std::vector<float>(kBlock), out1 = std::vector<float>(kBlock);
+
+    void start()
+    {
+        juce::BigInteger channels;
+        channels.setRange(0, 2, true);
+        REQUIRE(device.open(channels, channels, kRate, kBlock).isEmpty());
+        engine->deviceCallback().audioDeviceAboutToStart(&device);
+    }
+    ~DrivenEngine() { engine->deviceCallback().audioDeviceStopped(); }
+
+    /// One block; appends both outputs to `left`/`right` when given.
+    void block(std::vector<float>* left = nullptr, std::vector<float>* right = nullptr)
+    {
+        const float* ins[] = {in0.data(), in1.data()};
+        float* outs[] = {out0.data(), out1.data()};
+        engine->deviceCallback().audioDeviceIOCallbackWithContext(ins, 2, outs, 2, kBlock, {});
+        if (left != nullptr)
+            left->insert(left->end(), out0.begin(), out0.end());
+        if (right != nullptr)
+            right->insert(right->end(), out1.begin(), out1.end());
+    }
+    void blocks(int n)
+    {
+        for (int i = 0; i < n; ++i)
+            block();
+    }
+};
+
+/// The panel on the desktop (its text boxes open editors only when showing).
+struct ShownPanel
+{
+    GeneratorPanel panel;
+    explicit ShownPanel(wb::AudioEngine& e) : panel(e)
+    {
+        panel.setSize(330, GeneratorPanel::preferredHeight());
+        panel.addToDesktop(juce::ComponentPeer::windowAppearsOnTaskbar);
+        panel.setVisible(true);
+    }
+    ValueEntrySlider& box(const char* id)
+    {
+        auto* s = findById<ValueEntrySlider>(panel, id);
+        REQUIRE(s != nullptr);
+        return *s;
+    }
+};
+
+/// Types `text` into a slider's own text box and presses Return, as a user does.
+void typeInto(juce::Slider& slider, const juce::String& text)
+{
+    juce::Label* box = nullptr;
+    for (auto* child : slider.getChildren())
+        if (auto* l = dynamic_cast<juce::Label*>(child))
+            box = l;
+    REQUIRE(box != nullptr);
+    box->showEditor();
+    auto* editor = box->getCurrentTextEditor();
+    REQUIRE(editor != nullptr);
+    editor->setText(text, true);
+    box->hideEditor(false); // Return: the text is committed
+}
+
+float peakOf(const std::vector<float>& x, std::size_t from = 0)
+{
+    float p = 0.0f;
+    for (std::size_t i = from; i < x.size(); ++i)
+        p = std::max(p, std::abs(x[i]));
+    return p;
+}
+} // namespace
+
+TEST_CASE("app: every signal kind plays, and equals `render` for the same settings", "[gui][app][generator]")
+{
+    DrivenEngine d;
+    ShownPanel shown(*d.engine);
+    auto& panel = shown.panel;
+    d.start();
+    d.blocks(4);
+    // Short sweeps and a fast impulse train, typed as a user would, so one capture holds repeats.
+    panel.setKind(wb::SignalKind::SweepLog);
+    typeInto(shown.box(GeneratorPanel::kDurationId), "150 ms");
+    REQUIRE(shown.box(GeneratorPanel::kDurationId).getValue() == Approx(0.15));
+    panel.setKind(wb::SignalKind::Impulse);
+    typeInto(shown.box(GeneratorPanel::kPeriodId), "10 ms");
+    REQUIRE(shown.box(GeneratorPanel::kPeriodId).getValue() == Approx(0.01));
+
+    constexpr int kBlocks = 120; // 0.64 s: four sweeps of 150 ms, 64 impulses
+    const std::size_t rampSamples = std::size_t(std::lround(wb::GeneratorNode::kStartStopSeconds * kRate));
+    for (int k = 0; k < wb::kNumSignalKinds; ++k)
+    {
+        const auto kind = static_cast<wb::SignalKind>(k);
+        if (kind == wb::SignalKind::Silence)
+            continue;
+        const auto name = std::string(wb::signalKindName(kind));
+        INFO("signal " << name);
+        panel.setKind(kind);
+        panel.toggleRunning();
+        REQUIRE(panel.isRunning());
+        std::vector<float> left, right;
+        for (int b = 0; b < kBlocks; ++b)
+            d.block(&left, &right);
+        panel.toggleRunning(); // stop, and let the 5 ms ramp to silence finish
+        d.blocks(8);
+
+        // Non-silent on the engine's output, at the panel's -20 dBFS peak (noises: about it).
+        const float peak = peakOf(left);
+        CHECK(peak > 0.05f);
+        CHECK(peak < 0.2f);
+
+        // What `render` writes for the same settings (the noise level correction off: the live
+        // generator plays the analytic gain; the CLI's exact-level pass only rescales a render).
+        wb::RenderConfig config;
+        config.sampleRate = kRate;
+        config.numChannels = 2;
+        config.numFrames = std::int64_t(left.size());
+        config.blockSize = 512; // a block size of its own: the output must not depend on it
+        config.exactNoiseLevel = false;
+        config.routing.enabledMask = 0x3;
+        const auto rendered = wb::renderSignal(panel.playedSettings(kRate), config);
+        REQUIRE(rendered.channels.size() == 2);
+        REQUIRE(rendered.channels[0].size() == left.size());
+        // Sweeps and the impulse start at once (from sample 0); the others ramp in over 5 ms at
+        // Start, so they are compared after it (and never louder than the render inside it).
+        const bool fromFirst = kind == wb::SignalKind::Impulse || wb::isSweep(kind);
+        const std::size_t from = fromFirst ? 0 : rampSamples;
+        double worst = 0.0;
+        std::size_t worstAt = 0;
+        for (std::size_t i = 0; i < left.size(); ++i)
+        {
+            const double ref = rendered.channels[0][i];
+            if (i < from)
+            {
+                CHECK(std::abs(double(left[i])) <= std::abs(ref) + 1e-7);
+                continue;
+            }
+            for (const double e : {std::abs(double(left[i]) - ref), std::abs(double(right[i]) - double(rendered.channels[1][i]))})
+                if (e > worst)
+                {
+                    worst = e;
+                    worstAt = i;
+                }
+        }
+        INFO("largest difference " << worst << " at sample " << worstAt);
+        CHECK(worst <= 1e-6); // float arithmetic in the same order: in practice 0
+        if (kind == wb::SignalKind::Impulse)
+        {
+            // The first impulse is sample 0, then one every 480 samples.
+            CHECK(left[0] == Approx(0.1f).epsilon(1e-6));
+            CHECK(left[480] == Approx(0.1f).epsilon(1e-6));
+            CHECK(left[1] == 0.0f);
+        }
+        if (kind == wb::SignalKind::SweepLog)
+        {
+            // Repeating: the second sweep (from 7200) starts exactly like the first.
+            for (std::size_t i = 0; i < 2000; ++i)
+                REQUIRE(left[7200 + i] == left[i]);
+        }
+    }
+}
+
+TEST_CASE("app: typed values in every numeric box: units, refusals with a reason, ranges", "[gui][app][generator]")
+{
+    auto engine = wb::AudioEngine::createWithGenerator();
+    ShownPanel shown(*engine);
+    auto& panel = shown.panel;
+    auto* message = findById<juce::Label>(panel, GeneratorPanel::kMessageId);
+    REQUIRE(message != nullptr);
+
+    struct Box
+    {
+        wb::SignalKind kind;
+        const char* id;
+        bool oneKFits;     ///< "1k" lies in the box's range
+        const char* range; ///< the range as the refusal says it (null: "k" itself is refused)
+    };
+    const Box boxes[] = {
+        {wb::SignalKind::Sine, GeneratorPanel::kFrequencyId, true, "20 Hz .. 20 kHz"},
+        {wb::SignalKind::SweepLin, GeneratorPanel::kToId, true, "20 Hz .. 20 kHz"},
+        {wb::SignalKind::Sine, GeneratorPanel::kLevelId, false, nullptr}, // dB takes no prefix
+        {wb::SignalKind::SweepLog, GeneratorPanel::kDurationId, false, "100 ms .. 60 s"},
+        {wb::SignalKind::SweepLog, GeneratorPanel::kFadeId, false, "0 s .. 1 s"},
+        {wb::SignalKind::Impulse, GeneratorPanel::kPeriodId, false, "1 ms .. 10 s"},
+        {wb::SignalKind::Pink, GeneratorPanel::kSeedId, true, "0 .. 4.295 M"},
+    };
+    for (const auto& b : boxes)
+    {
+        INFO("box " << b.id);
+        panel.setKind(b.kind);
+        auto& box = shown.box(b.id);
+        REQUIRE(box.isShowing());
+        const double before = box.getValue();
+        const auto shownBefore = box.getTextFromValue(before);
+
+        typeInto(box, "abc");
+        CHECK(box.getValue() == before);                 // the old value is kept...
+        CHECK(message->getText().contains("not a number")); // ...and the reason is shown
+        CHECK(message->isShowing());
+        CHECK(box.getTextFromValue(box.getValue()) == shownBefore);
+
+        typeInto(box, "1k");
+        if (b.oneKFits)
+        {
+            CHECK(box.getValue() == 1000.0);
+            CHECK(message->getText().isEmpty());
+        }
+        else
+        {
+            CHECK(box.getValue() == before);
+            if (b.range != nullptr)
+                CHECK(message->getText().contains(juce::String("is outside ") + b.range));
+            else
+                CHECK(message->getText().contains("'k' is not understood"));
+        }
+    }
+    // The panel's model (and so the engine) follows the accepted values only.
+    CHECK(panel.model().freq == 1000.0);
+    CHECK(panel.model().freqTo == 1000.0);
+    CHECK(panel.model().seed == 1000u);
+
+    // The issue's own examples: 99999 Hz and -500 dB are refused with the range, not clamped.
+    panel.setKind(wb::SignalKind::Sine);
+    auto& freq = shown.box(GeneratorPanel::kFrequencyId);
+    typeInto(freq, "99999");
+    CHECK(freq.getValue() == 1000.0);
+    CHECK(message->getText() == "99.999 kHz is outside 20 Hz .. 20 kHz");
+    auto& level = shown.box(GeneratorPanel::kLevelId);
+    typeInto(level, "-500 dB");
+    CHECK(level.getValue() == -20.0);
+    CHECK(message->getText() == "-500 dB is outside -80 dB .. 0 dB");
+    // Units and prefixes are understood.
+    typeInto(freq, "1.5 kHz");
+    CHECK(freq.getValue() == 1500.0);
+    typeInto(level, "-26 dB");
+    CHECK(level.getValue() == -26.0);
+    panel.setKind(wb::SignalKind::SweepLog);
+    typeInto(shown.box(GeneratorPanel::kDurationId), "2500 ms");
+    CHECK(shown.box(GeneratorPanel::kDurationId).getValue() == Approx(2.5));
+    typeInto(shown.box(GeneratorPanel::kFadeId), "50m s");
+    CHECK(shown.box(GeneratorPanel::kFadeId).getValue() == Approx(0.05));
+}
+
+TEST_CASE("app: a typed big level rise ramps on the output, it never jumps", "[gui][app][generator]")
+{
+    DrivenEngine d;
+    ShownPanel shown(*d.engine);
+    auto& panel = shown.panel;
+    auto& level = shown.box(GeneratorPanel::kLevelId);
+    panel.setLevelDb(-60.0);
+    d.start();
+    panel.toggleRunning();
+    d.blocks(20);
+
+    typeInto(level, "-6");
+    CHECK(level.getValue() == -60.0); // not applied at once
+    CHECK(panel.isLevelRamping());
+    CHECK(panel.message().contains("Ramping to -6 dB"));
+
+    // Block by block, with the message loop running between blocks as in the app.
+    std::vector<double> blockPeakDb;
+    int after = 0; // blocks after the ramp ended (the generator's last 10 ms step, and steady)
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < until && after < 10)
+    {
+        pump(2);
+        std::vector<float> left;
+        d.block(&left);
+        blockPeakDb.push_back(wb::gainToDb(peakOf(left)));
+        if (!panel.isLevelRamping())
+            ++after;
+    }
+    REQUIRE_FALSE(panel.isLevelRamping());
+    CHECK(level.getValue() == -6.0);
+    REQUIRE(blockPeakDb.size() > 10);
+    CHECK(blockPeakDb.back() == Approx(-6.0).margin(0.05));
+    double maxStep = 0.0;
+    for (std::size_t i = 1; i < blockPeakDb.size(); ++i)
+        maxStep = std::max(maxStep, blockPeakDb[i] - blockPeakDb[i - 1]);
+    INFO("largest block-to-block rise " << maxStep << " dB over " << blockPeakDb.size() << " blocks");
+    // 20 dB/s is 0.11 dB per 5.3 ms block; the timer's steps (~16 ms) bunch it to ~0.35 dB. A jump
+    // of 54 dB would spread over the generator's 10 ms ramp: ~27 dB per block.
+    CHECK(maxStep < 1.5);
+    // Rising 54 dB at 20 dB/s takes 2.7 s of wall time: at least ~1 s of audio went by here.
+    CHECK(blockPeakDb.size() * kBlock > std::size_t(kRate));
+
+    // A small typed rise (<= 6 dB, staying at or below -6 dBFS) applies at once; so does any fall.
+    typeInto(level, "-30");
+    CHECK(level.getValue() == -30.0);
+    typeInto(level, "-26");
+    CHECK(level.getValue() == -26.0);
+    CHECK_FALSE(panel.isLevelRamping());
+}
+
+TEST_CASE("app: a session saved while running comes back stopped (unless asked)", "[gui][app][generator]")
+{
+    wb::test::App app;
+    auto& gen = app.main->generatorPanel();
+    gen.setKind(wb::SignalKind::Saw);
+    gen.setLevelDb(-12.0);
+    gen.toggleRunning();
+    REQUIRE(gen.isRunning());
+    REQUIRE(pumpUntil([&] { return app.engine->generator()->isRunningOnAudio(); }));
+
+    app.main.reset(); // quit: the session is saved (running)
+    app.createMain();
+    auto& back = app.main->generatorPanel();
+    CHECK_FALSE(back.isRunning());
+    CHECK(back.restoredWasRunning());
+    CHECK(back.model().kind == wb::SignalKind::Saw);
+    CHECK(back.model().levelDb == -12.0);
+    // The engine plays nothing: its generator is stopped and the meter stays at silence.
+    const auto before = app.engine->callbacks();
+    REQUIRE(pumpUntil([&] { return app.engine->callbacks() > before + 20; }));
+    CHECK_FALSE(app.engine->generator()->isRunningOnAudio());
+    CHECK(app.peakStaysBelow(-100.0));
+
+    // "Start Audio on Launch" on: a session saved running starts again.
+    app.settings->file().setValue(wb::app::MainComponent::kStartOnLaunchKey, true);
+    back.toggleRunning();
+    app.main.reset();
+    app.createMain();
+    CHECK(app.main->generatorPanel().isRunning());
+    CHECK(app.peakSettlesAt(-12.0, 0.2));
+}
+
+TEST_CASE("app: a device that fails stops the visuals, says no device, offers the Virtual loopback",
+          "[gui][app][generator][device]")
+{
+    wb::test::App app;
+    auto& gen = app.main->generatorPanel();
+    gen.setLevelDb(-20.0);
+    gen.toggleRunning();
+    REQUIRE(app.peakSettlesAt(-20.0, 0.2));
+    REQUIRE(app.main->isAudioLive());
+    CHECK_FALSE(app.main->virtualFallbackButton().isVisible());
+
+    // Switch to a device that cannot open (as the Audio Settings dialog would).
+    auto& manager = app.engine->deviceManager();
+    juce::AudioDeviceManager::AudioDeviceSetup setup;
+    manager.getAudioDeviceSetup(setup);
+    setup.outputDeviceName = "No such device";
+    setup.inputDeviceName = "No such device";
+    const auto error = manager.setAudioDeviceSetup(setup, true);
+    CHECK(error.isNotEmpty());
+
+    REQUIRE(pumpUntil([&] { return !app.main->isAudioLive(); }));
+    CHECK(app.main->deviceStatusText().startsWith("No device"));
+    CHECK_FALSE(gen.isRunning());
+    CHECK(gen.saveState()->getBoolAttribute("running") == false);
+    // The visuals are cleared, not frozen: the meters hold no data, and stay so.
+    pump(300);
+    REQUIRE(app.main->levelMeters() != nullptr);
+    CHECK_FALSE(app.main->levelMeters()->hasData());
+    CHECK(app.main->virtualFallbackButton().isVisible());
+    {
+        const auto dir = juce::File::getCurrentWorkingDirectory().getChildFile("output/screenshots");
+        REQUIRE(dir.createDirectory());
+        const auto file = dir.getChildFile("main-no-device.png");
+        file.deleteFile();
+        juce::FileOutputStream out(file);
+        juce::PNGImageFormat png;
+        REQUIRE(png.writeImageToStream(app.main->createComponentSnapshot(app.main->getLocalBounds(), true, 1.0f), out));
+    }
+
+    // The offer: back to the Virtual loopback, and the generator can play again.
+    app.main->virtualFallbackButton().triggerClick();
+    REQUIRE(pumpUntil([&] { return app.main->isAudioLive(); }));
+    CHECK(app.main->deviceStatusText().startsWith("Audio device:"));
+    CHECK_FALSE(app.main->virtualFallbackButton().isVisible());
+    gen.toggleRunning();
+    CHECK(app.peakSettlesAt(-20.0, 0.2));
+
+    SECTION("a running device that stops")
+    {
+        app.engine->deviceManager().getCurrentAudioDevice()->stop();
+        REQUIRE(pumpUntil([&] { return !app.main->isAudioLive(); }));
+        CHECK(app.main->deviceStatusText().startsWith("No device"));
+        CHECK_FALSE(gen.isRunning());
+        CHECK_FALSE(app.main->levelMeters()->hasData());
+        CHECK(app.main->virtualFallbackButton().isVisible());
+    }
+    SECTION("a running device that reports an error")
+    {
+        app.engine->deviceCallback().audioDeviceError("the server went away");
+        REQUIRE(pumpUntil([&] { return !app.main->isAudioLive(); }));
+        CHECK(app.main->deviceStatusText().contains("reported an error"));
+        CHECK_FALSE(gen.isRunning());
+        CHECK_FALSE(app.main->levelMeters()->hasData());
+        app.main->virtualFallbackButton().triggerClick();
+        REQUIRE(pumpUntil([&] { return app.main->isAudioLive(); }));
+    }
+}
+
+TEST_CASE("app: screenshot of the generator panel for a sweep", "[gui][app][generator][screenshot]")
+{
+    wb::test::App app;
+    auto& gen = app.main->generatorPanel();
+    gen.setKind(wb::SignalKind::SweepLog);
+    typeInto(*findById<ValueEntrySlider>(gen, GeneratorPanel::kLevelId), "abc"); // the message line
+    pump(100);
+    const auto image = gen.createComponentSnapshot(gen.getLocalBounds(), true, 1.0f);
+    const auto dir = juce::File::getCurrentWorkingDirectory().getChildFile("output/screenshots");
+    REQUIRE(dir.createDirectory());
+    const auto file = dir.getChildFile("generator-sweep.png");
+    file.deleteFile();
+    juce::PNGImageFormat png;
+    {
+        juce::FileOutputStream out(file);
+        REQUIRE(out.openedOk());
+        REQUIRE(png.writeImageToStream(image, out));
+    }
+    CHECK(file.getSize() > 1000);
+    // The other kinds' layouts too (their own controls, inside the panel).
+    for (auto [kind, id] : {std::pair{wb::SignalKind::Impulse, GeneratorPanel::kPeriodId},
+                            std::pair{wb::SignalKind::Pink, GeneratorPanel::kSeedId},
+                            std::pair{wb::SignalKind::Sine, GeneratorPanel::kFrequencyId}})
+    {
+        gen.setKind(kind);
+        pump(50);
+        auto* c = findById(gen, id);
+        REQUIRE(c != nullptr);
+        CHECK(c->isVisible());
+        CHECK(gen.getLocalBounds().contains(c->getBounds()));
+        const auto other = dir.getChildFile("generator-" + juce::String(std::string(wb::signalKindName(kind))) + ".png");
+        juce::FileOutputStream out(other);
+        REQUIRE(out.setPosition(0));
+        REQUIRE(out.truncate().wasOk());
+        REQUIRE(png.writeImageToStream(gen.createComponentSnapshot(gen.getLocalBounds(), true, 1.0f), out));
+    }
+    gen.setKind(wb::SignalKind::SweepLog);
+    // Every control of the sweep is inside the panel.
+    for (const char* id : {GeneratorPanel::kFrequencyId, GeneratorPanel::kToId, GeneratorPanel::kDurationId,
+                           GeneratorPanel::kFadeId, GeneratorPanel::kRepeatId, GeneratorPanel::kLevelId,
+                           GeneratorPanel::kStartId, GeneratorPanel::kMessageId})
+    {
+        auto* c = findById(gen, id);
+        REQUIRE(c != nullptr);
+        INFO(id);
+        CHECK(c->isVisible());
+        CHECK(gen.getLocalBounds().contains(c->getBounds()));
+    }
+}
+
+TEST_CASE("app: every control of the generator panel has a tooltip", "[gui][app][generator]")
+{
+    auto engine = wb::AudioEngine::createWithGenerator();
+    GeneratorPanel panel(*engine);
+    int checked = 0;
+    for (auto* child : panel.getChildren())
+        if (auto* tip = dynamic_cast<juce::SettableTooltipClient*>(child))
+            if (dynamic_cast<juce::Label*>(child) == nullptr) // labels name controls; they are not controls
+            {
+                INFO(child->getComponentID() << " " << child->getName());
+                CHECK(tip->getTooltip().isNotEmpty());
+                ++checked;
+            }
+    CHECK(checked >= 14); // kind, mode, 7 boxes, repeat, left, right, invert, start
+}
