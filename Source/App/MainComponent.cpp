@@ -55,8 +55,14 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s)
     : engine(e), settings(s), menuBar(this), generator(e), chain(e)
 {
     setOpaque(true); // paint() fills everything: JUCE need not paint behind it
-    addAndMakeVisible(generator);
-    addAndMakeVisible(chain);
+    columnContent.addAndMakeVisible(generator);
+    columnContent.addAndMakeVisible(chain);
+    column.setComponentID(kColumnId);
+    column.setViewedComponent(&columnContent, false);
+    column.setScrollBarsShown(true, false);
+    column.setScrollBarThickness(10);
+    column.setSingleStepSizes(16, 16);
+    addAndMakeVisible(column);
     addAndMakeVisible(menuBar);
     title.setText(juce::String(versionString()), juce::dontSendNotification);
     title.setFont(juce::Font(22.0f, juce::Font::bold));
@@ -69,6 +75,9 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s)
     hint.setText("Space starts and stops the generator. Audio > Audio Settings... chooses the device.",
                  juce::dontSendNotification);
     addAndMakeVisible(hint);
+    title.setTooltip("Wavebench's version and build");
+    deviceStatus.setTooltip("The audio device the engine runs on (Audio > Audio Settings... changes it)");
+    hint.setTooltip("Keyboard: Space starts/stops the generator, Ctrl+Q quits. View shows or hides panels.");
     engine.deviceManager().addChangeListener(this);
     refreshDeviceStatus();
     setWantsKeyboardFocus(true);
@@ -146,6 +155,7 @@ void MainComponent::setPanelShown(Panel p, bool shown)
     }
     if (added != nullptr)
     {
+        added->setComponentID(juce::String("panel.") + juce::String(panelName(p)).toLowerCase());
         added->setWantsKeyboardFocus(false);
         addAndMakeVisible(added);
     }
@@ -230,11 +240,16 @@ void MainComponent::resized()
     // Below the header: the generator above the effect chain in a left column; to their right the
     // visualisers (scope | spectrum) on top, the meters and the monitor below.
     area.removeFromTop(8);
-    auto column = area.removeFromLeft(330);
-    generator.setBounds(column.removeFromTop(380));
-    column.removeFromTop(8);
-    chain.setBounds(column);
-    area.removeFromLeft(10);
+    // The column is kColumnWidth wide plus a scroll bar's width when it must scroll.
+    const int columnHeight = area.getHeight();
+    const bool scrolls = kGeneratorHeight + 8 + kChainMinHeight > columnHeight;
+    const int bar = scrolls ? column.getScrollBarThickness() + 2 : 0;
+    column.setBounds(area.removeFromLeft(kColumnWidth + bar));
+    const int chainHeight = std::max(kChainMinHeight, columnHeight - kGeneratorHeight - 8);
+    columnContent.setSize(kColumnWidth, kGeneratorHeight + 8 + chainHeight);
+    generator.setBounds(0, 0, kColumnWidth, kGeneratorHeight);
+    chain.setBounds(0, kGeneratorHeight + 8, kColumnWidth, chainHeight);
+    area.removeFromLeft(10 - bar / 2);
     constexpr int gap = 8;
     const bool top = scope != nullptr || spectrum != nullptr;
     const bool bottom = meters != nullptr || monitorPanel != nullptr;
@@ -306,9 +321,10 @@ void MainComponent::savePresetAs()
     chooser->launchAsync(juce::FileBrowserComponent::saveMode | juce::FileBrowserComponent::canSelectFiles,
                          [this](const juce::FileChooser& fc)
                          {
-                             const auto file = fc.getResult().withFileExtension("wbpreset");
-                             if (file == juce::File())
+                             repaint(); // the dialog has closed: nothing of it stays painted
+                             if (fc.getResult() == juce::File())
                                  return;
+                             const auto file = presetFileFor(fc.getResult());
                              if (!savePresetFile(file))
                                  juce::AlertWindow::showMessageBoxAsync(juce::MessageBoxIconType::WarningIcon,
                                                                         "Preset not saved",
@@ -322,6 +338,7 @@ void MainComponent::loadPresetFrom()
     chooser->launchAsync(juce::FileBrowserComponent::openMode | juce::FileBrowserComponent::canSelectFiles,
                          [this](const juce::FileChooser& fc)
                          {
+                             repaint(); // the dialog has closed
                              const auto file = fc.getResult();
                              if (file == juce::File())
                                  return;
@@ -331,6 +348,13 @@ void MainComponent::loadPresetFrom()
                                      juce::MessageBoxIconType::WarningIcon, "Preset not loaded",
                                      file.getFileName() + ": " + error + ".\nThe current session is unchanged.");
                          });
+}
+
+juce::File MainComponent::presetFileFor(const juce::File& typed)
+{
+    // "live.xml" stays "live.xml"; "live" becomes "live.wbpreset". (JUCE's withFileExtension
+    // would have replaced the typed ".xml".)
+    return typed.getFileExtension().isEmpty() ? typed.withFileExtension("wbpreset") : typed;
 }
 
 bool MainComponent::savePresetFile(const juce::File& file) const
@@ -419,13 +443,38 @@ void MainComponent::menuItemSelected(int id, int)
     }
 }
 
+void MainComponent::menuBarActivated(bool isActive)
+{
+    // A closed popup menu can leave its image on some X servers until something redraws: redraw
+    // the whole window once the menu bar is no longer active.
+    if (!isActive)
+    {
+        juce::Component::SafePointer<MainComponent> safe(this);
+        juce::MessageManager::callAsync([safe] { if (safe != nullptr) safe->repaint(); });
+    }
+}
+
 void MainComponent::showAudioSettings()
 {
-    auto selector = std::make_unique<juce::AudioDeviceSelectorComponent>(
-        engine.deviceManager(), 0, 2, 0, 2, false, false, true, false);
-    selector->setSize(520, 420);
+    // The dialog owns a holder that repaints the main window when the dialog is deleted (closed).
+    struct Holder final : juce::Component
+    {
+        juce::AudioDeviceSelectorComponent selector;
+        juce::Component::SafePointer<MainComponent> owner;
+        Holder(juce::AudioDeviceManager& m, MainComponent* o) : selector(m, 0, 2, 0, 2, false, false, true, false), owner(o)
+        {
+            addAndMakeVisible(selector);
+            setSize(520, 420);
+        }
+        ~Holder() override
+        {
+            auto safe = owner;
+            juce::MessageManager::callAsync([safe] { if (safe != nullptr) safe->repaint(); });
+        }
+        void resized() override { selector.setBounds(getLocalBounds()); }
+    };
     juce::DialogWindow::LaunchOptions o;
-    o.content.setOwned(selector.release());
+    o.content.setOwned(new Holder(engine.deviceManager(), this));
     o.dialogTitle = "Audio Settings";
     o.dialogBackgroundColour = kPanel;
     o.escapeKeyTriggersCloseButton = true;
@@ -436,12 +485,14 @@ void MainComponent::showAudioSettings()
 
 void MainComponent::showAbout()
 {
+    juce::Component::SafePointer<MainComponent> safe(this);
     juce::AlertWindow::showMessageBoxAsync(
         juce::MessageBoxIconType::InfoIcon, "About Wavebench",
         juce::String(versionString()) +
             "\n\nAn audio test-signal and effects workstation.\n"
             "Built with JUCE " + juce::SystemStats::getJUCEVersion().fromFirstOccurrenceOf(" ", false, false) +
-            " and Faust.\nLicensed under the GNU General Public License v3.0.");
+            " and Faust.\nLicensed under the GNU General Public License v3.0.",
+        {}, nullptr, juce::ModalCallbackFunction::create([safe](int) { if (safe != nullptr) safe->repaint(); }));
 }
 
 void MainComponent::changeListenerCallback(juce::ChangeBroadcaster*)

@@ -30,6 +30,16 @@ public:
     juce::StringArray getMenuBarNames() override;
     juce::PopupMenu getMenuForIndex(int topLevelMenuIndex, const juce::String& menuName) override;
     void menuItemSelected(int menuItemID, int topLevelMenuIndex) override;
+    void menuBarActivated(bool isActive) override; // repaints once a menu has closed
+
+    static constexpr const char* kColumnId = "main.column"; ///< the left column's viewport
+    static constexpr int kColumnWidth = 330;
+    static constexpr int kGeneratorHeight = 380;
+    static constexpr int kChainMinHeight = 360; ///< the chain panel never gets less (the column scrolls)
+
+    /// The file Save Preset writes for what the user typed: the name as typed when it has an
+    /// extension, else with ".wbpreset" added.
+    [[nodiscard]] static juce::File presetFileFor(const juce::File& typed);
 
     void showAudioSettings();
     void showAbout();
@@ -65,6 +75,11 @@ private:
     bool deviceOk = false;
     GeneratorPanel generator;
     ChainPanel chain;
+    /// The left column (generator above the chain) scrolls when the window is too short for both
+    /// at their useful heights (e.g. 1024x700).
+    juce::Viewport column;
+    juce::Component columnContent;
+    juce::TooltipWindow tooltips{this, 600};
     std::unique_ptr<juce::FileChooser> chooser;
 
     std::unique_ptr<ScopeView> scope;

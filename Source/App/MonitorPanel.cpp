@@ -233,7 +233,7 @@ void MonitorPanel::resized()
     auto bottom = area.removeFromBottom(26);
     latencyButton.setBounds(bottom.removeFromLeft(130));
     area.removeFromBottom(6);
-    figuresArea = area.removeFromLeft(juce::jmin(330, area.getWidth() / 2));
+    figuresArea = area.removeFromLeft(juce::jmin(330, area.getWidth() * 3 / 5));
     graphArea = area.withTrimmedLeft(10);
     // Time per node below the graph: a header and a row per node (at most half the height; rows
     // beyond it are not drawn).
