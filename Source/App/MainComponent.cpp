@@ -88,6 +88,7 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s)
         if (!loadSession(*last, error))
             juce::Logger::writeToLog("Wavebench: the last session could not be restored: " + error);
     }
+    channelView = static_cast<ChannelView>(juce::jlimit(1, 4, settings.file().getIntValue("view.channels", 1)));
     for (auto p : kPanels)
         setPanelShown(p, settings.file().getBoolValue(settingsKey(p), true));
     lastTick = monitor::wallSeconds();
@@ -127,6 +128,8 @@ void MainComponent::setPanelShown(Panel p, bool shown)
             if (shown && scope == nullptr)
             {
                 scope = std::make_unique<ScopeView>();
+                scope->setChannelView(channelView);
+                scope->onChannelViewChanged = [this](ChannelView v) { setChannelView(v); };
                 scope->setSpanMs(settings.file().getIntValue("scope.spanMs", 20));
                 scope->onSpanChanged = [this](int ms) { settings.file().setValue("scope.spanMs", ms); settings.save(); };
                 added = scope.get();
@@ -136,7 +139,11 @@ void MainComponent::setPanelShown(Panel p, bool shown)
             break;
         case Panel::spectrum:
             if (shown && spectrum == nullptr)
+            {
                 added = (spectrum = std::make_unique<SpectrumView>()).get();
+                spectrum->setChannelView(channelView);
+                spectrum->onChannelViewChanged = [this](ChannelView v) { setChannelView(v); };
+            }
             else if (!shown)
                 spectrum.reset();
             break;
@@ -184,16 +191,28 @@ void MainComponent::timerCallback()
         else if (t.type == TelemetryType::xrunEvent)
             pendingXruns += t.xrun.count;
     }
+    // Scope frames come in pairs (output 1 then output 2, same sequence); an output-1 frame
+    // whose partner never came (a mono device, or a frame the full ring dropped) goes alone.
     FrameChunk chunk;
     while (engine.frameQueue().popOnUi(chunk))
     {
-        if (chunk.kind != FrameKind::scope || chunk.channel != 0)
+        if (chunk.kind != FrameKind::scope)
             continue;
-        if (scope != nullptr)
-            scope->push(chunk);
-        if (spectrum != nullptr)
-            spectrum->push(chunk);
+        if (chunk.channel == 0)
+        {
+            if (havePendingOut1)
+                routeFrames(pendingOut1, nullptr);
+            pendingOut1 = chunk;
+            havePendingOut1 = true;
+        }
+        else if (chunk.channel == 1 && havePendingOut1 && pendingOut1.sequence == chunk.sequence)
+        {
+            routeFrames(pendingOut1, &chunk);
+            havePendingOut1 = false;
+        }
     }
+    if (scope != nullptr)
+        scope->setCorrelation(correlation.value());
     if (scope != nullptr)
     {
         scope->setSampleRate(rate);
@@ -213,6 +232,61 @@ void MainComponent::timerCallback()
         pendingXruns = 0;
         engine.collectGarbage();
     }
+}
+
+void MainComponent::setChannelView(ChannelView v)
+{
+    channelView = v;
+    if (scope != nullptr)
+        scope->setChannelView(v);
+    if (spectrum != nullptr)
+        spectrum->setChannelView(v);
+    settings.file().setValue("view.channels", static_cast<int>(v));
+    settings.save();
+}
+
+void MainComponent::routeFrames(const FrameChunk& out1, const FrameChunk* out2)
+{
+    const auto n = out1.numSamples;
+    const std::span<const float> a(out1.samples.data(), n);
+    FrameChunk silent = out1; // output 2 of a device that has none: silence
+    if (out2 == nullptr)
+        std::fill(silent.samples.begin(), silent.samples.end(), 0.0f);
+    const FrameChunk& b = out2 != nullptr ? *out2 : silent;
+    correlation.push(a, std::span<const float>(b.samples.data(), std::min(n, b.numSamples)));
+    const auto feed = [this](const FrameChunk& first, const FrameChunk* second) {
+        if (scope != nullptr)
+        {
+            scope->push(first);
+            if (second != nullptr)
+                scope->pushSecond(*second);
+        }
+        if (spectrum != nullptr)
+        {
+            spectrum->push(first);
+            if (second != nullptr)
+                spectrum->pushSecond(*second);
+        }
+    };
+    switch (channelView)
+    {
+        case ChannelView::channel1: feed(out1, nullptr); break;
+        case ChannelView::channel2: feed(b, nullptr); break;
+        case ChannelView::both: feed(out1, &b); break;
+        case ChannelView::difference:
+        {
+            FrameChunk d = out1;
+            for (std::uint32_t i = 0; i < n; ++i)
+                d.samples[i] = out1.samples[i] - (i < b.numSamples ? b.samples[i] : 0.0f);
+            feed(d, nullptr);
+            break;
+        }
+    }
+}
+
+ChannelView MainComponent::channelViewShown() const noexcept
+{
+    return channelView;
 }
 
 void MainComponent::paint(juce::Graphics& g)

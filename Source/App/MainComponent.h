@@ -7,6 +7,7 @@
 #include "App/GeneratorPanel.h"
 #include "App/Settings.h"
 #include "App/Visualisers.h"
+#include "Core/Analysis/Correlation.h"
 #include "Engine/AudioEngine.h"
 
 #include <juce_gui_basics/juce_gui_basics.h>
@@ -60,6 +61,9 @@ public:
     bool loadPresetFile(const juce::File& file, juce::String& error);
     GeneratorPanel& generatorPanel() noexcept { return generator; }
     ChainPanel& chainPanel() noexcept { return chain; }
+    [[nodiscard]] ChannelView channelViewShown() const noexcept;
+    ScopeView* scopeView() noexcept { return scope.get(); }
+    SpectrumView* spectrumView() noexcept { return spectrum.get(); }
     /// The level meters when the Meters panel is shown, else nullptr.
     LevelMeters* levelMeters() noexcept { return meters.get(); }
 
@@ -67,6 +71,10 @@ private:
     void timerCallback() override; // drains telemetry and frames, ticks the panels
     void changeListenerCallback(juce::ChangeBroadcaster*) override; // device changed
     void refreshDeviceStatus();
+    /// A scope frame of output 1 with its output-2 partner (nullptr: none, e.g. a mono device):
+    /// feeds the correlation and hands the views what the channel choice asks for.
+    void routeFrames(const FrameChunk& out1, const FrameChunk* out2);
+    void setChannelView(ChannelView v);
 
     AudioEngine& engine;
     Settings& settings;
@@ -87,6 +95,10 @@ private:
     std::unique_ptr<LevelMeters> meters;
     std::unique_ptr<MonitorPanel> monitorPanel;
     std::uint64_t pendingXruns = 0;
+    ChannelView channelView = ChannelView::channel1;
+    FrameChunk pendingOut1{}; ///< output 1's newest frame, waiting for output 2's of the same sequence
+    bool havePendingOut1 = false;
+    analysis::CorrelationMeter correlation{16384}; // ~0.34 s at 48 kHz
     int ticks = 0;
     double lastTick = 0.0;
 

@@ -349,6 +349,11 @@ TEST_CASE("app layout: screenshots of each panel at 1024x700 and 1440x900", "[gu
     for (const auto& [w, h] : {std::pair{1024, 700}, std::pair{1440, 900}})
     {
         app.main->setSize(w, h);
+        // Both outputs overlaid at the small size (two traces and their legends), output 1 and
+        // the peak hold at the default size.
+        findById<juce::ComboBox>(*app.main, wb::app::ScopeView::kChannelBoxId)
+            ->setSelectedId(int(w == 1024 ? wb::app::ChannelView::both : wb::app::ChannelView::channel1),
+                            juce::sendNotificationSync);
         pump(1500); // scope frames, a spectrum, meters and a few monitor samples
         const juce::String size = juce::String(w) + "x" + juce::String(h);
         const auto save = [&](const juce::String& name, juce::Rectangle<int> area) {
