@@ -382,3 +382,54 @@ TEST_CASE("app layout: screenshots of each panel at 1024x700 and 1440x900", "[gu
                 FAIL("no panel." << id);
     }
 }
+
+TEST_CASE("app layout: every control outside the generator panel has a tooltip, and a tooltip window shows them",
+          "[gui][app]")
+{
+    App app;
+    auto& chain = app.main->chainPanel();
+    for (const auto& e : wb::faust::catalogue())
+        chain.addEffect(e.id); // the last one's editor is shown
+    chain.addEffect("parametriceq");
+    pump(50);
+    int checked = 0;
+    std::function<void(juce::Component&)> walk = [&](juce::Component& c) {
+        if (&c == &app.main->generatorPanel()) // the generator panel is another change's
+            return;
+        const bool control = dynamic_cast<juce::Button*>(&c) != nullptr || dynamic_cast<juce::Slider*>(&c) != nullptr
+                          || dynamic_cast<juce::ComboBox*>(&c) != nullptr;
+        // Scroll bars, the menu bar and the controls JUCE builds inside a slider or a combo box
+        // (their text boxes) are not ours to label.
+        const bool inner = dynamic_cast<juce::Slider*>(c.getParentComponent()) != nullptr
+                        || dynamic_cast<juce::ComboBox*>(c.getParentComponent()) != nullptr;
+        if (control && !inner && dynamic_cast<juce::ScrollBar*>(&c) == nullptr)
+        {
+            auto* tip = dynamic_cast<juce::TooltipClient*>(&c);
+            INFO(typeid(c).name() << " '" << c.getComponentID() << "' " << c.getName());
+            REQUIRE(tip != nullptr);
+            CHECK(tip->getTooltip().isNotEmpty());
+            ++checked;
+        }
+        if (dynamic_cast<juce::MenuBarComponent*>(&c) == nullptr)
+            for (auto* child : c.getChildren())
+                walk(*child);
+    };
+    walk(*app.main);
+    // The panels that draw their figures and traces themselves answer for what is under the mouse.
+    for (juce::Component* panel : {static_cast<juce::Component*>(app.main->scopeView()),
+                                   static_cast<juce::Component*>(app.main->spectrumView()),
+                                   static_cast<juce::Component*>(app.main->levelMeters()),
+                                   findById(*app.main, "panel.monitor")})
+    {
+        REQUIRE(panel != nullptr);
+        auto* tip = dynamic_cast<juce::TooltipClient*>(panel);
+        REQUIRE(tip != nullptr);
+        CHECK(tip->getTooltip().isNotEmpty());
+    }
+    // Add, the catalogue box, every row's 4 buttons, the 13 EQ sliders, 2 channel boxes, span, latency.
+    CHECK(checked >= 2 + 4 * int(wb::faust::catalogue().size()) + 13 + 4);
+    bool hasTooltipWindow = false;
+    for (auto* child : app.main->getChildren())
+        hasTooltipWindow = hasTooltipWindow || dynamic_cast<juce::TooltipWindow*>(child) != nullptr;
+    CHECK(hasTooltipWindow);
+}
