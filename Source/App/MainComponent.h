@@ -36,7 +36,7 @@ public:
     static constexpr const char* kColumnId = "main.column"; ///< the left column's viewport
     static constexpr int kColumnWidth = 330;
     static constexpr int kGeneratorHeight = 380;
-    static constexpr int kChainMinHeight = 360; ///< the chain panel never gets less (the column scrolls)
+    static constexpr int kChainMinHeight = 300; ///< the chain panel never gets less (the column scrolls)
 
     /// The file Save Preset writes for what the user typed: the name as typed when it has an
     /// extension, else with ".wbpreset" added.
