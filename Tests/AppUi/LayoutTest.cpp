@@ -375,6 +375,13 @@ TEST_CASE("app layout: screenshots of each panel at 1024x700 and 1440x900", "[gu
         save("window", app.main->getLocalBounds());
         save("generator", app.main->getLocalArea(&app.main->generatorPanel(), app.main->generatorPanel().getLocalBounds()));
         save("chain", app.main->getLocalArea(&chain, chain.getLocalBounds()));
+        // The left column scrolled to its end (at 1024x700 the chain panel is below the fold).
+        auto* column = findById<juce::Viewport>(*app.main, wb::app::MainComponent::kColumnId);
+        REQUIRE(column != nullptr);
+        column->setViewPosition(0, column->getViewedComponent()->getHeight());
+        pump(50);
+        save("column_scrolled", column->getBoundsInParent());
+        column->setViewPosition(0, 0);
         for (const char* id : {"scope", "spectrum", "meters", "monitor"})
             if (auto* p = findById(*app.main, juce::String("panel.") + id))
                 save(id, app.main->getLocalArea(p, p->getLocalBounds()));
