@@ -49,6 +49,52 @@ private:
     float lo, hi, value = 0.0f;
     juce::String unit;
 };
+
+/// An effect parameter's slider. The mouse wheel belongs to the scrolling list under it unless
+/// the slider has the keyboard focus (clicked or tabbed to): then the wheel moves the value. Fine
+/// adjustment: shift-drag moves at a fifth of the speed (JUCE's velocity mode on shift), the arrow
+/// keys step by 1 % of the range (the control's own step when it has one) and by 0.1 % with shift.
+class ParamSlider final : public juce::Slider
+{
+public:
+    ParamSlider() : juce::Slider(juce::Slider::LinearHorizontal, juce::Slider::TextBoxRight)
+    {
+        setWantsKeyboardFocus(true);
+        setVelocityModeParameters(0.2, 1, 0.0, true, juce::ModifierKeys::shiftModifier);
+    }
+    void mouseWheelMove(const juce::MouseEvent& e, const juce::MouseWheelDetails& wheel) override
+    {
+        if (hasKeyboardFocus(true))
+            juce::Slider::mouseWheelMove(e, wheel);
+        else
+            juce::Component::mouseWheelMove(e, wheel); // on to the parent: the viewport scrolls
+    }
+    bool keyPressed(const juce::KeyPress& key) override
+    {
+        const int code = key.getKeyCode();
+        const bool up = code == juce::KeyPress::rightKey || code == juce::KeyPress::upKey;
+        const bool down = code == juce::KeyPress::leftKey || code == juce::KeyPress::downKey;
+        if (!(up || down) || key.getModifiers().isCommandDown() || key.getModifiers().isAltDown())
+            return juce::Slider::keyPressed(key);
+        const double span = getMaximum() - getMinimum();
+        double stepSize = getInterval() > 0.0 ? getInterval() : span * 0.01;
+        if (key.getModifiers().isShiftDown())
+            stepSize = getInterval() > 0.0 ? getInterval() : span * 0.001;
+        setValue(getValue() + (up ? stepSize : -stepSize), juce::sendNotificationSync);
+        return true;
+    }
+};
+
+/// The height `text` needs when wrapped at `width` in `font`.
+int wrappedHeight(const juce::String& text, const juce::Font& font, int width)
+{
+    juce::AttributedString s;
+    s.append(text, font);
+    s.setWordWrap(juce::AttributedString::byWord);
+    juce::TextLayout layout;
+    layout.createLayout(s, static_cast<float>(std::max(40, width)));
+    return static_cast<int>(std::ceil(layout.getHeight())) + 4;
+}
 } // namespace
 
 /// Holds the effect rows; while a row is dragged it draws the insertion marker over them.
@@ -80,28 +126,37 @@ private:
 
 /// One effect in the list: bypass, a drag grip and the name (drag the row to reorder), up, down,
 /// remove.
-class ChainPanel::Row final : public juce::Component
+class ChainPanel::Row final : public juce::Component, public juce::SettableTooltipClient
 {
 public:
     Row(ChainPanel& p, const EffectChainNode::Slot& s) : id(s.id), panel(p)
     {
         setMouseCursor(juce::MouseCursor::DraggingHandCursor);
-        name.setText(juce::String(s.node->description().meta.count("name") ? s.node->description().meta.at("name") : s.effectId),
-                     juce::dontSendNotification);
+        const auto& meta = s.node->description().meta;
+        name.setText(juce::String(meta.count("name") ? meta.at("name") : s.effectId), juce::dontSendNotification);
         name.setInterceptsMouseClicks(false, false);
         addAndMakeVisible(name);
+        setComponentID(kRowIdPrefix + juce::String(id));
+        setTooltip(name.getText() + (meta.count("description") ? ": " + juce::String(meta.at("description")) : juce::String())
+                   + "\nClick to edit its controls below; drag to reorder.");
+        bypassed = s.bypassed;
         bypass.setToggleState(!s.bypassed, juce::dontSendNotification);
-        bypass.setTooltip("On / bypassed");
+        bypass.setTooltip("Ticked: the effect processes. Unticked: bypassed (the signal passes unchanged; the row is dimmed).");
         bypass.setComponentID(kBypassIdPrefix + juce::String(id));
         bypass.onClick = [this]
         {
-            const bool bypassed = !bypass.getToggleState();
+            bypassed = !bypass.getToggleState();
             (void) panel.engine.pushFromUi(Command::setBypass(id, bypassed));
             panel.engine.chain().noteBypassFromUi(id, bypassed);
+            applyAlpha();
         };
         addAndMakeVisible(bypass);
+        up.setTooltip("Move this effect earlier in the chain");
+        down.setTooltip("Move this effect later in the chain");
+        remove.setTooltip("Remove this effect from the chain");
         for (auto* b : {&up, &down, &remove})
             addAndMakeVisible(*b);
+        applyAlpha();
         up.onClick = [this] { move(-1); };
         down.onClick = [this] { move(+1); };
         remove.onClick = [this]
@@ -160,6 +215,10 @@ public:
         name.setBounds(r);
     }
 
+    /// A bypassed row is dimmed (its tick box too: the whole row reads as "out of the signal").
+    void applyAlpha() { setAlpha(bypassed ? kBypassedAlpha : 1.0f); }
+    [[nodiscard]] bool isBypassed() const noexcept { return bypassed; }
+
     NodeId id;
 
 private:
@@ -173,6 +232,7 @@ private:
     ChainPanel& panel;
     juce::Rectangle<int> grip;
     bool dragging = false;
+    bool bypassed = false;
     juce::Label name;
     juce::ToggleButton bypass;
     juce::TextButton up{"^"}, down{"v"}, remove{"x"};
@@ -182,28 +242,63 @@ ChainPanel::ChainPanel(AudioEngine& e) : engine(e)
 {
     title.setFont(juce::Font(17.0f, juce::Font::bold));
     addAndMakeVisible(title);
-    int itemId = 1;
+    title.setTooltip("The effects the generator's signal passes through, top to bottom");
     for (const auto& entry : faust::catalogue())
-        addBox.addItem(entry.id, itemId++);
+    {
+        addBoxIds.emplace_back(entry.id);
+        addBox.addItem(displayNameOf(entry.id), static_cast<int>(addBoxIds.size()));
+    }
     addBox.setTextWhenNothingSelected("Add an effect...");
+    addBox.setTooltip("Choose an effect, then press Add to append it to the chain");
     addAndMakeVisible(addBox);
     addButton.onClick = [this]
     {
-        if (addBox.getSelectedId() > 0)
-            addEffect(addBox.getText().toStdString());
+        const int item = addBox.getSelectedId();
+        if (item > 0 && size_t(item) <= addBoxIds.size())
+            addEffect(addBoxIds[size_t(item) - 1]);
     };
+    addButton.setTooltip("Append the chosen effect to the end of the chain");
     addAndMakeVisible(addButton);
     addBox.setComponentID(kAddBoxId);
     addButton.setComponentID(kAddButtonId);
+    // Rows, the selected effect's description and its controls scroll together (the wheel over
+    // any of them scrolls: the sliders pass it on unless focused).
+    scroller.setComponentID(kScrollerId);
+    scroller.setViewedComponent(&content, false);
+    scroller.setScrollBarsShown(true, false);
+    scroller.setScrollBarThickness(10);
+    scroller.setSingleStepSizes(16, 16);
+    addAndMakeVisible(scroller);
     rowsHolder = std::make_unique<RowsHolder>();
-    addAndMakeVisible(*rowsHolder);
+    content.addAndMakeVisible(*rowsHolder);
     editorTitle.setColour(juce::Label::textColourId, theme::kDimText);
-    addAndMakeVisible(editorTitle);
-    addAndMakeVisible(editor);
+    editorTitle.setComponentID(kDescriptionId);
+    editorTitle.setFont(juce::Font(14.0f));
+    editorTitle.setJustificationType(juce::Justification::topLeft);
+    editorTitle.setMinimumHorizontalScale(1.0f);
+    content.addAndMakeVisible(editorTitle);
+    content.addAndMakeVisible(editor);
     rebuildRows();
 }
 
 ChainPanel::~ChainPanel() = default;
+
+juce::String ChainPanel::displayNameOf(const std::string& id)
+{
+    static std::map<std::string, juce::String> cache; // message thread only
+    if (auto it = cache.find(id); it != cache.end())
+        return it->second;
+    juce::String name(id);
+    if (const auto* entry = faust::findEffect(id))
+    {
+        const auto instance = entry->create();
+        const auto d = describeFaustDsp(*instance);
+        if (auto m = d.meta.find("name"); m != d.meta.end() && !m->second.empty())
+            name = juce::String(m->second);
+    }
+    cache[id] = name;
+    return name;
+}
 
 NodeId ChainPanel::addEffect(const std::string& id)
 {
@@ -219,6 +314,14 @@ NodeId ChainPanel::addEffect(const std::string& id)
     selected = fx;
     rebuildRows();
     return fx;
+}
+
+void ChainPanel::clearForTest()
+{
+    engine.chain().clearFromUi();
+    values.clear();
+    selected = 0;
+    rebuildRows();
 }
 
 void ChainPanel::moveEffect(NodeId id, int position)
@@ -259,7 +362,7 @@ void ChainPanel::dropRow(Row& row, juce::Point<float> p)
     if (to >= 0 && to != from)
         moveEffect(row.id, to); // the same move the up/down buttons make
     else
-        resized(); // back in place: dropped where it was, or outside the list
+        layoutContent(); // back in place: dropped where it was, or outside the list
 }
 
 void ChainPanel::setParameter(NodeId fx, int index, float value)
@@ -295,7 +398,6 @@ void ChainPanel::rebuildRows()
     if (selected == 0 && !rows.empty())
         selected = rows.front()->id;
     rebuildEditor();
-    resized();
     repaint();
 }
 
@@ -307,13 +409,17 @@ void ChainPanel::rebuildEditor()
     if (index < 0)
     {
         editorTitle.setText(rows.empty() ? "No effects: choose one above and press Add." : "", juce::dontSendNotification);
-        resized();
+        editorTitle.setTooltip({});
+        layoutContent();
         return;
     }
     const auto& slot = engine.chain().slotsFromUi()[size_t(index)];
     const auto& d = slot.node->description();
-    editorTitle.setText(juce::String(d.meta.count("description") ? d.meta.at("description") : slot.effectId),
-                        juce::dontSendNotification);
+    // The description in full (wrapped, never cut), and as the tooltip too.
+    const juce::String effectName(d.meta.count("name") ? d.meta.at("name") : slot.effectId);
+    const juce::String description(d.meta.count("description") ? d.meta.at("description") : std::string());
+    editorTitle.setText(effectName + (description.isNotEmpty() ? ": " + description : juce::String()), juce::dontSendNotification);
+    editorTitle.setTooltip(editorTitle.getText());
     auto& vals = values[selected].controls;
     vals.resize(d.controls.size());
     for (size_t i = 0; i < d.controls.size(); ++i)
@@ -321,18 +427,27 @@ void ChainPanel::rebuildEditor()
         const auto& c = d.controls[i];
         auto label = std::make_unique<juce::Label>(juce::String(), juce::String(c.label));
         label->setColour(juce::Label::textColourId, theme::kDimText);
+        const juce::String range = juce::String(c.min) + " .. " + juce::String(c.max) + (c.unit.empty() ? "" : " " + juce::String(c.unit));
+        const juce::String tip = juce::String(c.label) + (c.tooltip.empty() ? juce::String() : ": " + juce::String(c.tooltip))
+                               + (c.isOutput() ? "\nA meter of the effect (" + range + ")"
+                                               : "\nRange " + range + (c.scale == "log" ? " (log scale)" : "")
+                                                     + ". Drag; shift-drag for fine moves; click then arrow keys to step"
+                                                       " (shift: finer); the wheel moves it once clicked.");
+        label->setTooltip(tip);
         editor.addAndMakeVisible(*label);
         editorParts.push_back(std::move(label));
         if (c.isOutput())
         {
             auto meter = std::make_unique<BarMeter>(c.min, c.max, juce::String(c.unit));
+            meter->setComponentID(kMeterIdPrefix + juce::String(c.path));
             meters[int(i)] = meter.get();
             editor.addAndMakeVisible(*meter);
             editorParts.push_back(std::move(meter));
             continue;
         }
-        auto slider = std::make_unique<juce::Slider>(juce::Slider::LinearHorizontal, juce::Slider::TextBoxRight);
-        slider->setTextBoxStyle(juce::Slider::TextBoxRight, false, 90, 20);
+        auto slider = std::make_unique<ParamSlider>();
+        slider->setTextBoxStyle(juce::Slider::TextBoxRight, false, 84, 20);
+        slider->setTooltip(tip);
         slider->setRange(c.min, c.max, c.step > 0.0f ? double(c.step) : 0.0);
         if (c.scale == "log" && c.min > 0.0f)
             slider->setSkewFactorFromMidPoint(std::sqrt(double(c.min) * double(c.max)));
@@ -346,7 +461,7 @@ void ChainPanel::rebuildEditor()
         editor.addAndMakeVisible(*slider);
         editorParts.push_back(std::move(slider));
     }
-    resized();
+    layoutContent();
 }
 
 void ChainPanel::handleTelemetry(const Telemetry& t)
@@ -472,23 +587,38 @@ void ChainPanel::resized()
     top.removeFromRight(6);
     addBox.setBounds(top);
     area.removeFromTop(8);
-    const int rowsHeight = std::min(int(rows.size()) * kRowPitch, area.getHeight() / 2);
-    rowsHolder->setBounds(area.removeFromTop(rowsHeight));
+    scroller.setBounds(area);
+    layoutContent();
+}
+
+void ChainPanel::layoutContent()
+{
+    // Each control takes two lines: its label, then a slider (or meter) the whole width wide, so
+    // the slider's track is as long as the panel allows.
+    constexpr int kLabelHeight = 18, kControlHeight = 24, kControlGap = 6;
+    const int width = std::max(120, scroller.getWidth() - scroller.getScrollBarThickness() - 2);
+    int y = 0;
+    const int rowsHeight = int(rows.size()) * kRowPitch;
+    rowsHolder->setBounds(0, y, width, rowsHeight);
     for (size_t i = 0; i < rows.size(); ++i)
     {
-        rows[i]->setBounds(0, int(i) * kRowPitch, rowsHolder->getWidth(), kRowPitch - 2);
-        rows[i]->setAlpha(1.0f);
+        rows[i]->setBounds(0, int(i) * kRowPitch, width, kRowPitch - 2);
+        rows[i]->applyAlpha();
     }
-    area.removeFromTop(8);
-    editorTitle.setBounds(area.removeFromTop(22));
-    editor.setBounds(area);
-    int y = 0;
-    for (size_t i = 0; i + 1 < editorParts.size() + 1 && i < editorParts.size(); i += 2)
+    y += rowsHeight + 8;
+    const int descHeight = editorTitle.getText().isEmpty() ? 0 : wrappedHeight(editorTitle.getText(), editorTitle.getFont(), width - 6);
+    editorTitle.setBounds(0, y, width, descHeight);
+    y += descHeight + 4;
+    int ey = 0;
+    for (size_t i = 0; i < editorParts.size(); i += 2)
     {
-        editorParts[i]->setBounds(0, y, 120, 24);
+        editorParts[i]->setBounds(0, ey, width, kLabelHeight);
+        ey += kLabelHeight;
         if (i + 1 < editorParts.size())
-            editorParts[i + 1]->setBounds(124, y, std::max(60, editor.getWidth() - 124), 24);
-        y += 28;
+            editorParts[i + 1]->setBounds(0, ey, width, kControlHeight);
+        ey += kControlHeight + kControlGap;
     }
+    editor.setBounds(0, y, width, ey);
+    content.setSize(width, y + ey);
 }
 } // namespace wb::app

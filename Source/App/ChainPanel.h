@@ -36,6 +36,7 @@ public:
 
     // For tests and keyboard use.
     NodeId addEffect(const std::string& id);
+    void clearForTest(); ///< removes every effect (as restoring an empty chain would)
     void setParameter(NodeId fx, int index, float value);
     [[nodiscard]] int numEffects() const { return static_cast<int>(engine.chain().slotsFromUi().size()); }
     /// Component IDs (UI tests find the controls with findChildWithID): the catalogue box, the
@@ -44,6 +45,15 @@ public:
     static constexpr const char* kAddButtonId = "chain.add";
     static constexpr const char* kParamIdPrefix = "param.";
     static constexpr const char* kBypassIdPrefix = "bypass."; ///< + the effect's NodeId; on = not bypassed
+    static constexpr const char* kRowIdPrefix = "row.";       ///< + the effect's NodeId (a row of the list)
+    static constexpr const char* kMeterIdPrefix = "meter.";   ///< + control path (a bargraph's meter)
+    static constexpr const char* kScrollerId = "chain.scroller"; ///< the viewport over rows and editor
+    static constexpr const char* kDescriptionId = "chain.description";
+    /// The catalogue entry's display name ("Parametric EQ"), from its Faust `declare name`; the
+    /// id when the effect declares none. Message thread (creates an instance once per id).
+    static juce::String displayNameOf(const std::string& id);
+    /// Rows of bypassed effects are drawn at this opacity.
+    static constexpr float kBypassedAlpha = 0.45f;
 
 private:
     struct Values
@@ -63,6 +73,7 @@ private:
     void dropRow(Row& row, juce::Point<float> p); ///< released: the move, if it changes the order
     void select(NodeId id);
     void rebuildEditor();
+    void layoutContent(); ///< sizes `content` to what it holds and places rows, description, editor
 
     AudioEngine& engine;
     std::map<NodeId, Values> values;
@@ -71,8 +82,11 @@ private:
     juce::Label title{{}, "Effect chain"};
     juce::ComboBox addBox;
     juce::TextButton addButton{"Add"};
+    juce::Viewport scroller;  ///< scrolls `content` (rows, description, editor) vertically
+    juce::Component content;
     std::unique_ptr<RowsHolder> rowsHolder;
     std::vector<std::unique_ptr<Row>> rows;
+    std::vector<std::string> addBoxIds; ///< catalogue id of each addBox item (item id = index + 1)
     juce::Label editorTitle;
     juce::Component editor;
     std::vector<std::unique_ptr<juce::Component>> editorParts;

@@ -56,8 +56,14 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s)
     : engine(e), settings(s), menuBar(this), generator(e), chain(e)
 {
     setOpaque(true); // paint() fills everything: JUCE need not paint behind it
-    addAndMakeVisible(generator);
-    addAndMakeVisible(chain);
+    columnContent.addAndMakeVisible(generator);
+    columnContent.addAndMakeVisible(chain);
+    column.setComponentID(kColumnId);
+    column.setViewedComponent(&columnContent, false);
+    column.setScrollBarsShown(true, false);
+    column.setScrollBarThickness(10);
+    column.setSingleStepSizes(16, 16);
+    addAndMakeVisible(column);
     addAndMakeVisible(menuBar);
     title.setText(juce::String(versionString()), juce::dontSendNotification);
     title.setFont(juce::Font(22.0f, juce::Font::bold));
@@ -79,6 +85,9 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s)
         checkDevice();
     };
     addChildComponent(useVirtual);
+    title.setTooltip("Wavebench's version and build");
+    deviceStatus.setTooltip("The audio device the engine runs on (Audio > Audio Settings... changes it)");
+    hint.setTooltip("Keyboard: Space starts/stops the generator, Ctrl+Q quits. View shows or hides panels.");
     engine.deviceManager().addChangeListener(this);
     audioLive = engine.hasDevice() && engine.isCallbackAttached();
     refreshDeviceStatus();
@@ -94,6 +103,7 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s)
                  && !generator.isRunning())
             generator.toggleRunning();
     }
+    channelView = static_cast<ChannelView>(juce::jlimit(1, 4, settings.file().getIntValue("view.channels", 1)));
     for (auto p : kPanels)
         setPanelShown(p, settings.file().getBoolValue(settingsKey(p), true));
     lastTick = monitor::wallSeconds();
@@ -133,6 +143,8 @@ void MainComponent::setPanelShown(Panel p, bool shown)
             if (shown && scope == nullptr)
             {
                 scope = std::make_unique<ScopeView>();
+                scope->setChannelView(channelView);
+                scope->onChannelViewChanged = [this](ChannelView v) { setChannelView(v); };
                 scope->setSpanMs(settings.file().getIntValue("scope.spanMs", 20));
                 scope->onSpanChanged = [this](int ms) { settings.file().setValue("scope.spanMs", ms); settings.save(); };
                 added = scope.get();
@@ -142,7 +154,11 @@ void MainComponent::setPanelShown(Panel p, bool shown)
             break;
         case Panel::spectrum:
             if (shown && spectrum == nullptr)
+            {
                 added = (spectrum = std::make_unique<SpectrumView>()).get();
+                spectrum->setChannelView(channelView);
+                spectrum->onChannelViewChanged = [this](ChannelView v) { setChannelView(v); };
+            }
             else if (!shown)
                 spectrum.reset();
             break;
@@ -161,6 +177,7 @@ void MainComponent::setPanelShown(Panel p, bool shown)
     }
     if (added != nullptr)
     {
+        added->setComponentID(juce::String("panel.") + juce::String(panelName(p)).toLowerCase());
         added->setWantsKeyboardFocus(false);
         addAndMakeVisible(added);
     }
@@ -232,16 +249,28 @@ void MainComponent::timerCallback()
         else if (t.type == TelemetryType::xrunEvent)
             pendingXruns += t.xrun.count;
     }
+    // Scope frames come in pairs (output 1 then output 2, same sequence); an output-1 frame
+    // whose partner never came (a mono device, or a frame the full ring dropped) goes alone.
     FrameChunk chunk;
     while (engine.frameQueue().popOnUi(chunk))
     {
-        if (chunk.kind != FrameKind::scope || chunk.channel != 0)
+        if (chunk.kind != FrameKind::scope)
             continue;
-        if (scope != nullptr)
-            scope->push(chunk);
-        if (spectrum != nullptr)
-            spectrum->push(chunk);
+        if (chunk.channel == 0)
+        {
+            if (havePendingOut1)
+                routeFrames(pendingOut1, nullptr);
+            pendingOut1 = chunk;
+            havePendingOut1 = true;
+        }
+        else if (chunk.channel == 1 && havePendingOut1 && pendingOut1.sequence == chunk.sequence)
+        {
+            routeFrames(pendingOut1, &chunk);
+            havePendingOut1 = false;
+        }
     }
+    if (scope != nullptr)
+        scope->setCorrelation(correlation.value());
     if (scope != nullptr)
     {
         scope->setSampleRate(rate);
@@ -261,6 +290,61 @@ void MainComponent::timerCallback()
         pendingXruns = 0;
         engine.collectGarbage();
     }
+}
+
+void MainComponent::setChannelView(ChannelView v)
+{
+    channelView = v;
+    if (scope != nullptr)
+        scope->setChannelView(v);
+    if (spectrum != nullptr)
+        spectrum->setChannelView(v);
+    settings.file().setValue("view.channels", static_cast<int>(v));
+    settings.save();
+}
+
+void MainComponent::routeFrames(const FrameChunk& out1, const FrameChunk* out2)
+{
+    const auto n = out1.numSamples;
+    const std::span<const float> a(out1.samples.data(), n);
+    FrameChunk silent = out1; // output 2 of a device that has none: silence
+    if (out2 == nullptr)
+        std::fill(silent.samples.begin(), silent.samples.end(), 0.0f);
+    const FrameChunk& b = out2 != nullptr ? *out2 : silent;
+    correlation.push(a, std::span<const float>(b.samples.data(), std::min(n, b.numSamples)));
+    const auto feed = [this](const FrameChunk& first, const FrameChunk* second) {
+        if (scope != nullptr)
+        {
+            scope->push(first);
+            if (second != nullptr)
+                scope->pushSecond(*second);
+        }
+        if (spectrum != nullptr)
+        {
+            spectrum->push(first);
+            if (second != nullptr)
+                spectrum->pushSecond(*second);
+        }
+    };
+    switch (channelView)
+    {
+        case ChannelView::channel1: feed(out1, nullptr); break;
+        case ChannelView::channel2: feed(b, nullptr); break;
+        case ChannelView::both: feed(out1, &b); break;
+        case ChannelView::difference:
+        {
+            FrameChunk d = out1;
+            for (std::uint32_t i = 0; i < n; ++i)
+                d.samples[i] = out1.samples[i] - (i < b.numSamples ? b.samples[i] : 0.0f);
+            feed(d, nullptr);
+            break;
+        }
+    }
+}
+
+ChannelView MainComponent::channelViewShown() const noexcept
+{
+    return channelView;
 }
 
 void MainComponent::paint(juce::Graphics& g)
@@ -293,11 +377,16 @@ void MainComponent::resized()
     // Below the header: the generator above the effect chain in a left column; to their right the
     // visualisers (scope | spectrum) on top, the meters and the monitor below.
     area.removeFromTop(8);
-    auto column = area.removeFromLeft(330);
-    generator.setBounds(column.removeFromTop(380));
-    column.removeFromTop(8);
-    chain.setBounds(column);
-    area.removeFromLeft(10);
+    // The column is kColumnWidth wide plus a scroll bar's width when it must scroll.
+    const int columnHeight = area.getHeight();
+    const bool scrolls = kGeneratorHeight + 8 + kChainMinHeight > columnHeight;
+    const int bar = scrolls ? column.getScrollBarThickness() + 2 : 0;
+    column.setBounds(area.removeFromLeft(kColumnWidth + bar));
+    const int chainHeight = std::max(kChainMinHeight, columnHeight - kGeneratorHeight - 8);
+    columnContent.setSize(kColumnWidth, kGeneratorHeight + 8 + chainHeight);
+    generator.setBounds(0, 0, kColumnWidth, kGeneratorHeight);
+    chain.setBounds(0, kGeneratorHeight + 8, kColumnWidth, chainHeight);
+    area.removeFromLeft(10 - bar / 2);
     constexpr int gap = 8;
     const bool top = scope != nullptr || spectrum != nullptr;
     const bool bottom = meters != nullptr || monitorPanel != nullptr;
@@ -369,9 +458,10 @@ void MainComponent::savePresetAs()
     chooser->launchAsync(juce::FileBrowserComponent::saveMode | juce::FileBrowserComponent::canSelectFiles,
                          [this](const juce::FileChooser& fc)
                          {
-                             const auto file = fc.getResult().withFileExtension("wbpreset");
-                             if (file == juce::File())
+                             repaint(); // the dialog has closed: nothing of it stays painted
+                             if (fc.getResult() == juce::File())
                                  return;
+                             const auto file = presetFileFor(fc.getResult());
                              if (!savePresetFile(file))
                                  juce::AlertWindow::showMessageBoxAsync(juce::MessageBoxIconType::WarningIcon,
                                                                         "Preset not saved",
@@ -385,6 +475,7 @@ void MainComponent::loadPresetFrom()
     chooser->launchAsync(juce::FileBrowserComponent::openMode | juce::FileBrowserComponent::canSelectFiles,
                          [this](const juce::FileChooser& fc)
                          {
+                             repaint(); // the dialog has closed
                              const auto file = fc.getResult();
                              if (file == juce::File())
                                  return;
@@ -394,6 +485,13 @@ void MainComponent::loadPresetFrom()
                                      juce::MessageBoxIconType::WarningIcon, "Preset not loaded",
                                      file.getFileName() + ": " + error + ".\nThe current session is unchanged.");
                          });
+}
+
+juce::File MainComponent::presetFileFor(const juce::File& typed)
+{
+    // "live.xml" stays "live.xml"; "live" becomes "live.wbpreset". (JUCE's withFileExtension
+    // would have replaced the typed ".xml".)
+    return typed.getFileExtension().isEmpty() ? typed.withFileExtension("wbpreset") : typed;
 }
 
 bool MainComponent::savePresetFile(const juce::File& file) const
@@ -489,13 +587,38 @@ void MainComponent::menuItemSelected(int id, int)
     }
 }
 
+void MainComponent::menuBarActivated(bool isActive)
+{
+    // A closed popup menu can leave its image on some X servers until something redraws: redraw
+    // the whole window once the menu bar is no longer active.
+    if (!isActive)
+    {
+        juce::Component::SafePointer<MainComponent> safe(this);
+        juce::MessageManager::callAsync([safe] { if (safe != nullptr) safe->repaint(); });
+    }
+}
+
 void MainComponent::showAudioSettings()
 {
-    auto selector = std::make_unique<juce::AudioDeviceSelectorComponent>(
-        engine.deviceManager(), 0, 2, 0, 2, false, false, true, false);
-    selector->setSize(520, 420);
+    // The dialog owns a holder that repaints the main window when the dialog is deleted (closed).
+    struct Holder final : juce::Component
+    {
+        juce::AudioDeviceSelectorComponent selector;
+        juce::Component::SafePointer<MainComponent> owner;
+        Holder(juce::AudioDeviceManager& m, MainComponent* o) : selector(m, 0, 2, 0, 2, false, false, true, false), owner(o)
+        {
+            addAndMakeVisible(selector);
+            setSize(520, 420);
+        }
+        ~Holder() override
+        {
+            auto safe = owner;
+            juce::MessageManager::callAsync([safe] { if (safe != nullptr) safe->repaint(); });
+        }
+        void resized() override { selector.setBounds(getLocalBounds()); }
+    };
     juce::DialogWindow::LaunchOptions o;
-    o.content.setOwned(selector.release());
+    o.content.setOwned(new Holder(engine.deviceManager(), this));
     o.dialogTitle = "Audio Settings";
     o.dialogBackgroundColour = kPanel;
     o.escapeKeyTriggersCloseButton = true;
@@ -506,12 +629,14 @@ void MainComponent::showAudioSettings()
 
 void MainComponent::showAbout()
 {
+    juce::Component::SafePointer<MainComponent> safe(this);
     juce::AlertWindow::showMessageBoxAsync(
         juce::MessageBoxIconType::InfoIcon, "About Wavebench",
         juce::String(versionString()) +
             "\n\nAn audio test-signal and effects workstation.\n"
             "Built with JUCE " + juce::SystemStats::getJUCEVersion().fromFirstOccurrenceOf(" ", false, false) +
-            " and Faust.\nLicensed under the GNU General Public License v3.0.");
+            " and Faust.\nLicensed under the GNU General Public License v3.0.",
+        {}, nullptr, juce::ModalCallbackFunction::create([safe](int) { if (safe != nullptr) safe->repaint(); }));
 }
 
 void MainComponent::changeListenerCallback(juce::ChangeBroadcaster*)

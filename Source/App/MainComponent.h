@@ -7,6 +7,7 @@
 #include "App/GeneratorPanel.h"
 #include "App/Settings.h"
 #include "App/Visualisers.h"
+#include "Core/Analysis/Correlation.h"
 #include "Engine/AudioEngine.h"
 
 #include <juce_gui_basics/juce_gui_basics.h>
@@ -30,6 +31,16 @@ public:
     juce::StringArray getMenuBarNames() override;
     juce::PopupMenu getMenuForIndex(int topLevelMenuIndex, const juce::String& menuName) override;
     void menuItemSelected(int menuItemID, int topLevelMenuIndex) override;
+    void menuBarActivated(bool isActive) override; // repaints once a menu has closed
+
+    static constexpr const char* kColumnId = "main.column"; ///< the left column's viewport
+    static constexpr int kColumnWidth = 330;
+    static constexpr int kGeneratorHeight = 380;
+    static constexpr int kChainMinHeight = 300; ///< the chain panel never gets less (the column scrolls)
+
+    /// The file Save Preset writes for what the user typed: the name as typed when it has an
+    /// extension, else with ".wbpreset" added.
+    [[nodiscard]] static juce::File presetFileFor(const juce::File& typed);
 
     void showAudioSettings();
     void showAbout();
@@ -62,6 +73,9 @@ public:
     bool loadPresetFile(const juce::File& file, juce::String& error);
     GeneratorPanel& generatorPanel() noexcept { return generator; }
     ChainPanel& chainPanel() noexcept { return chain; }
+    [[nodiscard]] ChannelView channelViewShown() const noexcept;
+    ScopeView* scopeView() noexcept { return scope.get(); }
+    SpectrumView* spectrumView() noexcept { return spectrum.get(); }
     /// The level meters when the Meters panel is shown, else nullptr.
     LevelMeters* levelMeters() noexcept { return meters.get(); }
 
@@ -71,6 +85,10 @@ private:
     void refreshDeviceStatus();
     void onAudioLost();
     void discardQueuedAudioData();
+    /// A scope frame of output 1 with its output-2 partner (nullptr: none, e.g. a mono device):
+    /// feeds the correlation and hands the views what the channel choice asks for.
+    void routeFrames(const FrameChunk& out1, const FrameChunk* out2);
+    void setChannelView(ChannelView v);
 
     AudioEngine& engine;
     Settings& settings;
@@ -81,6 +99,11 @@ private:
     juce::TextButton useVirtual{"Use Virtual loopback"};
     GeneratorPanel generator;
     ChainPanel chain;
+    /// The left column (generator above the chain) scrolls when the window is too short for both
+    /// at their useful heights (e.g. 1024x700).
+    juce::Viewport column;
+    juce::Component columnContent;
+    juce::TooltipWindow tooltips{this, 600};
     std::unique_ptr<juce::FileChooser> chooser;
 
     std::unique_ptr<ScopeView> scope;
@@ -88,6 +111,10 @@ private:
     std::unique_ptr<LevelMeters> meters;
     std::unique_ptr<MonitorPanel> monitorPanel;
     std::uint64_t pendingXruns = 0;
+    ChannelView channelView = ChannelView::channel1;
+    FrameChunk pendingOut1{}; ///< output 1's newest frame, waiting for output 2's of the same sequence
+    bool havePendingOut1 = false;
+    analysis::CorrelationMeter correlation{16384}; // ~0.34 s at 48 kHz
     int ticks = 0;
     double lastTick = 0.0;
 

@@ -27,12 +27,15 @@ MonitorPanel::MonitorPanel(AudioEngine& e) : engine(e)
     const auto changed = [this](const monitor::ThresholdWatcher::Event&) { repaint(); };
     loadWatch = watcher.add("dsp load", [this] { return load.windowMaxLoad; }, kLoadAlarm, changed,
                             monitor::ThresholdWatcher::Direction::above, 0.05);
-    rssWatch = watcher.add("rss", [this] { return static_cast<double>(memory.rssBytes); }, kRssAlarmBytes, changed);
-    // xruns: red for 5 s after the count went up.
+    memoryWatch = watcher.add("private memory", [this] { return static_cast<double>(memory.privateBytes); },
+                              kPrivateAlarmBytes, changed);
+    // xruns: red for 5 s after the count went up (see update() for the Virtual loopback).
     xrunWatch = watcher.add("xruns", [this] { return xrunAlarmUntil - monitor::wallSeconds(); }, 0.0, changed);
 
     latencyButton.setWantsKeyboardFocus(false);
     latencyButton.onClick = [this] { startLatency(); };
+    latencyButton.setTooltip("Measures the round trip of a second Virtual loopback device with this rate and period "
+                             "(5 runs, multi-tone probe); for a real device use `wavebench latency`");
     addAndMakeVisible(latencyButton);
     update(0);
 }
@@ -57,10 +60,17 @@ void MonitorPanel::update(std::uint64_t xrunEvents)
     processCpu.update(monitor::processCpuSeconds(), now);
     loadHistory.push(load.meanLoad);
     xrunTelemetry += xrunEvents;
-    const auto xruns = load.xruns();
-    if (xruns > xrunsSeen)
+    // Red for 5 s after an overrun (the callback took longer than its period: the engine's own
+    // doing on any device) or a real device's xrun. The Virtual loopback's "device xruns" are
+    // late wake-ups of its thread (the OS ran it more than a period late: a busy machine, no
+    // real-time priority); no hardware missed a deadline and nothing is heard, so they show in
+    // amber with a tooltip saying so, not as an alarm.
+    if (load.overruns > overrunsSeen || (load.deviceXruns > deviceXrunsSeen && !engine.isVirtualDevice()))
         xrunAlarmUntil = now + 5.0;
-    xrunsSeen = xruns;
+    else if (load.deviceXruns > deviceXrunsSeen)
+        xrunCautionUntil = now + 5.0;
+    overrunsSeen = load.overruns;
+    deviceXrunsSeen = load.deviceXruns;
     if (!pendingNodes.empty())
     {
         const auto shownBefore = nodeRows.size();
@@ -166,6 +176,56 @@ void MonitorPanel::collectLatency()
     }
 }
 
+std::vector<MonitorPanel::Figure> MonitorPanel::figures() const
+{
+    const double heap = static_cast<double>(memory.heapInUseBytes);
+    auto& counters = monitor::ResourceCounters::global();
+    const double now = monitor::wallSeconds();
+    const bool virtualDevice = engine.isVirtualDevice();
+    const juce::String memorySource = memory.smapsAvailable ? "/proc/self/smaps_rollup" : "RSS (no smaps_rollup on this kernel)";
+    return {
+        {"DSP load mean", pct(load.meanLoad), "Time in the audio callback / the period, averaged over the last window"},
+        {"DSP load max (window)", pct(load.windowMaxLoad),
+         "The longest callback of the last window as a share of the period; red above "
+             + juce::String(juce::roundToInt(100 * kLoadAlarm)) + " %",
+         watcher.inAlarm(loadWatch)},
+        {"Xruns (overruns + device)",
+         juce::String(static_cast<juce::int64>(load.xruns())) + "  (" + juce::String(static_cast<juce::int64>(load.overruns))
+             + " + " + juce::String(static_cast<juce::int64>(load.deviceXruns)) + ")",
+         "Overruns: callbacks that took longer than their period (red for 5 s). Device: xruns the device reported"
+             + juce::String(virtualDevice ? ". On the Virtual loopback these are late wake-ups of its thread (the OS ran it "
+                                            "more than a period late on a busy machine): no hardware missed a deadline "
+                                            "and nothing is heard, so they show in amber, not red."
+                                          : " (red for 5 s)."),
+         watcher.inAlarm(xrunWatch), now < xrunCautionUntil},
+        {"Audio thread CPU", audioCpuKnown ? pct(audioCpu.value()) : juce::String("-"),
+         "CPU time of the audio thread per second of wall time (its pthread CPU clock)"},
+        {"Main thread CPU", pct(mainCpu.value()), "CPU time of the GUI (message) thread per second"},
+        {"Process CPU", pct(processCpu.value()), "CPU time of the whole process per second (1 core = 100 %)"},
+        {"Memory private (PSS)", mb(static_cast<double>(memory.privateBytes)) + "  (" + mb(static_cast<double>(memory.pssBytes)) + ")",
+         "Private: pages only Wavebench maps (Private_Clean + Private_Dirty), red above "
+             + mb(kPrivateAlarmBytes) + ". PSS: private plus its share of pages shared with other processes. From "
+             + memorySource + ".",
+         watcher.inAlarm(memoryWatch)},
+        {"RSS (peak)", mb(static_cast<double>(memory.rssBytes)) + "  (" + mb(static_cast<double>(memory.peakRssBytes)) + ")",
+         "Resident set size: every resident page mapped, including shared libraries and shared segments (JACK's "
+         "shared memory), so it overstates what Wavebench holds; not judged"},
+        {"Heap in use", heap > 0.0 ? mb(heap) : juce::String("-"), "Bytes malloc'd and not freed (mallinfo2)"},
+        {"Buffer pool", juce::String(counters.poolBuffersInUse.load()) + " buffers, " + mb(static_cast<double>(counters.poolBytesInUse.load())),
+         "Audio buffers taken from the engine's pool"},
+        {"Faust instances", juce::String(counters.faustInstances.load()), "Live Faust effect instances"},
+    };
+}
+
+juce::String MonitorPanel::getTooltip()
+{
+    const auto p = getMouseXYRelative();
+    for (const auto& [r, tip] : tooltipAreas)
+        if (r.contains(p))
+            return tip;
+    return "Live figures of the engine, sampled 4 times a second";
+}
+
 void MonitorPanel::resized()
 {
     auto area = getLocalBounds().reduced(8);
@@ -173,7 +233,7 @@ void MonitorPanel::resized()
     auto bottom = area.removeFromBottom(26);
     latencyButton.setBounds(bottom.removeFromLeft(130));
     area.removeFromBottom(6);
-    figuresArea = area.removeFromLeft(juce::jmin(330, area.getWidth() / 2));
+    figuresArea = area.removeFromLeft(juce::jmin(330, area.getWidth() * 3 / 5));
     graphArea = area.withTrimmedLeft(10);
     // Time per node below the graph: a header and a row per node (at most half the height; rows
     // beyond it are not drawn).
@@ -190,38 +250,27 @@ void MonitorPanel::paint(juce::Graphics& g)
         juce::String name, value;
         bool alarm = false;
     };
-    const double heap = static_cast<double>(memory.heapInUseBytes);
-    auto& counters = monitor::ResourceCounters::global();
-    const Row rows[] = {
-        {"DSP load mean", pct(load.meanLoad)},
-        {"DSP load max (window)", pct(load.windowMaxLoad), watcher.inAlarm(loadWatch)},
-        {"Xruns (overruns + device)", juce::String(static_cast<juce::int64>(load.xruns())) + "  (" +
-                                          juce::String(static_cast<juce::int64>(load.overruns)) + " + " +
-                                          juce::String(static_cast<juce::int64>(load.deviceXruns)) + ")",
-         watcher.inAlarm(xrunWatch)},
-        {"Audio thread CPU", audioCpuKnown ? pct(audioCpu.value()) : juce::String("-")},
-        {"Main thread CPU", pct(mainCpu.value())},
-        {"Process CPU", pct(processCpu.value())},
-        {"RSS (peak)", mb(static_cast<double>(memory.rssBytes)) + "  (" + mb(static_cast<double>(memory.peakRssBytes)) + ")",
-         watcher.inAlarm(rssWatch)},
-        {"Heap in use", heap > 0.0 ? mb(heap) : juce::String("-")},
-        {"Buffer pool", juce::String(counters.poolBuffersInUse.load()) + " buffers, " +
-                            mb(static_cast<double>(counters.poolBytesInUse.load()))},
-        {"Faust instances", juce::String(counters.faustInstances.load())},
-    };
+    const auto rows = figures();
     auto area = figuresArea;
     const int rowH = juce::jlimit(14, 20, area.getHeight() / static_cast<int>(std::size(rows)));
     g.setFont(juce::Font(13.0f));
+    tooltipAreas.clear();
     for (const auto& row : rows)
     {
         auto r = area.removeFromTop(rowH);
         if (r.getBottom() > figuresArea.getBottom())
             break;
+        tooltipAreas.emplace_back(r, row.tooltip);
         g.setColour(kDimText);
         g.drawText(row.name, r.removeFromLeft(r.getWidth() * 11 / 20), juce::Justification::centredLeft);
-        g.setColour(row.alarm ? kAlarm : kText);
+        g.setColour(row.alarm ? kAlarm : row.caution ? kWarning : kText);
         g.drawText(row.value, r, juce::Justification::centredLeft);
     }
+    tooltipAreas.emplace_back(graphArea.withHeight(graphArea.getHeight() - nodesArea.getHeight()),
+                              "Mean DSP load (callback time / period) every 0.25 s over the last 30 s; the line is the "
+                              + juce::String(juce::roundToInt(100 * kLoadAlarm)) + " % alarm threshold");
+    tooltipAreas.emplace_back(nodesArea, "Time per node: mean time per callback of the generator, each effect and the "
+                                         "whole callback, and its share of the period");
 
     // Load history: mean load, last 30 s, 0..100 %, the alarm line at 80 %.
     if (graphArea.getWidth() > 40 && graphArea.getHeight() > 30)

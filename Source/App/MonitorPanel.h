@@ -22,11 +22,24 @@
 
 namespace wb::app
 {
-class MonitorPanel final : public juce::Component
+class MonitorPanel final : public juce::Component, public juce::TooltipClient
 {
 public:
-    static constexpr double kLoadAlarm = 0.8;                     ///< DSP load (window max)
-    static constexpr double kRssAlarmBytes = 100.0 * 1024 * 1024; ///< resident memory
+    static constexpr double kLoadAlarm = 0.8;                         ///< DSP load (window max)
+    /// Judged on the private memory (smaps_rollup Private_*): RSS also counts shared libraries
+    /// and JACK's shared segments, which are not the app's to save.
+    static constexpr double kPrivateAlarmBytes = 100.0 * 1024 * 1024;
+
+    /// The tooltip of the figure (or control) under the mouse.
+    juce::String getTooltip() override;
+    /// The figures as shown, name -> value text, and whether each is in alarm (for tests).
+    struct Figure
+    {
+        juce::String name, value, tooltip;
+        bool alarm = false;
+        bool caution = false; ///< shown in the warning colour (not an alarm)
+    };
+    [[nodiscard]] std::vector<Figure> figures() const;
 
     explicit MonitorPanel(AudioEngine& engine);
     ~MonitorPanel() override; // joins the latency worker
@@ -46,13 +59,15 @@ private:
 
     AudioEngine& engine;
     monitor::ThresholdWatcher watcher;
-    std::size_t loadWatch = 0, rssWatch = 0, xrunWatch = 0;
+    std::size_t loadWatch = 0, memoryWatch = 0, xrunWatch = 0;
     monitor::CpuUsage audioCpu, mainCpu, processCpu;
     monitor::MemoryStats memory;
     monitor::LoadSnapshot load;
     vis::History loadHistory{120}; // 30 s at 4 Hz
-    std::uint64_t xrunTelemetry = 0, xrunsSeen = 0;
-    double xrunAlarmUntil = 0.0;
+    std::uint64_t xrunTelemetry = 0, overrunsSeen = 0, deviceXrunsSeen = 0;
+    double xrunAlarmUntil = 0.0;   ///< red until then: an overrun, or an xrun of a real device
+    double xrunCautionUntil = 0.0; ///< amber until then: a late wake-up of the Virtual loopback
+    std::vector<std::pair<juce::Rectangle<int>, juce::String>> tooltipAreas; // as last painted
     bool audioCpuKnown = false;
 
     juce::TextButton latencyButton{"Measure latency"};

@@ -21,7 +21,42 @@ void drawNoSignal(juce::Graphics& g, juce::Rectangle<int> plot, const juce::Stri
     g.setFont(juce::Font(13.0f));
     g.drawText(text, plot.reduced(6), juce::Justification::topRight);
 }
+const char* channelLabel(ChannelView v, int which)
+{
+    switch (v)
+    {
+        case ChannelView::channel1: return "out 1";
+        case ChannelView::channel2: return "out 2";
+        case ChannelView::both: return which == 0 ? "out 1" : "out 2";
+        case ChannelView::difference: return "out 1 - out 2";
+    }
+    return "";
+}
+
+/// A legend line: a short coloured bar and the text, at (x, y); returns the x after it.
+int drawLegendItem(juce::Graphics& g, int x, int y, juce::Colour colour, const juce::String& text)
+{
+    g.setColour(colour);
+    g.fillRect(x, y + 6, 14, 2);
+    g.setColour(kText);
+    g.setFont(juce::Font(12.0f));
+    const int w = g.getCurrentFont().getStringWidth(text);
+    g.drawText(text, x + 18, y, w + 2, 14, juce::Justification::centredLeft);
+    return x + 18 + w + 12;
+}
 } // namespace
+
+void setUpChannelBox(juce::ComboBox& box)
+{
+    box.addItem("Out 1", static_cast<int>(ChannelView::channel1));
+    box.addItem("Out 2", static_cast<int>(ChannelView::channel2));
+    box.addItem("1 + 2", static_cast<int>(ChannelView::both));
+    box.addItem("L - R", static_cast<int>(ChannelView::difference));
+    box.setSelectedId(static_cast<int>(ChannelView::channel1), juce::dontSendNotification);
+    box.setWantsKeyboardFocus(false);
+    box.setTooltip("Which output to show: 1 (left), 2 (right), both overlaid (1 blue, 2 orange), or L - R "
+                   "(the difference: flat when both carry the same signal)");
+}
 
 // ---------------------------------------------------------------------------------------- scope
 ScopeView::ScopeView()
@@ -36,7 +71,62 @@ ScopeView::ScopeView()
             onSpanChanged(span);
     };
     spanBox.setWantsKeyboardFocus(false);
+    spanBox.setTooltip("Time span of the trace: 10 or 20 ms");
     addAndMakeVisible(spanBox);
+    setUpChannelBox(channelBox);
+    channelBox.setComponentID(kChannelBoxId);
+    channelBox.onChange = [this] {
+        setChannelView(static_cast<ChannelView>(channelBox.getSelectedId()));
+        if (onChannelViewChanged)
+            onChannelViewChanged(view);
+    };
+    addAndMakeVisible(channelBox);
+    setTooltip("Oscilloscope: the chosen output(s), triggered on the rising zero crossing of the blue trace. "
+               "corr: the correlation of outputs 1 and 2 over ~0.3 s: +1 the same signal, -1 one inverted, "
+               "0 unrelated (or one silent: -)");
+}
+
+void ScopeView::setChannelView(ChannelView v)
+{
+    if (v == view)
+        return;
+    view = v;
+    channelBox.setSelectedId(static_cast<int>(v), juce::dontSendNotification);
+    ring.clear(); // the other channel's samples must not join the new trace
+    ring2.clear();
+    trace2.clear();
+    seenSamples = ~std::uint64_t{0};
+    shownPoints.clear();
+    shownPoints2.clear();
+    repaint();
+}
+
+void ScopeView::setCorrelation(std::optional<double> r)
+{
+    correlation = r;
+    const auto area = correlationArea();
+    const int px = r ? juce::roundToInt((*r + 1.0) * 0.5 * area.getWidth() * 4) : -1; // quarter pixels: the text too
+    if (px != shownCorrelationPx)
+    {
+        shownCorrelationPx = px;
+        repaint(area.expanded(0, 2));
+    }
+}
+
+float ScopeView::traceMaxAbs(int which) const noexcept
+{
+    const auto& t = which == 0 ? trace : trace2;
+    float m = 0.0f;
+    for (float v : t)
+        m = std::max(m, std::abs(v));
+    return m;
+}
+
+juce::Rectangle<int> ScopeView::correlationArea() const
+{
+    // Bottom centre of the plot, between the "-1" label and the ms/div label.
+    const int w = juce::jlimit(60, 200, plot.getWidth() - 170);
+    return {plot.getCentreX() - w / 2, plot.getBottom() - 16, w, 14};
 }
 
 void ScopeView::setSpanMs(int ms)
@@ -51,7 +141,8 @@ void ScopeView::setSpanMs(int ms)
 
 void ScopeView::resized()
 {
-    spanBox.setBounds(getWidth() - 8 - 86, 6, 86, 20);
+    spanBox.setBounds(getWidth() - 8 - 76, 6, 76, 20);
+    channelBox.setBounds(spanBox.getX() - 6 - 76, 6, 76, 20);
     plot = panelContentArea(getLocalBounds());
     background.invalidate();
     seenSamples = ~std::uint64_t{0};
@@ -79,11 +170,23 @@ void ScopeView::tick()
         triggered = t >= 0;
         const auto start = triggered ? static_cast<std::size_t>(t) : have - spanSamples; // free-run otherwise
         trace.assign(window.begin() + static_cast<long>(start), window.begin() + static_cast<long>(start + spanSamples));
+        // The second trace (both channels): the same samples in time as the first (the rings
+        // are fed in pairs), so the trigger of output 1 holds it still too.
+        trace2.clear();
+        if (view == ChannelView::both && ring2.contiguous() >= have)
+        {
+            window2.resize(have);
+            ring2.latest(window2);
+            trace2.assign(window2.begin() + static_cast<long>(start), window2.begin() + static_cast<long>(start + spanSamples));
+        }
     }
-    tracePoints(points);
-    if (haveData != shownHaveData || triggered != shownTriggered || vis::movedBy(shownPoints, points, 0.5f))
+    tracePoints(trace, points);
+    tracePoints(trace2, points2);
+    if (haveData != shownHaveData || triggered != shownTriggered || vis::movedBy(shownPoints, points, 0.5f)
+        || points2.size() != shownPoints2.size() || vis::movedBy(shownPoints2, points2, 0.5f))
     {
         shownPoints.assign(points.begin(), points.end());
+        shownPoints2.assign(points2.begin(), points2.end());
         shownDense = trace.size() > static_cast<std::size_t>(std::max(1, plot.getWidth())) * 2;
         shownHaveData = haveData;
         shownTriggered = triggered;
@@ -91,10 +194,10 @@ void ScopeView::tick()
     }
 }
 
-void ScopeView::tracePoints(std::vector<float>& xy) const
+void ScopeView::tracePoints(const std::vector<float>& samples, std::vector<float>& xy) const
 {
     xy.clear();
-    const auto n = trace.size();
+    const auto n = samples.size();
     if (!haveData || n < 2 || plot.isEmpty())
         return;
     const float x0 = static_cast<float>(plot.getX()), w = static_cast<float>(plot.getWidth());
@@ -107,16 +210,16 @@ void ScopeView::tracePoints(std::vector<float>& xy) const
         for (std::size_t i = 0; i < n; ++i)
         {
             xy.push_back(x0 + w * static_cast<float>(i) / static_cast<float>(n - 1));
-            xy.push_back(yOf(trace[i]));
+            xy.push_back(yOf(samples[i]));
         }
         return;
     }
     for (std::size_t c = 0; c < cols; ++c)
     {
         const auto a = c * n / cols, b = std::max(a + 1, (c + 1) * n / cols);
-        float lo = trace[a], hi = trace[a];
+        float lo = samples[a], hi = samples[a];
         for (auto i = a; i < b; ++i)
-            lo = std::min(lo, trace[i]), hi = std::max(hi, trace[i]);
+            lo = std::min(lo, samples[i]), hi = std::max(hi, samples[i]);
         const float x = x0 + static_cast<float>(c);
         xy.insert(xy.end(), {x, yOf(hi), x, yOf(lo)});
     }
@@ -124,7 +227,7 @@ void ScopeView::tracePoints(std::vector<float>& xy) const
 
 void ScopeView::renderBackground(juce::Graphics& g)
 {
-    const auto area = drawOpaquePanelFrame(g, getLocalBounds(), "Scope  (output 1)");
+    const auto area = drawOpaquePanelFrame(g, getLocalBounds(), "Scope");
     jassert(area == plot);
     g.setColour(kBackground);
     g.fillRect(plot);
@@ -150,15 +253,54 @@ void ScopeView::renderBackground(juce::Graphics& g)
 void ScopeView::paint(juce::Graphics& g)
 {
     background.draw(g, getLocalBounds(), [this](juce::Graphics& bg) { renderBackground(bg); });
+    {
+        // The correlation of outputs 1 and 2: a bar from -1 to +1 with a marker, and the figure.
+        const auto area = correlationArea();
+        g.setColour(kPanelLight);
+        g.fillRect(area.withHeight(3).withY(area.getCentreY() - 1));
+        g.setColour(kDimText);
+        g.fillRect(area.getCentreX(), area.getY() + 2, 1, area.getHeight() - 4);
+        g.setFont(juce::Font(11.0f));
+        if (correlation)
+        {
+            const int x = area.getX() + juce::roundToInt((*correlation + 1.0) * 0.5 * (area.getWidth() - 1));
+            g.setColour(*correlation < -0.2 ? kAlarm : *correlation < 0.2 ? kWarning : kGood);
+            g.fillRect(x - 2, area.getY(), 4, area.getHeight());
+        }
+        g.setColour(kDimText);
+        g.drawText("corr " + (correlation ? juce::String(*correlation, 2) : juce::String("-")),
+                   area.withWidth(70).withX(area.getX() - 74), juce::Justification::centredRight);
+    }
     if (!shownHaveData || shownPoints.size() < 4)
     {
         drawNoSignal(g, plot.withTrimmedTop(20), "waiting for frames");
         return;
     }
     g.setColour(kAccent);
+    drawTrace(g, shownPoints, shownDense);
+    if (shownPoints2.size() >= 4)
+    {
+        g.setColour(kWarning);
+        drawTrace(g, shownPoints2, shownDense);
+    }
+    // Legend: which trace is which output.
+    {
+        int x = plot.getX() + 24;
+        x = drawLegendItem(g, x, plot.getY() + 2, kAccent, channelLabel(view, 0));
+        if (view == ChannelView::both)
+            drawLegendItem(g, x, plot.getY() + 2, kWarning, channelLabel(view, 1));
+    }
+    g.setColour(shownTriggered ? kGood : kDimText);
+    g.setFont(juce::Font(12.0f));
+    g.drawText(shownTriggered ? "trig: rising 0" : "no trigger (free run)", plot.reduced(6).withHeight(14),
+               juce::Justification::topRight);
+}
+
+void ScopeView::drawTrace(juce::Graphics& g, const std::vector<float>& pts, bool dense)
+{
     path.clear();
-    const auto n = shownPoints.size() / 2;
-    if (shownDense)
+    const auto n = pts.size() / 2;
+    if (dense)
     {
         // (x, max) and (x, min) per column: fill the band between the maxima and the minima,
         // widened by half a line width on each side. It looks like the stroked line
@@ -169,8 +311,8 @@ void ScopeView::paint(juce::Graphics& g)
         // mitred look at the peaks.
         constexpr float kHalfWidth = 1.1f, kReach = 1.0f / 3.0f;
         const auto cols = n / 2;
-        const auto hi = [&](std::size_t c) { return shownPoints[4 * c + 1]; };
-        const auto lo = [&](std::size_t c) { return shownPoints[4 * c + 3]; };
+        const auto hi = [&](std::size_t c) { return pts[4 * c + 1]; };
+        const auto lo = [&](std::size_t c) { return pts[4 * c + 3]; };
         const auto top = [&](std::size_t c) {
             float y = hi(c);
             if (c > 0)
@@ -187,32 +329,39 @@ void ScopeView::paint(juce::Graphics& g)
                 y = std::max(y, lo(c) + (lo(c + 1) - lo(c)) * kReach);
             return y + kHalfWidth;
         };
-        path.startNewSubPath(shownPoints[0], top(0));
+        path.startNewSubPath(pts[0], top(0));
         for (std::size_t c = 1; c < cols; ++c)
-            path.lineTo(shownPoints[4 * c], top(c));
+            path.lineTo(pts[4 * c], top(c));
         for (std::size_t c = cols; c-- > 0;)
-            path.lineTo(shownPoints[4 * c + 2], bottom(c));
+            path.lineTo(pts[4 * c + 2], bottom(c));
         path.closeSubPath();
         g.fillPath(path);
     }
     else
     {
-        path.startNewSubPath(shownPoints[0], shownPoints[1]);
+        path.startNewSubPath(pts[0], pts[1]);
         for (std::size_t i = 1; i < n; ++i)
-            path.lineTo(shownPoints[2 * i], shownPoints[2 * i + 1]);
+            path.lineTo(pts[2 * i], pts[2 * i + 1]);
         juce::PathStrokeType(1.5f).createStrokedPath(stroked, path, {}, g.getInternalContext().getPhysicalPixelScaleFactor());
         g.fillPath(stroked);
     }
-    g.setColour(shownTriggered ? kGood : kDimText);
-    g.setFont(juce::Font(12.0f));
-    g.drawText(shownTriggered ? "trig: rising 0" : "no trigger (free run)", plot.reduced(6).withHeight(14),
-               juce::Justification::topRight);
 }
 
 // ------------------------------------------------------------------------------------- spectrum
-SpectrumView::SpectrumView() : input(kFftSize), db(kFftSize / 2 + 1, -INFINITY)
+SpectrumView::SpectrumView()
+    : input(kFftSize), input2(kFftSize), db(kFftSize / 2 + 1, -INFINITY), db2(kFftSize / 2 + 1, -INFINITY)
 {
     setOpaque(true);
+    setUpChannelBox(channelBox);
+    channelBox.setComponentID(kChannelBoxId);
+    channelBox.onChange = [this] {
+        setChannelView(static_cast<ChannelView>(channelBox.getSelectedId()));
+        if (onChannelViewChanged)
+            onChannelViewChanged(view);
+    };
+    addAndMakeVisible(channelBox);
+    setTooltip("Amplitude spectrum (FFT 4096, Blackman-Harris window) in dBFS: a sine on a bin reads its peak level. "
+               "Blue: the chosen output; orange: its decaying peak hold, or output 2 when both are shown");
     window = makeWindow(Window::BlackmanHarris4, kFftSize);
     windowSum = 0.0;
     for (double w : window)
@@ -235,8 +384,42 @@ SpectrumView::~SpectrumView()
     fftwf_free(fftOut);
 }
 
+void SpectrumView::setChannelView(ChannelView v)
+{
+    if (v == view)
+        return;
+    view = v;
+    channelBox.setSelectedId(static_cast<int>(v), juce::dontSendNotification);
+    ring.clear();
+    ring2.clear();
+    peaks = vis::PeakHold{1.0, 20.0}; // the old channel's peaks do not belong to the new one
+    seenSamples = ~std::uint64_t{0};
+    shownCurveY.clear();
+    repaint();
+}
+
+juce::String SpectrumView::legendText() const
+{
+    return view == ChannelView::both ? juce::String("out 2") : juce::String("peak hold");
+}
+
+void SpectrumView::transform(const std::vector<float>& samples, std::vector<double>& out)
+{
+    for (int i = 0; i < kFftSize; ++i)
+        fftIn[i] = samples[static_cast<std::size_t>(i)] * static_cast<float>(window[static_cast<std::size_t>(i)]);
+    fftwf_execute(plan);
+    // Amplitude: a sine of amplitude A on a bin reads A (0 dBFS for a full-scale sine).
+    const double scale = 2.0 / windowSum;
+    for (std::size_t k = 0; k < out.size(); ++k)
+    {
+        const double re = fftOut[k][0], im = fftOut[k][1];
+        out[k] = vis::gainToDb(scale * std::sqrt(re * re + im * im));
+    }
+}
+
 void SpectrumView::resized()
 {
+    channelBox.setBounds(getWidth() - 8 - 76, 6, 76, 20);
     plot = panelContentArea(getLocalBounds());
     labels = plot.removeFromBottom(14);
     background.invalidate();
@@ -287,25 +470,25 @@ void SpectrumView::tick(double dt)
     haveData = ring.latest(input);
     if (haveData)
     {
-        for (int i = 0; i < kFftSize; ++i)
-            fftIn[i] = input[static_cast<std::size_t>(i)] * static_cast<float>(window[static_cast<std::size_t>(i)]);
-        fftwf_execute(plan);
-        // Amplitude: a sine of amplitude A on a bin reads A (0 dBFS for a full-scale sine).
-        const double scale = 2.0 / windowSum;
+        transform(input, db);
         double top = -INFINITY;
-        for (std::size_t k = 0; k < db.size(); ++k)
-        {
-            const double re = fftOut[k][0], im = fftOut[k][1];
-            db[k] = vis::gainToDb(scale * std::sqrt(re * re + im * im));
-            top = std::max(top, db[k]);
-        }
+        for (double v : db)
+            top = std::max(top, v);
         peaks.update(db, pendingDt);
         pendingDt = 0.0;
         topText = "max bin " + juce::String(vis::formatDb(top)) + "FS";
         if (columnsRate != rate)
             updateColumns();
         curvePoints(db, curveY);
-        curvePoints(peaks.values(), peakY);
+        // The orange curve: output 2's spectrum when both are shown (the rings are fed in pairs),
+        // else the peak hold.
+        if (view == ChannelView::both && ring2.latest(input2))
+        {
+            transform(input2, db2);
+            curvePoints(db2, peakY);
+        }
+        else
+            curvePoints(peaks.values(), peakY);
     }
     if (haveData != shownHaveData || curveY.size() != shownCurveY.size() || peakY.size() != shownPeakY.size())
     {
@@ -380,7 +563,7 @@ void SpectrumView::repaintMovedColumns()
 
 void SpectrumView::renderBackground(juce::Graphics& g)
 {
-    drawOpaquePanelFrame(g, getLocalBounds(), "Spectrum  (output 1, FFT 4096, Blackman-Harris)");
+    drawOpaquePanelFrame(g, getLocalBounds(), "Spectrum  (FFT 4096, Blackman-Harris)");
     g.setColour(kBackground);
     g.fillRect(plot);
     g.setFont(juce::Font(11.0f));
@@ -442,19 +625,24 @@ void SpectrumView::paint(juce::Graphics& g)
         }
         g.fillRectList(spans);
     };
-    g.setColour(kWarning.withAlpha(0.7f));
-    stroke(shownPeakY, 1.0f);
+    g.setColour(kWarning.withAlpha(view == ChannelView::both ? 1.0f : 0.7f));
+    stroke(shownPeakY, view == ChannelView::both ? 1.5f : 1.0f);
     g.setColour(kAccent);
     stroke(shownCurveY, 1.5f);
     g.setColour(kDimText);
     g.setFont(juce::Font(12.0f));
     g.drawText(shownTopText, plot.reduced(6).withHeight(14), juce::Justification::topRight);
+    // Legend (top left, above the -20 dB line): blue the chosen output, orange peak hold / out 2.
+    const int x = drawLegendItem(g, plot.getX() + 6, plot.getY() + 3, kAccent, channelLabel(view, 0));
+    drawLegendItem(g, x, plot.getY() + 3, kWarning, legendText());
 }
 
 // --------------------------------------------------------------------------------------- meters
 LevelMeters::LevelMeters()
 {
     setOpaque(true);
+    setTooltip("Peak (bar) and RMS (line) per output in dBFS over ~33 ms, with a peak hold; "
+               "CLIP latches at 0 dBFS: click the meters to reset it");
 }
 
 void LevelMeters::set(const MeterValues& m)

@@ -15,17 +15,41 @@
 
 namespace wb::app
 {
-/// Triggered oscilloscope of output channel 0: rising zero-crossing trigger, 10 or 20 ms span.
-class ScopeView final : public juce::Component
+/// Which output channels the scope and spectrum show (the main component routes the frames).
+enum class ChannelView
+{
+    channel1 = 1,   ///< output 1 (left)
+    channel2 = 2,   ///< output 2 (right)
+    both = 3,       ///< 1 in blue, 2 in orange, overlaid
+    difference = 4, ///< L - R (the side signal: flat for mono, twice the level for L = -R)
+};
+/// A combo box choosing the ChannelView (item id = the enum's value), with its tooltip.
+void setUpChannelBox(juce::ComboBox& box);
+
+/// Triggered oscilloscope of the chosen channel(s): rising zero-crossing trigger on the first
+/// trace, 10 or 20 ms span, and the stereo correlation of outputs 1 and 2 at the bottom.
+class ScopeView final : public juce::Component, public juce::SettableTooltipClient
 {
 public:
+    static constexpr const char* kChannelBoxId = "scope.channel";
     ScopeView();
     void setSampleRate(double hz) { rate = hz > 0.0 ? hz : 48000.0; }
     void setSpanMs(int ms);
     [[nodiscard]] int spanMs() const noexcept { return span; }
     std::function<void(int)> onSpanChanged;
 
+    /// The channel choice (the combo box shows it; a change by the user calls onChannelViewChanged).
+    void setChannelView(ChannelView v);
+    [[nodiscard]] ChannelView channelView() const noexcept { return view; }
+    std::function<void(ChannelView)> onChannelViewChanged;
+    /// The stereo correlation of outputs 1 and 2 (nullopt: a channel is silent), shown as a bar.
+    void setCorrelation(std::optional<double> r);
+    [[nodiscard]] std::optional<double> shownCorrelation() const noexcept { return correlation; }
+    /// The largest |sample| of the first / second trace on screen (0 without one; for tests).
+    [[nodiscard]] float traceMaxAbs(int which) const noexcept;
+
     void push(const FrameChunk& chunk) { ring.push(chunk); }
+    void pushSecond(const FrameChunk& chunk) { ring2.push(chunk); } ///< the orange trace (both)
     /// Message-thread timer: when samples arrived, takes the newest triggered window and repaints
     /// the plot if the trace moved by half a pixel or more.
     void tick();
@@ -34,11 +58,18 @@ public:
 
 private:
     void renderBackground(juce::Graphics&);
-    void tracePoints(std::vector<float>& xy) const; // the trace in pixels, (x, y) pairs
+    void tracePoints(const std::vector<float>& samples, std::vector<float>& xy) const; // in pixels, (x, y) pairs
+    void drawTrace(juce::Graphics&, const std::vector<float>& xy, bool dense);
+    [[nodiscard]] juce::Rectangle<int> correlationArea() const;
 
-    vis::SampleRing ring{16384};
-    std::vector<float> window, trace;
+    vis::SampleRing ring{16384}, ring2{16384};
+    std::vector<float> window, trace, window2, trace2;
     std::vector<float> points, shownPoints; // (x, y) pairs: the newest, and what is on screen
+    std::vector<float> points2, shownPoints2;
+    ChannelView view = ChannelView::channel1;
+    std::optional<double> correlation;
+    int shownCorrelationPx = -1;
+    juce::ComboBox channelBox;
     juce::Path path, stroked;               // rebuilt in paint, storage reused
     BackgroundCache background;
     juce::Rectangle<int> plot;
@@ -51,16 +82,22 @@ private:
     juce::ComboBox spanBox;
 };
 
-/// Amplitude spectrum of output channel 0: FFT 4096, Blackman-Harris window, log axis
-/// 20 Hz-20 kHz, dBFS, with a decaying peak hold.
-class SpectrumView final : public juce::Component
+/// Amplitude spectrum of the chosen channel: FFT 4096, Blackman-Harris window, log axis
+/// 20 Hz-20 kHz, dBFS, with a decaying peak hold (orange); with both channels, output 2's
+/// spectrum takes the orange curve's place. A legend names the curves.
+class SpectrumView final : public juce::Component, public juce::SettableTooltipClient
 {
 public:
     static constexpr int kFftSize = 4096;
+    static constexpr const char* kChannelBoxId = "spectrum.channel";
     SpectrumView();  // plans the FFT (allocates; message thread)
     ~SpectrumView() override;
     void setSampleRate(double hz) { rate = hz > 0.0 ? hz : 48000.0; }
+    void setChannelView(ChannelView v);
+    [[nodiscard]] ChannelView channelView() const noexcept { return view; }
+    std::function<void(ChannelView)> onChannelViewChanged;
     void push(const FrameChunk& chunk) { ring.push(chunk); }
+    void pushSecond(const FrameChunk& chunk) { ring2.push(chunk); } ///< output 2 (both)
     /// Message-thread timer: a new FFT frame when samples arrived; repaints the columns where a
     /// curve moved by a pixel or more, and the max-bin readout when it changed.
     void tick(double dtSeconds);
@@ -73,9 +110,14 @@ private:
     void updateColumns();
     void repaintMovedColumns();
 
-    vis::SampleRing ring{kFftSize * 2};
-    std::vector<float> input;
-    std::vector<double> window, db;
+    void transform(const std::vector<float>& samples, std::vector<double>& out); // dB per bin
+    juce::String legendText() const;
+
+    vis::SampleRing ring{kFftSize * 2}, ring2{kFftSize * 2};
+    ChannelView view = ChannelView::channel1;
+    juce::ComboBox channelBox;
+    std::vector<float> input, input2;
+    std::vector<double> window, db, db2;
     float* fftIn = nullptr;
     fftwf_complex* fftOut = nullptr;
     fftwf_plan plan = nullptr;
@@ -96,7 +138,7 @@ private:
 /// Peak and RMS meters per output channel in dBFS, with peak hold and a latching clip light
 /// (click the meter to reset it). Bars and hold move per pixel at the timer's rate; the numeric
 /// readouts change at most 8 times a second (readable, and cheap).
-class LevelMeters final : public juce::Component
+class LevelMeters final : public juce::Component, public juce::SettableTooltipClient
 {
 public:
     LevelMeters();

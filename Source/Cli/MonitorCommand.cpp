@@ -10,7 +10,9 @@
 //                 "overruns": callbacks that took longer than their period, "device_xruns": the
 //                 device's own count, "callbacks": n,
 //                 "cpu_audio": fraction of a core, "cpu_main": ..., "cpu_process": ...,
-//                 "rss_bytes": n, "heap_bytes": n, "faust_instances": n, "faust_bytes": n,
+//                 "rss_bytes": n, "heap_bytes": n, "private_bytes": n (Private_Clean + Private_Dirty of
+//                 /proc/self/smaps_rollup: memory only this process holds), "pss_bytes": n (Pss),
+//                 "smaps_available": bool (false: private and pss are the RSS), "faust_instances": n, "faust_bytes": n,
 //                 "nodes": [{"id": NodeId, "name": "callback" | "generator" | effect id,
 //                            "mean_us": µs per callback, "max_us": µs, "share": mean / period,
 //                            "callbacks": n}, ...]}, ...]}
@@ -61,8 +63,8 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
         return kFailure;
     }
     ctx.err << "device: " << engine.describeDevice() << "\n";
-    ctx.out << fmt::format("{:>6} {:>7} {:>7} {:>6} {:>8} {:>8} {:>8} {:>9} {:>9}\n", "t/s", "load%", "max%", "xruns",
-                           "audio%", "main%", "proc%", "RSS/MB", "heap/MB");
+    ctx.out << fmt::format("{:>6} {:>7} {:>7} {:>6} {:>8} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9}\n", "t/s", "load%", "max%",
+                           "xruns", "audio%", "main%", "proc%", "RSS/MB", "heap/MB", "priv/MB", "PSS/MB");
     nlohmann::json samples = nlohmann::json::array();
     monitor::NodeTimingSummary nodeTimes;
     monitor::CpuUsage audioCpu, mainCpu, processCpu;
@@ -95,10 +97,11 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
         const auto a = engine.audioThreadCpuSeconds();
         const double cpuAudio = a ? audioCpu.update(*a, now) : 0.0;
         const auto& counters = monitor::ResourceCounters::global();
-        ctx.out << fmt::format("{:6.2f} {:7.2f} {:7.2f} {:6} {:8.2f} {:8.2f} {:8.2f} {:9.1f} {:9.1f}\n", now - t0,
-                               100.0 * load.meanLoad, 100.0 * load.windowMaxLoad, load.xruns(), 100.0 * cpuAudio,
-                               100.0 * cpuMain, 100.0 * cpuProcess, double(mem.rssBytes) / 1048576.0,
-                               double(mem.heapInUseBytes) / 1048576.0)
+        ctx.out << fmt::format("{:6.2f} {:7.2f} {:7.2f} {:6} {:8.2f} {:8.2f} {:8.2f} {:9.1f} {:9.1f} {:9.1f} {:9.1f}\n",
+                               now - t0, 100.0 * load.meanLoad, 100.0 * load.windowMaxLoad, load.xruns(),
+                               100.0 * cpuAudio, 100.0 * cpuMain, 100.0 * cpuProcess, double(mem.rssBytes) / 1048576.0,
+                               double(mem.heapInUseBytes) / 1048576.0, double(mem.privateBytes) / 1048576.0,
+                               double(mem.pssBytes) / 1048576.0)
                 << std::flush;
         nlohmann::json nodes = nlohmann::json::array();
         std::string nodeLine;
@@ -117,7 +120,8 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
                            {"xruns", load.xruns()}, {"overruns", load.overruns},
                            {"device_xruns", load.deviceXruns}, {"callbacks", load.callbacks}, {"cpu_audio", cpuAudio},
                            {"cpu_main", cpuMain}, {"cpu_process", cpuProcess}, {"rss_bytes", mem.rssBytes},
-                           {"heap_bytes", mem.heapInUseBytes},
+                           {"heap_bytes", mem.heapInUseBytes}, {"private_bytes", mem.privateBytes},
+                           {"pss_bytes", mem.pssBytes}, {"smaps_available", mem.smapsAvailable},
                            {"faust_instances", counters.faustInstances.load()},
                            {"faust_bytes", counters.faustBytes.load()},
                            {"nodes", nodes}});

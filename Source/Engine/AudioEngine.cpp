@@ -20,7 +20,7 @@ public:
         periodNs = static_cast<std::int64_t>(1.0e9 * device->getCurrentBufferSizeSamples() / std::max(1.0, rate));
         meterWindow = std::max(1, static_cast<int>(rate / 30.0));
         resetMeters();
-        scope = FrameChunk{};
+        scope = {};
         sampleIndex = 0;
         timingCounted = 0;
         engine.load.reset();
@@ -199,21 +199,27 @@ private:
             (void) engine.telemetry.pushFromAudio(Telemetry::of(m));
             resetMeters();
         }
-        // Scope frames: channel 0 in chunks of 256 samples; lossy by design (sequence numbers).
-        if (numOutputs > 0 && outputs[0] != nullptr)
+        // Scope frames: outputs 1 and 2 in chunks of 256 samples, filled in lockstep (the same
+        // sequence and firstSampleIndex for both channels, channel 0 pushed first); lossy by design
+        // (sequence numbers). The chunks are members: copying into the ring allocates nothing.
+        for (int ch = 0; ch < std::min(numOutputs, kScopeChannels); ++ch)
         {
+            if (outputs[ch] == nullptr)
+                continue;
+            auto& chunk = scope[size_t(ch)];
             for (int i = 0; i < n; ++i)
             {
-                if (scope.numSamples == 0)
-                    scope.firstSampleIndex = sampleIndex + static_cast<std::uint64_t>(i);
-                scope.samples[scope.numSamples++] = outputs[0][i];
-                if (scope.numSamples == FrameChunk::kMaxSamples)
+                if (chunk.numSamples == 0)
+                    chunk.firstSampleIndex = sampleIndex + static_cast<std::uint64_t>(i);
+                chunk.samples[chunk.numSamples++] = outputs[ch][i];
+                if (chunk.numSamples == FrameChunk::kMaxSamples)
                 {
-                    scope.kind = FrameKind::scope;
-                    scope.node = kEngineNode;
-                    (void) engine.frames.pushFromAudio(scope);
-                    ++scope.sequence;
-                    scope.numSamples = 0;
+                    chunk.kind = FrameKind::scope;
+                    chunk.node = kEngineNode;
+                    chunk.channel = static_cast<std::uint32_t>(ch);
+                    (void) engine.frames.pushFromAudio(chunk);
+                    ++chunk.sequence;
+                    chunk.numSamples = 0;
                 }
             }
         }
@@ -228,7 +234,8 @@ private:
     int timingCounted = 0;
     std::array<float, MeterValues::kMaxChannels> peaks{};
     std::array<double, MeterValues::kMaxChannels> sums{};
-    FrameChunk scope{};
+    static constexpr int kScopeChannels = 2;
+    std::array<FrameChunk, kScopeChannels> scope{};
     std::uint64_t sampleIndex = 0;
     juce::AudioBuffer<float> buffer;       // the mix, stereo; sized in audioDeviceAboutToStart
     juce::AudioBuffer<float> streamBuffer; // one extra stream before it is summed into the mix

@@ -90,7 +90,7 @@ TEST_CASE("app: a gain effect added through the chain panel lowers the meter by 
     REQUIRE(add != nullptr);
     int gainItem = -1;
     for (int i = 0; i < box->getNumItems(); ++i)
-        if (box->getItemText(i) == "gain")
+        if (box->getItemText(i) == "Gain") // the list shows names; the effect's id is "gain"
             gainItem = i;
     REQUIRE(gainItem >= 0);
     box->setSelectedItemIndex(gainItem, juce::sendNotificationSync);

@@ -126,6 +126,12 @@ TEST_CASE("wavebench monitor prints live figures and writes the time series", "[
     CHECK(last["faust_instances"].get<int>() == 2);
     CHECK(last["faust_bytes"].get<double>() > 1e5);
     CHECK(last["rss_bytes"].get<double>() > 1e6);
+    // Private and proportional memory (smaps_rollup; checked against awk in the core test):
+    // private <= PSS <= RSS by definition, the text names both columns.
+    CHECK(last["private_bytes"].get<double>() > 1e6);
+    CHECK(last["private_bytes"].get<double>() <= last["pss_bytes"].get<double>());
+    CHECK(last["pss_bytes"].get<double>() <= last["rss_bytes"].get<double>() * 1.01);
+    CHECK_THAT(r.out, Catch::Contains("priv/MB") && Catch::Contains("PSS/MB"));
     // Time per node, named: the generator, both effects and the whole callback, each sane.
     std::map<std::string, nlohmann::json> nodes;
     for (const auto& n : last["nodes"])

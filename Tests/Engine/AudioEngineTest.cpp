@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <chrono>
 
 using wb::test::pumpUntil;
@@ -65,19 +67,32 @@ TEST_CASE("the engine runs on the Virtual loopback device with no sound card", "
     REQUIRE(engine.pushFromUi(wb::Command::setParameter(gain, 0, -20.0)));
     REQUIRE(pumpUntil([&] { peak = lastPeak(engine); return std::abs(peak - 0.05f) < 1e-4f; }));
 
-    // Scope frames flow, in order.
-    wb::FrameChunk chunk;
-    std::uint64_t lastSeq = 0;
-    int got = 0;
+    // Scope frames flow, in order, for outputs 1 and 2 in lockstep: each channel-1 chunk carries
+    // the sequence and first sample index of the channel-0 chunk just before it, and (the
+    // generator plays the same signal on both outputs) the same samples.
+    wb::FrameChunk chunk, last0;
+    std::uint64_t lastSeq[2] = {0, 0};
+    int got[2] = {0, 0};
+    int pairsSame = 0;
     REQUIRE(pumpUntil([&] {
         while (engine.frameQueue().popOnUi(chunk))
         {
-            if (got > 0)
-                REQUIRE(chunk.sequence > lastSeq);
-            lastSeq = chunk.sequence;
-            ++got;
+            REQUIRE(chunk.channel < 2);
+            const auto ch = chunk.channel;
+            if (got[ch] > 0)
+                REQUIRE(chunk.sequence > lastSeq[ch]);
+            lastSeq[ch] = chunk.sequence;
+            ++got[ch];
+            if (ch == 0)
+                last0 = chunk;
+            else if (last0.sequence == chunk.sequence)
+            {
+                CHECK(last0.firstSampleIndex == chunk.firstSampleIndex);
+                if (std::equal(last0.samples.begin(), last0.samples.end(), chunk.samples.begin()))
+                    ++pairsSame;
+            }
         }
-        return got >= 10;
+        return got[0] >= 10 && got[1] >= 10 && pairsSame >= 5;
     }));
     CHECK(chunk.numSamples == wb::FrameChunk::kMaxSamples);
 

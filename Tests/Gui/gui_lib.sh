@@ -30,10 +30,13 @@ export WAVEBENCH_SETTINGS_DIR="$work/settings"   # a fresh user: default window 
 find_window() { xdotool search --onlyvisible --name '^Wavebench$' 2>/dev/null | tail -n1 || true; }
 
 # launch_app LOG [SETTLE]: starts "$app" (output appended to LOG), waits for its window, lets it
-# run SETTLE seconds (default 1), then looks the window up again: JUCE may replace its first X
+# run SETTLE seconds (default 1) with the pointer parked outside the window, then looks the window up again: JUCE may replace its first X
 # window while it sets up. Sets app_pid and wid; fails the test when no window comes.
 launch_app() {
   local log="$1" settle="${2:-1}"
+  # The pointer starts at the screen's centre, over the window: park it outside the window
+  # (1440x900 at the top left of the 1600x1000 screen), or a tooltip opens over the panels.
+  xdotool mousemove 1595 995
   "$app" >>"$log" 2>&1 &
   app_pid=$!
   wid=""
@@ -44,6 +47,7 @@ launch_app() {
     sleep 0.05
   done
   [ -n "$wid" ] || { echo "FAIL: no Wavebench window appeared"; cat "$log"; exit 1; }
+  xdotool mousemove 1595 995 # again, now that the window is there
   sleep "$settle"
   wid="$(find_window)"
 }

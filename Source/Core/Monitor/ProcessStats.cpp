@@ -25,6 +25,39 @@ double clockSeconds(clockid_t id) noexcept
 }
 } // namespace
 
+std::optional<SmapsRollup> readSmapsRollup(const char* path) noexcept
+{
+    FILE* f = std::fopen(path, "r");
+    if (f == nullptr)
+        return std::nullopt;
+    SmapsRollup r;
+    bool sawPss = false;
+    char line[256];
+    while (std::fgets(line, sizeof line, f))
+    {
+        char key[64] = {};
+        unsigned long long kb = 0;
+        if (std::sscanf(line, "%63[^:]: %llu kB", key, &kb) != 2)
+            continue; // the header line (address range, "[rollup]")
+        const std::uint64_t bytes = kb * 1024;
+        if (std::strcmp(key, "Pss") == 0)
+        {
+            r.pssBytes = bytes;
+            sawPss = true;
+        }
+        else if (std::strcmp(key, "Private_Clean") == 0 || std::strcmp(key, "Private_Dirty") == 0)
+            r.privateBytes += bytes;
+        else if (std::strcmp(key, "Shared_Clean") == 0 || std::strcmp(key, "Shared_Dirty") == 0)
+            r.sharedBytes += bytes;
+        else if (std::strcmp(key, "Rss") == 0)
+            r.rssBytes = bytes;
+    }
+    std::fclose(f);
+    if (!sawPss)
+        return std::nullopt;
+    return r;
+}
+
 MemoryStats readMemoryStats() noexcept
 {
     MemoryStats m;
@@ -47,6 +80,14 @@ MemoryStats readMemoryStats() noexcept
         }
         std::fclose(f);
     }
+    if (const auto smaps = readSmapsRollup())
+    {
+        m.privateBytes = smaps->privateBytes;
+        m.pssBytes = smaps->pssBytes;
+        m.smapsAvailable = true;
+    }
+    else
+        m.privateBytes = m.pssBytes = m.rssBytes;
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
     const struct mallinfo2 mi = mallinfo2();
     m.heapInUseBytes = mi.uordblks + mi.hblkhd;

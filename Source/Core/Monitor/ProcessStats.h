@@ -10,8 +10,26 @@
 
 namespace wb::monitor
 {
+/// The process's memory by ownership, from /proc/self/smaps_rollup (Linux 4.14+). RSS counts every
+/// resident page the process maps, including shared libraries and shared segments (JACK's
+/// shared memory: ~110 MB of a JACK client's RSS); these separate what is the process's own.
+struct SmapsRollup
+{
+    std::uint64_t privateBytes = 0; ///< Private_Clean + Private_Dirty: pages only this process maps
+    std::uint64_t pssBytes = 0;     ///< Pss: private pages plus each shared page / its sharer count
+    std::uint64_t sharedBytes = 0;  ///< Shared_Clean + Shared_Dirty
+    std::uint64_t rssBytes = 0;     ///< Rss as smaps counts it
+};
+
+/// Parses smaps_rollup text at `path` ("Key:  N kB" lines); nullopt when it cannot be read or
+/// holds no Pss line. Allocation-free apart from the C library's file I/O.
+[[nodiscard]] std::optional<SmapsRollup> readSmapsRollup(const char* path = "/proc/self/smaps_rollup") noexcept;
+
 struct MemoryStats
 {
+    std::uint64_t privateBytes = 0;  ///< unique to the process (smaps_rollup; RSS when unavailable)
+    std::uint64_t pssBytes = 0;      ///< proportional set size (smaps_rollup; RSS when unavailable)
+    bool smapsAvailable = false;     ///< false: the two above are the RSS (no smaps_rollup)
     std::uint64_t rssBytes = 0;      ///< resident set size (/proc/self/statm)
     std::uint64_t peakRssBytes = 0;  ///< VmHWM (/proc/self/status)
     std::uint64_t heapInUseBytes = 0;///< malloc'd and not freed (mallinfo2: arena + mmapped; 0 under sanitizers)
