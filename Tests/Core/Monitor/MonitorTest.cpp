@@ -203,16 +203,13 @@ std::uint64_t awkSmapsBytes(const char* fields)
 }
 } // namespace
 
-TEST_CASE("process stats: private and proportional memory agree with awk over /proc/PID/smaps, and see 50 MB",
+TEST_CASE("process stats: private and proportional memory agree with awk over /proc/PID/smaps",
           "[core][monitor]")
 {
+    // smaps_rollup exists on every kernel since 4.14 (Debian 12 ships 6.1): its absence here is a
+    // failure, not a reason to pass.
     const auto rollup = readSmapsRollup();
-    if (!rollup)
-    {
-        WARN("no /proc/self/smaps_rollup on this kernel: the fallback (RSS) is used and not checked here");
-        CHECK(readMemoryStats().privateBytes == readMemoryStats().rssBytes);
-        return;
-    }
+    REQUIRE(rollup.has_value());
     // The same figures, summed by awk per mapping from smaps, read just after ours: the process
     // moves a little in between (awk's pipe, the C library's buffers), so 1 MB + 2 %.
     const auto ours = readMemoryStats();
@@ -231,7 +228,20 @@ TEST_CASE("process stats: private and proportional memory agree with awk over /p
     // Orderings that hold by definition: private <= PSS <= RSS.
     CHECK(ours.privateBytes <= ours.pssBytes);
     CHECK(ours.pssBytes <= rollup->rssBytes);
+}
 
+// Not under the sanitizers ([nosan]): ThreadSanitizer maps shadow memory for every page the test
+// touches (measured: 250 MB private for a 50 MB block), so the figure is right but the expectation
+// is not.
+TEST_CASE("process stats: 50 MB allocated and touched moves private and PSS memory by 50 MB",
+          "[core][monitor][nosan]")
+{
+    const auto near = [](std::uint64_t a, std::uint64_t b) {
+        const double d = std::abs(double(a) - double(b));
+        return d <= 1048576.0 + 0.02 * double(b);
+    };
+    const auto ours = readMemoryStats();
+    REQUIRE(ours.smapsAvailable);
     // 50 MB allocated and every page touched: the private figure grows by 50 MB (+-10 %).
     constexpr std::size_t kBytes = 50u << 20;
     auto block = std::make_unique<char[]>(kBytes);
