@@ -7,7 +7,7 @@ build="${1:-build/release}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" \
-    "$build/Benchmarks/wavebench_hosting_instructions" >/dev/null 2>"$out/log"
+    "$build/bin/wavebench_hosting_instructions" >/dev/null 2>"$out/log"
 frames=$((750 * 64))
 declare -A ir
 for f in "$out"/cg.out.*; do

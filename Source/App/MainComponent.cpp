@@ -1,5 +1,6 @@
 #include "App/MainComponent.h"
 
+#include "App/HelpWindows.h"
 #include "App/Theme.h"
 #include "Core/Monitor/ProcessStats.h"
 #include "Core/Util/BuildInfo.h"
@@ -15,6 +16,7 @@ enum MenuIds
     kAbout,
     kSavePreset,
     kLoadPreset,
+    kTroubleshooting,
     kViewScope = 100, // + Panel
 };
 using theme::kAccent;
@@ -395,7 +397,10 @@ juce::PopupMenu MainComponent::getMenuForIndex(int index, const juce::String&)
     else if (index == 2)
         menu.addItem(kAudioSettings, "Audio Settings...");
     else if (index == 3)
+    {
+        menu.addItem(kTroubleshooting, "Troubleshooting...");
         menu.addItem(kAbout, "About Wavebench");
+    }
     return menu;
 }
 
@@ -406,6 +411,7 @@ void MainComponent::menuItemSelected(int id, int)
         case kQuit: juce::JUCEApplication::getInstance()->systemRequestedQuit(); break;
         case kAudioSettings: showAudioSettings(); break;
         case kAbout: showAbout(); break;
+        case kTroubleshooting: showTroubleshooting(); break;
         case kSavePreset: savePresetAs(); break;
         case kLoadPreset: loadPresetFrom(); break;
         default:
@@ -436,12 +442,7 @@ void MainComponent::showAudioSettings()
 
 void MainComponent::showAbout()
 {
-    juce::AlertWindow::showMessageBoxAsync(
-        juce::MessageBoxIconType::InfoIcon, "About Wavebench",
-        juce::String(versionString()) +
-            "\n\nAn audio test-signal and effects workstation.\n"
-            "Built with JUCE " + juce::SystemStats::getJUCEVersion().fromFirstOccurrenceOf(" ", false, false) +
-            " and Faust.\nLicensed under the GNU General Public License v3.0.");
+    juce::AlertWindow::showMessageBoxAsync(juce::MessageBoxIconType::InfoIcon, "About Wavebench", aboutText());
 }
 
 void MainComponent::changeListenerCallback(juce::ChangeBroadcaster*)
