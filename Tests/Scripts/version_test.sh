@@ -22,7 +22,7 @@ for prog in "$cli" "$app"; do
   got="$(env -u DISPLAY "$prog" --version)"
   echo "$(basename "$prog") --version: $got   (git says: $want)"
   [ "$(strip_dirty <<<"$got")" = "$(strip_dirty <<<"Wavebench $version (git $want)")" ] \
-    || fail "$(basename "$prog") --version printed '$got', want 'Wavebench $version (git $want)'"
+    || fail "$(basename "$prog") --version printed '$got', want 'Wavebench $version (git $want)' (a build older than the last commit? build again)"
 done
 [ "$("$cli" -V)" = "$("$cli" --version)" ] || fail "-V and --version differ"
 
