@@ -13,10 +13,10 @@
 #
 # Usage: Benchmarks/app_cpu.sh [--app PATH] [--runs N] [--seconds S] [--warmup S]
 #                              [--signal sine|pink|...] [--freq HZ] [--no-chain] [--screenshot PNG]
-# Default app: build/release/Source/App/Wavebench (run from the repository root).
+# Default app: build/release/bin/Wavebench (run from the repository root).
 # Prints one line per run and a final "median" line; writes nothing outside a temp folder.
 set -euo pipefail
-app="build/release/Source/App/Wavebench"
+app="build/release/bin/Wavebench"
 runs=1 seconds=10 warmup=3 signal=sine freq=1000 chain=1 screenshot=""
 while [ $# -gt 0 ]; do
   case "$1" in

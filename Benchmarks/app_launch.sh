@@ -11,10 +11,10 @@
 # panel drawing, and reads VmRSS and VmHWM from /proc/PID/status.
 #
 # Usage: Benchmarks/app_launch.sh [path-to-Wavebench] [launch-runs] [memory-runs]
-#        (defaults: build/release/Source/App/Wavebench 15 3; RSS_WAIT=5)
+#        (defaults: build/release/bin/Wavebench 15 3; RSS_WAIT=5)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-app="$(realpath "${1:-$root/build/release/Source/App/Wavebench}")"
+app="$(realpath "${1:-$root/build/release/bin/Wavebench}")"
 runs="${2:-15}"
 memruns="${3:-3}"
 rss_wait="${RSS_WAIT:-5}"

@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
     *) build="$1"; shift ;;
   esac
 done
-exe="$build/Benchmarks/wavebench_hosting_instructions"
+exe="$build/bin/wavebench_hosting_instructions"
 command -v valgrind >/dev/null || { echo "callgrind_hosting: valgrind is not installed (scripts/setup.sh installs it)" >&2; exit 2; }
 [ -x "$exe" ] || { echo "callgrind_hosting: no $exe (build first)" >&2; exit 2; }
 out="$(mktemp -d)"

@@ -4,7 +4,7 @@
 #
 #   Benchmarks/compare_jack_iodelay.sh [WAVEBENCH] [PERIOD...]
 #
-# WAVEBENCH defaults to build/release/Source/Cli/wavebench; periods default to "64 256".
+# WAVEBENCH defaults to build/release/bin/wavebench; periods default to "64 256".
 # For each period: starts `jackd -d dummy -r 48000 -p PERIOD` under a private server name, runs
 # jack_iodelay with its output wired to its input for ~3 s, then `wavebench latency --device jack
 # --connect-loopback` (the full probe, 5 runs) and `--quick` (1 run), and stops the server.
@@ -16,7 +16,7 @@
 # time of the whole process (launch, JACK client, measurement, exit).
 set -u
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-wavebench="${1:-$here/build/release/Source/Cli/wavebench}"
+wavebench="${1:-$here/build/release/bin/wavebench}"
 shift || true
 periods=("$@")
 [ ${#periods[@]} -eq 0 ] && periods=(64 256)

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by scripts/run and scripts/test: install what is missing, then configure and build.
+# Shared by scripts/run, scripts/test and scripts/package: install what is missing, then configure and build.
 # Sourced, not executed. Idempotent and quick when everything is present.
 
 WB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +13,7 @@ WB_PACKAGES=(
   libasound2-dev libjack-jackd2-dev jackd2
   libflac-dev libvorbis-dev libogg-dev libfreetype-dev libfontconfig1-dev libcurl4-gnutls-dev
   xvfb xauth x11-utils imagemagick xdotool sox valgrind
+  help2man dpkg-dev desktop-file-utils
 )
 
 wb_log() { printf '\033[1m[wavebench]\033[0m %s\n' "$*" >&2; }

@@ -1,5 +1,5 @@
 // Hosting overhead as an instruction-count ratio (issue 5), noise-free: run under
-//   valgrind --tool=callgrind build/release/Benchmarks/wavebench_hosting_instructions
+//   valgrind --tool=callgrind build/release/bin/wavebench_hosting_instructions
 // For every catalogue effect, bare (dsp->compute) and node (FaustEffectNode::processBlock), it
 // runs 750 warm-up blocks, zeroes callgrind's counters, runs kBlocks measured blocks, and dumps
 // the counters under the name "<mode>/<id>"; Benchmarks/callgrind_hosting.sh reads the dumps.

@@ -2,6 +2,7 @@
 // between launches (see App/Settings.h).
 #include "App/MainComponent.h"
 #include "App/Settings.h"
+#include "Core/Util/BuildCommit.h"
 #include "Core/Signals/BandLimitedWave.h"
 #include "Engine/AudioEngine.h"
 #include "Engine/JackQuiet.h"
@@ -17,6 +18,7 @@
 #endif
 #include <future>
 #include <sstream>
+#include <string_view>
 #include <unistd.h>
 
 namespace wb::app
@@ -183,4 +185,53 @@ private:
 };
 } // namespace wb::app
 
-START_JUCE_APPLICATION(wb::app::WavebenchApplication)
+// START_JUCE_APPLICATION, except that --help and --version are answered before JUCE starts, so
+// they need no display (an installed package is checked with them; help2man reads them).
+namespace
+{
+constexpr const char* kAppHelp =
+    "Usage: Wavebench [--help] [--version]\n"
+    "The Wavebench desktop app: test signals (tones, noises, sweeps, impulses) through a live chain\n"
+    "of Faust effects, with scope, spectrum, level meters and a monitor of DSP load, xruns, CPU,\n"
+    "memory and time per node. It opens the last audio device used (JACK, ALSA) or else its own\n"
+    "Virtual loopback device, so it starts on a machine with no sound card.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help     print this help and exit\n"
+    "  -V, --version  print the version and the git commit it was built from, and exit\n"
+    "\n"
+    "Environment:\n"
+    "  WAVEBENCH_SETTINGS_DIR      the folder of Wavebench.settings (default ~/.config/Wavebench)\n"
+    "  WAVEBENCH_REPORT_STARTUP=1  print the launch-to-audio-ready time once sound runs\n"
+    "  JACK_DEFAULT_SERVER         the JACK server to connect to (default: \"default\")\n"
+    "\n"
+    "Files:\n"
+    "  ~/.config/Wavebench/Wavebench.settings  the window, the audio device and the last session\n"
+    "\n"
+    "When audio misbehaves: Help > Troubleshooting in the app, or TROUBLESHOOTING.md\n"
+    "(/usr/share/doc/wavebench/ when installed). The command-line tool is wavebench(1).\n";
+} // namespace
+
+JUCE_BEGIN_IGNORE_WARNINGS_GCC_LIKE("-Wmissing-prototypes")
+JUCE_CREATE_APPLICATION_DEFINE(wb::app::WavebenchApplication)
+JUCE_END_IGNORE_WARNINGS_GCC_LIKE
+
+int main(int argc, char* argv[])
+{
+    for (int i = 1; i < argc; ++i)
+    {
+        const std::string_view arg = argv[i];
+        if (arg == "--version" || arg == "-V")
+        {
+            std::printf("%s\n", wb::fullVersionString().c_str());
+            return 0;
+        }
+        if (arg == "--help" || arg == "-h")
+        {
+            std::fputs(kAppHelp, stdout);
+            return 0;
+        }
+    }
+    juce::JUCEApplicationBase::createInstance = &juce_CreateApplication;
+    return juce::JUCEApplicationBase::main(argc, const_cast<const char**>(argv));
+}

@@ -1,5 +1,6 @@
 #include "App/MainComponent.h"
 
+#include "App/HelpWindows.h"
 #include "App/Theme.h"
 #include "Core/Monitor/ProcessStats.h"
 #include "Core/Util/BuildInfo.h"
@@ -16,6 +17,7 @@ enum MenuIds
     kSavePreset,
     kLoadPreset,
     kStartOnLaunch,
+    kTroubleshooting,
     kViewScope = 100, // + Panel
 };
 using theme::kAccent;
@@ -559,7 +561,10 @@ juce::PopupMenu MainComponent::getMenuForIndex(int index, const juce::String&)
         menu.addItem(kStartOnLaunch, "Start Audio on Launch", true, settings.file().getBoolValue(kStartOnLaunchKey, false));
     }
     else if (index == 3)
+    {
+        menu.addItem(kTroubleshooting, "Troubleshooting...");
         menu.addItem(kAbout, "About Wavebench");
+    }
     return menu;
 }
 
@@ -570,6 +575,7 @@ void MainComponent::menuItemSelected(int id, int)
         case kQuit: juce::JUCEApplication::getInstance()->systemRequestedQuit(); break;
         case kAudioSettings: showAudioSettings(); break;
         case kAbout: showAbout(); break;
+        case kTroubleshooting: showTroubleshooting(); break;
         case kSavePreset: savePresetAs(); break;
         case kLoadPreset: loadPresetFrom(); break;
         case kStartOnLaunch:
@@ -631,12 +637,8 @@ void MainComponent::showAbout()
 {
     juce::Component::SafePointer<MainComponent> safe(this);
     juce::AlertWindow::showMessageBoxAsync(
-        juce::MessageBoxIconType::InfoIcon, "About Wavebench",
-        juce::String(versionString()) +
-            "\n\nAn audio test-signal and effects workstation.\n"
-            "Built with JUCE " + juce::SystemStats::getJUCEVersion().fromFirstOccurrenceOf(" ", false, false) +
-            " and Faust.\nLicensed under the GNU General Public License v3.0.",
-        {}, nullptr, juce::ModalCallbackFunction::create([safe](int) { if (safe != nullptr) safe->repaint(); }));
+        juce::MessageBoxIconType::InfoIcon, "About Wavebench", aboutText(), {}, nullptr,
+        juce::ModalCallbackFunction::create([safe](int) { if (safe != nullptr) safe->repaint(); }));
 }
 
 void MainComponent::changeListenerCallback(juce::ChangeBroadcaster*)

@@ -1,7 +1,7 @@
 #include "Cli/Cli.h"
 
 #include "Cli/Commands.h"
-#include "Core/Util/BuildInfo.h"
+#include "Core/Util/BuildCommit.h"
 #include "Engine/JackQuiet.h"
 
 #include <wavebench/BuildInfo.h>
@@ -25,7 +25,7 @@ void configureApp(CLI::App& app)
                      "Exit codes: 0 success, 1 failure, 2 bad usage or input, 3 untrustworthy measurement.");
     app.require_subcommand(0, 1);
     app.fallthrough(false);
-    app.set_version_flag("-V,--version", versionString());
+    app.set_version_flag("-V,--version", fullVersionString());
     app.get_formatter()->column_width(34);
 }
 } // namespace
@@ -58,7 +58,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     catch (const CLI::CallForVersion&)
     {
-        out << versionString() << "\n";
+        out << fullVersionString() << "\n";
         return kOk;
     }
     catch (const CLI::ParseError& e)

@@ -6,7 +6,7 @@
 // (delay lines, reverb tail) and silence (release, decay).
 //
 // When an effect changes on purpose, regenerate and review the diff:
-//   WB_REGENERATE_GOLDEN=1 build/release/Tests/wavebench_tests "[golden]"
+//   WB_REGENERATE_GOLDEN=1 build/release/bin/wavebench_tests "[golden]"
 #include "Support/EffectHarness.h"
 
 #include "Faust/FaustCatalogue.h"
