@@ -249,10 +249,6 @@ TEST_CASE("process stats: private and proportional memory agree with awk over /p
 TEST_CASE("process stats: 50 MB allocated and touched moves private and PSS memory by 50 MB",
           "[core][monitor][nosan]")
 {
-    const auto near = [](std::uint64_t a, std::uint64_t b) {
-        const double d = std::abs(double(a) - double(b));
-        return d <= 1048576.0 + 0.02 * double(b);
-    };
     const auto ours = readMemoryStats();
     REQUIRE(ours.smapsAvailable);
     // 50 MB allocated and every page touched: the private figure grows by 50 MB (+-10 %).
@@ -264,7 +260,6 @@ TEST_CASE("process stats: 50 MB allocated and touched moves private and PSS memo
     INFO("private grew by " << grew / 1048576.0 << " MB");
     CHECK(grew == Approx(double(kBytes)).epsilon(0.10));
     CHECK(double(after.pssBytes) - double(ours.pssBytes) == Approx(double(kBytes)).epsilon(0.10));
-    CHECK(near(after.privateBytes, awkSmapsBytes("Private_Clean|Private_Dirty")));
     block.reset();
 }
 
