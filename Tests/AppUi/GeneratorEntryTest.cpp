@@ -1,7 +1,8 @@
 // The generator panel as a sound engineer meets it (issue 19): every signal kind plays, and plays
 // what `wavebench render` writes for the same settings; typed values are parsed with units and
 // refused with a reason; a typed big level rise ramps; the session comes back stopped; a lost
-// device stops the visuals and offers the Virtual loopback.
+// device stops the visuals and offers the Virtual loopback. The effect controls' boxes parse and
+// refuse the same way, and a typed big rise of a dB control ramps too.
 //
 // The signal tests drive the engine's own device callback from this thread (as the real-time
 // tests do) on an opened, never started Virtual loopback device: every sample the engine writes
@@ -9,6 +10,7 @@
 // the panel's timer (the level ramp) works as in the app.
 #include "AppUi/AppFixture.h"
 
+#include "App/ChainPanel.h"
 #include "App/GeneratorPanel.h"
 #include "App/ValueEntry.h"
 #include "Core/Signals/Render.h"
@@ -496,4 +498,198 @@ TEST_CASE("app: every control of the generator panel has a tooltip", "[gui][app]
                 ++checked;
             }
     CHECK(checked >= 14); // kind, mode, 7 boxes, repeat, left, right, invert, start
+}
+
+namespace
+{
+/// What a slider's own text box shows.
+juce::String boxText(juce::Slider& slider)
+{
+    for (auto* child : slider.getChildren())
+        if (auto* l = dynamic_cast<juce::Label*>(child))
+            return l->getText();
+    FAIL("no text box");
+    return {};
+}
+
+/// The chain panel on the desktop (its text boxes open editors only when showing).
+struct ShownChain
+{
+    wb::app::ChainPanel panel;
+    explicit ShownChain(wb::AudioEngine& e) : panel(e)
+    {
+        panel.setSize(330, 900);
+        panel.addToDesktop(juce::ComponentPeer::windowAppearsOnTaskbar);
+        panel.setVisible(true);
+    }
+    /// The text-entry slider of control `name` (its label) of effect `fx` (the selected one).
+    ValueEntrySlider& box(wb::AudioEngine& e, wb::NodeId fx, const char* name)
+    {
+        const int slot = e.chain().indexOfFromUi(fx);
+        REQUIRE(slot >= 0);
+        const auto& node = *e.chain().slotsFromUi()[size_t(slot)].node;
+        const int index = node.findControl(name);
+        REQUIRE(index >= 0);
+        const auto id = wb::app::ChainPanel::kParamIdPrefix + juce::String(node.description().controls[size_t(index)].path);
+        auto* s = findById<ValueEntrySlider>(panel, id);
+        REQUIRE(s != nullptr);
+        return *s;
+    }
+    /// The value of the control at `path` in the panel's model (what a preset saves, and what was
+    /// sent to the engine); the chain holds one effect here.
+    double modelValue(const juce::String& path)
+    {
+        const auto xml = panel.saveState();
+        for (auto* effect : xml->getChildWithTagNameIterator("Effect"))
+                for (auto* p : effect->getChildWithTagNameIterator("param"))
+                    if (p->getStringAttribute("name") == path)
+                        return p->getDoubleAttribute("value");
+        FAIL("no parameter " << path);
+        return 0.0;
+    }
+};
+} // namespace
+
+TEST_CASE("app: typed values in the effect controls: units, refusals with a reason, ranges", "[gui][app][chain]")
+{
+    auto engine = wb::AudioEngine::createWithGenerator();
+    ShownChain shown(*engine);
+    auto& chain = shown.panel;
+
+    // A control in Hz: "1k" is 1000 Hz; "abc" and an out-of-range value keep the old value and say why.
+    const auto lp = chain.addEffect("lowpass");
+    auto& cutoff = shown.box(*engine, lp, "cutoff");
+    const auto cutoffPath = cutoff.getComponentID().fromFirstOccurrenceOf(wb::app::ChainPanel::kParamIdPrefix, false, false);
+    REQUIRE(cutoff.unit() == wb::ValueUnit::Hertz);
+    const double before = cutoff.getValue();
+    REQUIRE(before == Approx(12000.0));
+    typeInto(cutoff, "abc");
+    CHECK(cutoff.getValue() == before);
+    CHECK(shown.modelValue(cutoffPath) == Approx(before));
+    CHECK(chain.message().startsWith("cutoff: "));
+    CHECK(chain.message().contains("'abc' is not a number"));
+    CHECK(boxText(cutoff) == "12 kHz"); // the box shows the old value again
+    typeInto(cutoff, "1k");
+    CHECK(cutoff.getValue() == Approx(1000.0));
+    CHECK(shown.modelValue(cutoffPath) == Approx(1000.0));
+    CHECK(chain.message().isEmpty());
+    typeInto(cutoff, "99999");
+    CHECK(cutoff.getValue() == Approx(1000.0));
+    CHECK(chain.message().contains("outside 10 Hz .. 20 kHz"));
+    typeInto(cutoff, "1.5 kHz");
+    CHECK(cutoff.getValue() == Approx(1500.0));
+
+    // A control in ms (a plain number with its unit shown): "250 ms" and "250" alike; "1k" is
+    // outside its range (the reason names the control and its unit); "5 s" is not its unit.
+    chain.clearForTest();
+    const auto dl = chain.addEffect("delay");
+    auto& time = shown.box(*engine, dl, "time");
+    REQUIRE(time.unit() == wb::ValueUnit::None);
+    typeInto(time, "125 ms");
+    CHECK(time.getValue() == Approx(125.0));
+    CHECK(boxText(time) == "125 ms");
+    typeInto(time, "abc");
+    CHECK(time.getValue() == Approx(125.0));
+    CHECK(chain.message().contains("not a number"));
+    typeInto(time, "3k");
+    CHECK(time.getValue() == Approx(125.0));
+    CHECK(chain.message().startsWith("time (ms): "));
+    CHECK(chain.message().contains("is outside 0 .. 2"));
+    typeInto(time, "5 s");
+    CHECK(time.getValue() == Approx(125.0));
+    CHECK(chain.message().isNotEmpty());
+
+    // A dB control: "-6 dB" works, a prefix does not ("1k dB").
+    chain.clearForTest();
+    const auto eq = chain.addEffect("parametriceq");
+    auto& peakGain = shown.box(*engine, eq, "peak 1 gain");
+    REQUIRE(peakGain.unit() == wb::ValueUnit::Decibel);
+    typeInto(peakGain, "-6 dB");
+    CHECK(peakGain.getValue() == Approx(-6.0));
+    typeInto(peakGain, "1k dB");
+    CHECK(peakGain.getValue() == Approx(-6.0));
+    CHECK(chain.message().isNotEmpty());
+    typeInto(peakGain, "-30");
+    CHECK(peakGain.getValue() == Approx(-6.0));
+    CHECK(chain.message().contains("outside -24 dB .. 24 dB"));
+    // A rise of 18 dB is not applied at once: it ramps (the output test below measures the ramp).
+    typeInto(peakGain, "12");
+    CHECK(peakGain.getValue() == Approx(-6.0));
+    CHECK(chain.isRamping());
+    CHECK(chain.message().contains("Ramping to 12 dB"));
+    REQUIRE(pumpUntil([&] { return !chain.isRamping(); }, 10.0));
+    CHECK(peakGain.getValue() == Approx(12.0));
+}
+
+TEST_CASE("app: a typed big gain rise in an effect ramps on the output, it never jumps", "[gui][app][chain]")
+{
+    DrivenEngine d;
+    ShownPanel generator(*d.engine);
+    generator.panel.setLevelDb(-40.0); // a 1 kHz sine
+    ShownChain shown(*d.engine);
+    auto& chain = shown.panel;
+    const auto fx = chain.addEffect("gain");
+    auto& gain = shown.box(*d.engine, fx, "gain");
+    d.start();
+    generator.panel.toggleRunning();
+    d.blocks(40); // the effect's fade-in and the generator's start are over
+
+    typeInto(gain, "24");
+    CHECK(gain.getValue() == Approx(0.0).margin(1e-4)); // not applied at once
+    CHECK(chain.isRamping());
+
+    std::vector<double> blockPeakDb;
+    int after = 0; // blocks after the ramp ended (the node's last smoothing step, and steady)
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < until && after < 10)
+    {
+        pump(2);
+        std::vector<float> left;
+        d.block(&left);
+        blockPeakDb.push_back(wb::gainToDb(peakOf(left)));
+        if (!chain.isRamping())
+            ++after;
+    }
+    REQUIRE_FALSE(chain.isRamping());
+    CHECK(gain.getValue() == Approx(24.0));
+    REQUIRE(blockPeakDb.size() > 10);
+    CHECK(blockPeakDb.front() == Approx(-40.0).margin(0.05));
+    CHECK(blockPeakDb.back() == Approx(-16.0).margin(0.05));
+    double maxStep = 0.0;
+    for (std::size_t i = 1; i < blockPeakDb.size(); ++i)
+        maxStep = std::max(maxStep, blockPeakDb[i] - blockPeakDb[i - 1]);
+    INFO("largest block-to-block rise " << maxStep << " dB over " << blockPeakDb.size() << " blocks");
+    // 20 dB/s is 0.11 dB per 5.3 ms block; the timer's ~16 ms steps bunch it to ~0.35 dB. A jump of
+    // 24 dB would pass through the node's own 20 ms smoothing in ~4 blocks: ~6 dB per block.
+    CHECK(maxStep < 1.5);
+    // 24 dB at 20 dB/s is 1.2 s of wall time; at least ~0.5 s of audio went by here.
+    CHECK(blockPeakDb.size() * kBlock > std::size_t(kRate / 2));
+
+    // A small typed rise (<= 6 dB) applies at once; so does any fall.
+    typeInto(gain, "-10");
+    CHECK(gain.getValue() == Approx(-10.0));
+    typeInto(gain, "-5");
+    CHECK(gain.getValue() == Approx(-5.0));
+    CHECK_FALSE(chain.isRamping());
+
+    // Why the panel ramps rather than rely on the node: a value set at once (as a drag's end can)
+    // passes the node's own smoothing as a step this measurement sees (many dB in one block).
+    d.blocks(20);
+    std::vector<double> jumpPeakDb;
+    std::vector<float> left;
+    d.block(&left);
+    jumpPeakDb.push_back(wb::gainToDb(peakOf(left)));
+    gain.setValue(19.0, juce::sendNotificationSync);
+    for (int i = 0; i < 10; ++i)
+    {
+        left.clear();
+        d.block(&left);
+        jumpPeakDb.push_back(wb::gainToDb(peakOf(left)));
+    }
+    double jumpStep = 0.0;
+    for (std::size_t i = 1; i < jumpPeakDb.size(); ++i)
+        jumpStep = std::max(jumpStep, jumpPeakDb[i] - jumpPeakDb[i - 1]);
+    INFO("an untyped 24 dB step: largest block-to-block rise " << jumpStep << " dB");
+    CHECK(jumpStep > 3.0);
+    CHECK(jumpPeakDb.back() == Approx(-21.0).margin(0.05));
 }
