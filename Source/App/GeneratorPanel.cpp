@@ -252,16 +252,35 @@ void GeneratorPanel::sendAll()
     sendKindSettings();
     send(GeneratorParam::routingMask, routingMask);
     send(GeneratorParam::invertMask, invertMask);
-    (void) engine.pushFromUi(running ? Command::start(kGeneratorNodeId) : Command::stop(kGeneratorNodeId));
+    sendRunning();
+}
+
+void GeneratorPanel::sendRunning()
+{
+    if (engine.pushFromUi(running ? Command::start(kGeneratorNodeId) : Command::stop(kGeneratorNodeId)) && running)
+        ++startsSent;
+}
+
+void GeneratorPanel::showRunning()
+{
+    startButton.setButtonText(running ? "Stop" : "Start");
+    startButton.setColour(juce::TextButton::buttonColourId, running ? theme::kAccent.darker(0.3f) : theme::kPanelLight);
+    repaint();
 }
 
 void GeneratorPanel::toggleRunning()
 {
     running = !running;
-    (void) engine.pushFromUi(running ? Command::start(kGeneratorNodeId) : Command::stop(kGeneratorNodeId));
-    startButton.setButtonText(running ? "Stop" : "Start");
-    startButton.setColour(juce::TextButton::buttonColourId, running ? theme::kAccent.darker(0.3f) : theme::kPanelLight);
-    repaint();
+    sendRunning();
+    showRunning();
+}
+
+void GeneratorPanel::handleGeneratorFinished(const GeneratorFinished& finished)
+{
+    if (finished.node != kGeneratorNodeId || finished.startCount != startsSent || !running)
+        return; // another generator's, or the user pressed Start again since
+    running = false;
+    showRunning();
 }
 
 void GeneratorPanel::showStoppedByDevice()

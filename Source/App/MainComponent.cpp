@@ -248,6 +248,8 @@ void MainComponent::timerCallback()
             meters->set(t.meter);
         else if (t.type == TelemetryType::xrunEvent)
             pendingXruns += t.xrun.count;
+        else if (t.type == TelemetryType::generatorFinished)
+            generator.handleGeneratorFinished(t.generator);
     }
     // Scope frames come in pairs (output 1 then output 2, same sequence); an output-1 frame
     // whose partner never came (a mono device, or a frame the full ring dropped) goes alone.

@@ -693,3 +693,60 @@ TEST_CASE("app: a typed big gain rise in an effect ramps on the output, it never
     CHECK(jumpStep > 3.0);
     CHECK(jumpPeakDb.back() == Approx(-21.0).margin(0.05));
 }
+
+TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Start again", "[gui][app][generator]")
+{
+    wb::test::App app;
+    auto& gen = app.main->generatorPanel();
+    auto* start = findById<juce::TextButton>(gen, GeneratorPanel::kStartId);
+    auto* repeat = findById<juce::ToggleButton>(gen, GeneratorPanel::kRepeatId);
+    REQUIRE(start != nullptr);
+    REQUIRE(repeat != nullptr);
+    gen.setLevelDb(-20.0);
+    gen.setKind(wb::SignalKind::SweepLog);
+    auto* duration = findById<ValueEntrySlider>(gen, GeneratorPanel::kDurationId);
+    REQUIRE(duration != nullptr);
+    REQUIRE(duration->enterText("300 ms"));
+    REQUIRE(repeat->getToggleState()); // a sweep repeats by default
+    repeat->triggerClick();
+    REQUIRE(pumpUntil([&] { return !repeat->getToggleState(); }));
+
+    // Started, it plays (the meter sees the sweep), then ends: the button says Start again, the
+    // engine's generator is stopped, the meter falls to silence.
+    for (int round = 0; round < 2; ++round)
+    {
+        start->triggerClick();
+        REQUIRE(pumpUntil([&] { return gen.isRunning(); }));
+        CHECK(start->getButtonText() == "Stop");
+        REQUIRE(pumpUntil([&] { return app.displayedPeakDb() > -30.0; }));
+        REQUIRE(pumpUntil([&] { return !gen.isRunning(); }, 10.0));
+        CHECK(start->getButtonText() == "Start");
+        CHECK_FALSE(app.engine->generator()->isRunningOnAudio());
+        CHECK(app.peakStaysBelow(-100.0));
+    }
+
+    // A repeating sweep keeps going: after four of its durations the button still says Stop.
+    repeat->triggerClick();
+    REQUIRE(pumpUntil([&] { return repeat->getToggleState(); }));
+    start->triggerClick();
+    const auto callbacksAtStart = app.engine->callbacks();
+    const double rate = app.engine->deviceManager().getCurrentAudioDevice()->getCurrentSampleRate();
+    const int period = app.engine->deviceManager().getCurrentAudioDevice()->getCurrentBufferSizeSamples();
+    REQUIRE(pumpUntil([&] { return double(app.engine->callbacks() - callbacksAtStart) * period > 4 * 0.3 * rate; }, 20.0));
+    CHECK(gen.isRunning());
+    CHECK(start->getButtonText() == "Stop");
+    start->triggerClick();
+
+    // A single impulse (Repeat off): Start plays one impulse and the button comes back to Start.
+    gen.setKind(wb::SignalKind::Impulse);
+    REQUIRE(pumpUntil([&] { return app.peakStaysBelow(-100.0); }));
+    if (repeat->getToggleState())
+        repeat->triggerClick();
+    REQUIRE(pumpUntil([&] { return !repeat->getToggleState(); }));
+    gen.toggleRunning(); // what the button's click does, synchronously (triggerClick is posted)
+    CHECK(gen.isRunning());
+    CHECK(start->getButtonText() == "Stop"); // the impulse ends within a period: no pump before this
+    REQUIRE(pumpUntil([&] { return !gen.isRunning(); }, 10.0));
+    CHECK(start->getButtonText() == "Start");
+    CHECK_FALSE(app.engine->generator()->isRunningOnAudio());
+}
