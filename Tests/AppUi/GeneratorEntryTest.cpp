@@ -750,3 +750,56 @@ TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Star
     CHECK(start->getButtonText() == "Start");
     CHECK_FALSE(app.engine->generator()->isRunningOnAudio());
 }
+
+TEST_CASE("app: a device picked in Audio Settings that cannot open: the header gives JUCE's reason",
+          "[gui][app][device]")
+{
+    wb::test::App app;
+    REQUIRE(pumpUntil([&] { return app.main->isAudioLive(); }));
+    app.main->showAudioSettings();
+    juce::DialogWindow* dialog = nullptr;
+    REQUIRE(pumpUntil([&] {
+        for (int i = 0; i < juce::TopLevelWindow::getNumTopLevelWindows(); ++i)
+            if (auto* d = dynamic_cast<juce::DialogWindow*>(juce::TopLevelWindow::getTopLevelWindow(i)))
+                dialog = d;
+        return dialog != nullptr;
+    }));
+    // The selector's device box, found by the label JUCE attaches to it ("Output:" or "Device:").
+    std::function<juce::ComboBox*(juce::Component&)> deviceBox = [&](juce::Component& root) -> juce::ComboBox* {
+        for (auto* child : root.getChildren())
+        {
+            if (auto* label = dynamic_cast<juce::Label*>(child))
+                if (label->getText() == "Output:" || label->getText() == "Device:")
+                    if (auto* box = dynamic_cast<juce::ComboBox*>(label->getAttachedComponent()))
+                        return box;
+            if (auto* found = deviceBox(*child))
+                return found;
+        }
+        return nullptr;
+    };
+    juce::ComboBox* box = nullptr;
+    REQUIRE(pumpUntil([&] { return (box = deviceBox(*dialog)) != nullptr; }));
+    pump(300); // the dialog's holder starts watching the boxes
+
+    // The user picks a device that is not there (as a device unplugged since the list was made).
+    box->setText("Gone Device", juce::sendNotificationAsync);
+    REQUIRE(pumpUntil([&] { return !app.main->isAudioLive(); }));
+    REQUIRE(pumpUntil([&] { return app.main->deviceStatusText().contains("Gone Device"); }));
+    // The reason is the device manager's own for that device (asked here directly, afterwards).
+    juce::AudioDeviceManager::AudioDeviceSetup setup;
+    app.engine->deviceManager().getAudioDeviceSetup(setup);
+    setup.outputDeviceName = setup.inputDeviceName = "Gone Device";
+    const auto juceReason = app.engine->deviceManager().setAudioDeviceSetup(setup, false);
+    REQUIRE(juceReason.isNotEmpty());
+    INFO("status: " << app.main->deviceStatusText() << "; JUCE: " << juceReason);
+    CHECK(app.main->deviceStatusText().startsWith("No device"));
+    CHECK(app.main->deviceStatusText().contains(juceReason));
+    pump(200);
+    CHECK(app.main->deviceStatusText().contains(juceReason)); // it stays after the retries' messages
+
+    juce::ModalComponentManager::getInstance()->cancelAllModalComponents(); // the dialog, JUCE's alert
+    pump(100);
+    app.main->virtualFallbackButton().triggerClick();
+    REQUIRE(pumpUntil([&] { return app.main->isAudioLive(); }));
+    CHECK(app.main->deviceStatusText().startsWith("Audio device:"));
+}
