@@ -86,6 +86,11 @@ private:
     AudioEngine& engine;
     SignalSettings settings;
     double sweepSeconds = 2.0, fadeSeconds = 0.01, impulsePeriodSeconds = 0.5;
+    /// The Frequency box is the tone's frequency for tones and the sweep's start (From) for
+    /// sweeps, each remembered on its own (a sweep starts at 20 Hz by default, not at the tone's
+    /// 1 kHz); settings.freq is the one of the current kind (what the engine and `render --freq`
+    /// take).
+    double toneHz = 1000.0, sweepFromHz = 20.0;
     bool sweepRepeat = true, impulseRepeat = true;
     int routingMask = 0x3, invertMask = 0;
     bool running = false;

@@ -803,3 +803,68 @@ TEST_CASE("app: a device picked in Audio Settings that cannot open: the header g
     REQUIRE(pumpUntil([&] { return app.main->isAudioLive(); }));
     CHECK(app.main->deviceStatusText().startsWith("Audio device:"));
 }
+
+TEST_CASE("app: a sweep starts from its own From (20 Hz by default), remembered apart from the tone's frequency",
+          "[gui][app][generator]")
+{
+    DrivenEngine d;
+    ShownPanel shown(*d.engine);
+    auto& panel = shown.panel;
+    auto& freq = shown.box(GeneratorPanel::kFrequencyId);
+    auto& to = shown.box(GeneratorPanel::kToId);
+    d.start();
+    REQUIRE(panel.model().kind == wb::SignalKind::Sine);
+    REQUIRE(freq.getValue() == 1000.0);
+
+    panel.setKind(wb::SignalKind::SweepLog);
+    CHECK(freq.getValue() == 20.0);
+    CHECK(to.getValue() == 20000.0);
+    CHECK(panel.model().freq == 20.0);
+    panel.toggleRunning();
+    std::vector<float> left;
+    const int blocks = int(0.25 * kRate) / kBlock;
+    for (int i = 0; i < blocks; ++i)
+        d.block(&left);
+    CHECK(d.engine->generator()->settingsOnAudio().freq == 20.0); // this thread runs the callback
+    // A log sweep 20 Hz -> 20 kHz over 2 s makes 20 (1000^(t/2) - 1) / (ln(1000) / 2) cycles by t:
+    // 7.9 in its first 0.25 s (from 1 kHz it would make several hundred).
+    int crossings = 0;
+    for (std::size_t i = 1; i < left.size(); ++i)
+        crossings += (left[i - 1] < 0.0f) != (left[i] < 0.0f) ? 1 : 0;
+    const double t = double(left.size()) / kRate;
+    const double cycles = 20.0 * (std::pow(1000.0, t / 2.0) - 1.0) / (std::log(1000.0) / 2.0);
+    INFO(crossings << " zero crossings in " << t << " s; expected about " << 2.0 * cycles);
+    CHECK(std::abs(crossings - 2.0 * cycles) <= 2.0);
+
+    // Each kind keeps its own: From typed for the sweep, the tone's frequency for the sine.
+    typeInto(freq, "100");
+    panel.setKind(wb::SignalKind::Sine);
+    CHECK(freq.getValue() == 1000.0);
+    d.blocks(2);
+    CHECK(d.engine->generator()->settingsOnAudio().freq == 1000.0);
+    typeInto(freq, "440");
+    panel.setKind(wb::SignalKind::SweepLin);
+    CHECK(freq.getValue() == 100.0);
+    d.blocks(2);
+    CHECK(d.engine->generator()->settingsOnAudio().freq == 100.0);
+
+    // Both are saved and come back; a preset written before (only "freq", here a sweep's) gives
+    // the sweep that start and keeps the tone's frequency.
+    const auto xml = panel.saveState();
+    CHECK(xml->getDoubleAttribute("toneFreq") == 440.0);
+    CHECK(xml->getDoubleAttribute("sweepFrom") == 100.0);
+    ShownPanel other(*d.engine);
+    REQUIRE(other.panel.restoreState(*xml));
+    CHECK(other.box(GeneratorPanel::kFrequencyId).getValue() == 100.0);
+    other.panel.setKind(wb::SignalKind::Saw);
+    CHECK(other.box(GeneratorPanel::kFrequencyId).getValue() == 440.0);
+    auto old = panel.saveState();
+    old->removeAttribute("toneFreq");
+    old->removeAttribute("sweepFrom");
+    old->setAttribute("freq", 50.0);
+    ShownPanel third(*d.engine);
+    REQUIRE(third.panel.restoreState(*old));
+    CHECK(third.box(GeneratorPanel::kFrequencyId).getValue() == 50.0);
+    third.panel.setKind(wb::SignalKind::Sine);
+    CHECK(third.box(GeneratorPanel::kFrequencyId).getValue() == 1000.0);
+}
