@@ -314,7 +314,10 @@ ChainPanel::ChainPanel(AudioEngine& e) : engine(e)
     content.addAndMakeVisible(editorTitle);
     content.addAndMakeVisible(editor);
     messageLabel.setComponentID(kMessageId);
-    messageLabel.setFont(juce::Font(13.0f));
+    messageLabel.setFont(juce::Font(12.0f)); // two lines fit the 26 px title row
+    messageLabel.setBorderSize({0, 4, 0, 2});
+    messageLabel.setJustificationType(juce::Justification::centredLeft);
+    messageLabel.setMinimumHorizontalScale(1.0f); // wrap to a second line rather than squeeze
     addAndMakeVisible(messageLabel);
     rebuildRows();
 }
@@ -679,14 +682,17 @@ void ChainPanel::paint(juce::Graphics& g)
 void ChainPanel::resized()
 {
     auto area = getLocalBounds().reduced(10);
-    title.setBounds(area.removeFromTop(26));
+    // The title row: the title, then a typed value's refusal or ramp (two lines at most; in full
+    // as its tooltip), so the list and controls keep their place whether a message shows or not.
+    auto titleRow = area.removeFromTop(26);
+    title.setBounds(titleRow.removeFromLeft(juce::roundToInt(title.getFont().getStringWidthFloat(title.getText())) + 12));
+    messageLabel.setBounds(titleRow);
     area.removeFromTop(4);
     auto top = area.removeFromTop(28);
     addButton.setBounds(top.removeFromRight(60));
     top.removeFromRight(6);
     addBox.setBounds(top);
-    area.removeFromTop(2);
-    messageLabel.setBounds(area.removeFromTop(18));
+    area.removeFromTop(8);
     scroller.setBounds(area);
     layoutContent();
 }

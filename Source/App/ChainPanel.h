@@ -8,8 +8,8 @@
 // a Faust zone the audio thread writes).
 //
 // Typed values (ValueEntrySlider): units and SI prefixes where the control's unit is Hz, dB or s;
-// a refusal keeps the old value and its reason shows in the message line under the Add box
-// (kMessageId). A typed rise of a dB control by more than kSafeRiseDb (the generator level's
+// a refusal keeps the old value and its reason shows in the title row, right of the title
+// (kMessageId; in full as its tooltip). A typed rise of a dB control by more than kSafeRiseDb (the generator level's
 // threshold) is not applied at once: the value ramps there at kTypedRampDbPerSecond, one command
 // per timer tick (the node's own 20 ms smoothing would pass a 30 dB jump in four blocks).
 #include "Core/Realtime/Telemetry.h"

@@ -576,6 +576,16 @@ TEST_CASE("app: typed values in the effect controls: units, refusals with a reas
     typeInto(cutoff, "99999");
     CHECK(cutoff.getValue() == Approx(1000.0));
     CHECK(chain.message().contains("outside 10 Hz .. 20 kHz"));
+    {
+        // For the eye: where the reason shows (beside the title).
+        const auto dir = juce::File::getCurrentWorkingDirectory().getChildFile("output/screenshots");
+        REQUIRE(dir.createDirectory());
+        const auto file = dir.getChildFile("chain-refusal.png");
+        file.deleteFile();
+        juce::FileOutputStream out(file);
+        juce::PNGImageFormat png;
+        REQUIRE(png.writeImageToStream(chain.createComponentSnapshot(chain.getLocalBounds().withHeight(200), true, 1.0f), out));
+    }
     typeInto(cutoff, "1.5 kHz");
     CHECK(cutoff.getValue() == Approx(1500.0));
 
