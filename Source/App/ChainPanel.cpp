@@ -1,6 +1,7 @@
 #include "App/ChainPanel.h"
 
 #include "App/Theme.h"
+#include "App/ValueEntry.h"
 #include "App/VisualLogic.h"
 #include "App/XmlNumbers.h"
 #include "Faust/FaustCatalogue.h"
@@ -50,17 +51,48 @@ private:
     juce::String unit;
 };
 
-/// An effect parameter's slider. The mouse wheel belongs to the scrolling list under it unless
-/// the slider has the keyboard focus (clicked or tabbed to): then the wheel moves the value. Fine
-/// adjustment: shift-drag moves at a fifth of the speed (JUCE's velocity mode on shift), the arrow
-/// keys step by 1 % of the range (the control's own step when it has one) and by 0.1 % with shift.
-class ParamSlider final : public juce::Slider
+/// The ValueEntry unit of a Faust control's unit: Hz, dB and s are parsed with their prefixes
+/// ("1k", "-6 dB", "250 ms"); any other unit (ms, %) is a plain number, its unit shown after it.
+ValueUnit entryUnitOf(const std::string& unit)
+{
+    if (unit == "Hz")
+        return ValueUnit::Hertz;
+    if (unit == "dB")
+        return ValueUnit::Decibel;
+    if (unit == "s")
+        return ValueUnit::Seconds;
+    return ValueUnit::None;
+}
+
+/// An effect parameter's slider. Its text box takes typed values through ValueEntrySlider (units,
+/// SI prefixes; a refusal keeps the old value and says why). The mouse wheel belongs to the
+/// scrolling list under it unless the slider has the keyboard focus (clicked or tabbed to): then
+/// the wheel moves the value. Fine adjustment: shift-drag moves at a fifth of the speed (JUCE's
+/// velocity mode on shift), the arrow keys step by 1 % of the range (the control's own step when
+/// it has one) and by 0.1 % with shift.
+class ParamSlider final : public ValueEntrySlider
 {
 public:
-    ParamSlider() : juce::Slider(juce::Slider::LinearHorizontal, juce::Slider::TextBoxRight)
+    explicit ParamSlider(const std::string& faustUnit)
+        : ValueEntrySlider(entryUnitOf(faustUnit)), plainUnit(entryUnitOf(faustUnit) == ValueUnit::None ? faustUnit : "")
     {
+        setSliderStyle(juce::Slider::LinearHorizontal);
+        setTextBoxStyle(juce::Slider::TextBoxRight, false, 84, 20);
         setWantsKeyboardFocus(true);
         setVelocityModeParameters(0.2, 1, 0.0, true, juce::ModifierKeys::shiftModifier);
+    }
+    double getValueFromText(const juce::String& text) override
+    {
+        // A plain-number control accepts its own unit after the number ("250 ms", "30 %").
+        auto t = text.trim();
+        if (!plainUnit.empty() && t.endsWithIgnoreCase(juce::String(plainUnit)))
+            t = t.dropLastCharacters(static_cast<int>(juce::String(plainUnit).length())).trim();
+        return ValueEntrySlider::getValueFromText(t);
+    }
+    juce::String getTextFromValue(double value) override
+    {
+        const auto text = ValueEntrySlider::getTextFromValue(value);
+        return plainUnit.empty() ? text : text + " " + juce::String(plainUnit);
     }
     void mouseWheelMove(const juce::MouseEvent& e, const juce::MouseWheelDetails& wheel) override
     {
@@ -83,6 +115,9 @@ public:
         setValue(getValue() + (up ? stepSize : -stepSize), juce::sendNotificationSync);
         return true;
     }
+
+private:
+    std::string plainUnit; ///< the unit shown after a plain number ("ms", "%"), else empty
 };
 
 /// The height `text` needs when wrapped at `width` in `font`.
@@ -278,7 +313,58 @@ ChainPanel::ChainPanel(AudioEngine& e) : engine(e)
     editorTitle.setMinimumHorizontalScale(1.0f);
     content.addAndMakeVisible(editorTitle);
     content.addAndMakeVisible(editor);
+    messageLabel.setComponentID(kMessageId);
+    messageLabel.setFont(juce::Font(12.0f)); // two lines fit the 26 px title row
+    messageLabel.setBorderSize({0, 4, 0, 2});
+    messageLabel.setJustificationType(juce::Justification::centredLeft);
+    messageLabel.setMinimumHorizontalScale(1.0f); // wrap to a second line rather than squeeze
+    addAndMakeVisible(messageLabel);
     rebuildRows();
+}
+
+void ChainPanel::showMessage(const juce::String& text, bool isError)
+{
+    messageLabel.setText(text, juce::dontSendNotification);
+    messageLabel.setColour(juce::Label::textColourId, isError ? juce::Colour(0xffff6b6b) : theme::kDimText);
+    messageLabel.setTooltip(text);
+}
+
+void ChainPanel::startRamp(NodeId fx, int index, double fromDb, double toDb)
+{
+    ramp = Ramp{fx, index, fromDb, toDb, juce::Time::getMillisecondCounterHiRes()};
+    startTimerHz(60);
+    showMessage("Ramping to " + juce::String(formatValue(toDb, ValueUnit::Decibel)) + " at 20 dB/s (a typed rise of over "
+                    "6 dB never jumps)",
+                false);
+}
+
+void ChainPanel::stopRamp()
+{
+    if (isTimerRunning())
+        showMessage({}, false);
+    stopTimer();
+}
+
+void ChainPanel::timerCallback()
+{
+    const double elapsed = (juce::Time::getMillisecondCounterHiRes() - ramp.startMs) / 1000.0;
+    const double db = std::min(ramp.toDb, ramp.fromDb + kTypedRampDbPerSecond * elapsed);
+    const int slot = engine.chain().indexOfFromUi(ramp.fx);
+    if (values.find(ramp.fx) == values.end() || slot < 0)
+    {
+        stopRamp(); // the effect was removed
+        return;
+    }
+    setParameter(ramp.fx, ramp.index, static_cast<float>(db));
+    // The slider follows when its effect is the one shown (the editor may have been rebuilt).
+    if (ramp.fx == selected)
+    {
+        const auto& d = engine.chain().slotsFromUi()[size_t(slot)].node->description();
+        if (auto* s = dynamic_cast<juce::Slider*>(editor.findChildWithID(kParamIdPrefix + juce::String(d.controls[size_t(ramp.index)].path))))
+            s->setValue(db, juce::dontSendNotification);
+    }
+    if (db >= ramp.toDb)
+        stopRamp();
 }
 
 ChainPanel::~ChainPanel() = default;
@@ -445,19 +531,35 @@ void ChainPanel::rebuildEditor()
             editorParts.push_back(std::move(meter));
             continue;
         }
-        auto slider = std::make_unique<ParamSlider>();
-        slider->setTextBoxStyle(juce::Slider::TextBoxRight, false, 84, 20);
-        slider->setTooltip(tip);
+        auto slider = std::make_unique<ParamSlider>(c.unit);
+        slider->setTooltip(tip + (c.unit == "dB" ? "\nA typed rise of more than 6 dB ramps there at 20 dB/s." : ""));
         slider->setRange(c.min, c.max, c.step > 0.0f ? double(c.step) : 0.0);
         if (c.scale == "log" && c.min > 0.0f)
             slider->setSkewFactorFromMidPoint(std::sqrt(double(c.min) * double(c.max)));
-        if (!c.unit.empty())
-            slider->setTextValueSuffix(" " + juce::String(c.unit));
         slider->setValue(vals[i], juce::dontSendNotification);
         slider->setComponentID(kParamIdPrefix + juce::String(c.path));
         const NodeId fx = selected;
         auto* raw = slider.get();
         slider->onValueChange = [this, fx, i, raw] { setParameter(fx, int(i), float(raw->getValue())); };
+        // The reason names the control, and the unit of a plain-number control ("time (ms): ...").
+        const juce::String refusedPrefix = juce::String(c.label)
+                                         + (entryUnitOf(c.unit) == ValueUnit::None && !c.unit.empty() ? " (" + juce::String(c.unit) + ")" : "")
+                                         + ": ";
+        slider->onRefused = [this, refusedPrefix](const juce::String& why) { showMessage(refusedPrefix + why, true); };
+        slider->onAccepted = [this] { showMessage({}, false); };
+        slider->onDragStart = [this] { stopRamp(); }; // the user takes over from a typed ramp
+        if (c.unit == "dB")
+            slider->typedFilter = [this, fx, i, raw](double typed) -> std::optional<double>
+            {
+                const double now = raw->getValue();
+                if (typed <= now + kSafeRiseDb)
+                {
+                    stopRamp();
+                    return typed;
+                }
+                startRamp(fx, int(i), now, typed);
+                return std::nullopt; // the ramp brings it there
+            };
         editor.addAndMakeVisible(*slider);
         editorParts.push_back(std::move(slider));
     }
@@ -580,7 +682,11 @@ void ChainPanel::paint(juce::Graphics& g)
 void ChainPanel::resized()
 {
     auto area = getLocalBounds().reduced(10);
-    title.setBounds(area.removeFromTop(26));
+    // The title row: the title, then a typed value's refusal or ramp (two lines at most; in full
+    // as its tooltip), so the list and controls keep their place whether a message shows or not.
+    auto titleRow = area.removeFromTop(26);
+    title.setBounds(titleRow.removeFromLeft(juce::roundToInt(title.getFont().getStringWidthFloat(title.getText())) + 12));
+    messageLabel.setBounds(titleRow);
     area.removeFromTop(4);
     auto top = area.removeFromTop(28);
     addButton.setBounds(top.removeFromRight(60));

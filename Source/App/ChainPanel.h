@@ -6,6 +6,12 @@
 // Every change goes through the engine: chain edits through EffectChainNode's *FromUi API,
 // parameters and bypass as commands. The panel keeps the UI-side parameter values (it never reads
 // a Faust zone the audio thread writes).
+//
+// Typed values (ValueEntrySlider): units and SI prefixes where the control's unit is Hz, dB or s;
+// a refusal keeps the old value and its reason shows in the title row, right of the title
+// (kMessageId; in full as its tooltip). A typed rise of a dB control by more than kSafeRiseDb (the generator level's
+// threshold) is not applied at once: the value ramps there at kTypedRampDbPerSecond, one command
+// per timer tick (the node's own 20 ms smoothing would pass a 30 dB jump in four blocks).
 #include "Core/Realtime/Telemetry.h"
 #include "Engine/AudioEngine.h"
 
@@ -17,9 +23,11 @@
 
 namespace wb::app
 {
-class ChainPanel final : public juce::Component
+class ChainPanel final : public juce::Component, private juce::Timer
 {
 public:
+    static constexpr double kSafeRiseDb = 6.0;            ///< as GeneratorPanel::kSafeRiseDb
+    static constexpr double kTypedRampDbPerSecond = 20.0; ///< as GeneratorPanel::kTypedRampDbPerSecond
     explicit ChainPanel(AudioEngine& engine);
     ~ChainPanel() override;
 
@@ -49,6 +57,9 @@ public:
     static constexpr const char* kMeterIdPrefix = "meter.";   ///< + control path (a bargraph's meter)
     static constexpr const char* kScrollerId = "chain.scroller"; ///< the viewport over rows and editor
     static constexpr const char* kDescriptionId = "chain.description";
+    static constexpr const char* kMessageId = "chain.message"; ///< a typed value's refusal or ramp
+    [[nodiscard]] juce::String message() const { return messageLabel.getText(); }
+    [[nodiscard]] bool isRamping() const noexcept { return isTimerRunning(); }
     /// The catalogue entry's display name ("Parametric EQ"), from its Faust `declare name`; the
     /// id when the effect declares none. Message thread (creates an instance once per id).
     static juce::String displayNameOf(const std::string& id);
@@ -73,13 +84,25 @@ private:
     void dropRow(Row& row, juce::Point<float> p); ///< released: the move, if it changes the order
     void select(NodeId id);
     void rebuildEditor();
-    void layoutContent(); ///< sizes `content` to what it holds and places rows, description, editor
+    void layoutContent();
+    void showMessage(const juce::String& text, bool isError);
+    void startRamp(NodeId fx, int index, double fromDb, double toDb);
+    void stopRamp();
+    void timerCallback() override; // the typed-gain ramp ///< sizes `content` to what it holds and places rows, description, editor
 
     AudioEngine& engine;
     std::map<NodeId, Values> values;
     NodeId selected = 0;
 
+    struct Ramp
+    {
+        NodeId fx = 0;
+        int index = -1;
+        double fromDb = 0.0, toDb = 0.0, startMs = 0.0;
+    } ramp;
+
     juce::Label title{{}, "Effect chain"};
+    juce::Label messageLabel;
     juce::ComboBox addBox;
     juce::TextButton addButton{"Add"};
     juce::Viewport scroller;  ///< scrolls `content` (rows, description, editor) vertically

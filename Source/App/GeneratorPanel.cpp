@@ -46,6 +46,8 @@ GeneratorPanel::GeneratorPanel(AudioEngine& e) : engine(e)
     kindBox.onChange = [this]
     {
         settings.kind = static_cast<SignalKind>(kindBox.getSelectedId() - 1);
+        settings.freq = isSweep(settings.kind) ? sweepFromHz : toneHz;
+        freqSlider.setValue(settings.freq, juce::dontSendNotification);
         sendKindSettings();
         if (!isTimerRunning())
             showMessage({}, false); // a refusal belonged to a box of the previous kind
@@ -70,9 +72,11 @@ GeneratorPanel::GeneratorPanel(AudioEngine& e) : engine(e)
     freqSlider.onValueChange = [this]
     {
         settings.freq = freqSlider.getValue();
+        (isSweep(settings.kind) ? sweepFromHz : toneHz) = settings.freq;
         send(GeneratorParam::freq, settings.freq);
     };
-    freqSlider.setTooltip("Tone frequency, or where a sweep starts: 20 Hz .. 20 kHz. Type e.g. 440, 1k, 1.5 kHz");
+    freqSlider.setTooltip("Tone frequency, or where a sweep starts: 20 Hz .. 20 kHz, each remembered on its own "
+                          "(tone 1 kHz, sweep from 20 Hz to begin with). Type e.g. 440, 1k, 1.5 kHz");
     styleSlider(toSlider, 20.0, 20000.0, settings.freqTo, true);
     toSlider.onValueChange = [this]
     {
@@ -239,6 +243,7 @@ void GeneratorPanel::sendKindSettings()
     send(GeneratorParam::fadeOut, sweep ? fadeSeconds : 0.0);
     send(GeneratorParam::repeat, sweep && sweepRepeat ? 1.0 : 0.0);
     send(GeneratorParam::periodSeconds, impulse && impulseRepeat ? impulsePeriodSeconds : 0.0);
+    send(GeneratorParam::freq, settings.freq); // a sweep's start is timing too: before the kind
     send(GeneratorParam::seed, static_cast<double>(settings.seed));
     send(GeneratorParam::kind, static_cast<double>(settings.kind));
 }
@@ -252,16 +257,35 @@ void GeneratorPanel::sendAll()
     sendKindSettings();
     send(GeneratorParam::routingMask, routingMask);
     send(GeneratorParam::invertMask, invertMask);
-    (void) engine.pushFromUi(running ? Command::start(kGeneratorNodeId) : Command::stop(kGeneratorNodeId));
+    sendRunning();
+}
+
+void GeneratorPanel::sendRunning()
+{
+    if (engine.pushFromUi(running ? Command::start(kGeneratorNodeId) : Command::stop(kGeneratorNodeId)) && running)
+        ++startsSent;
+}
+
+void GeneratorPanel::showRunning()
+{
+    startButton.setButtonText(running ? "Stop" : "Start");
+    startButton.setColour(juce::TextButton::buttonColourId, running ? theme::kAccent.darker(0.3f) : theme::kPanelLight);
+    repaint();
 }
 
 void GeneratorPanel::toggleRunning()
 {
     running = !running;
-    (void) engine.pushFromUi(running ? Command::start(kGeneratorNodeId) : Command::stop(kGeneratorNodeId));
-    startButton.setButtonText(running ? "Stop" : "Start");
-    startButton.setColour(juce::TextButton::buttonColourId, running ? theme::kAccent.darker(0.3f) : theme::kPanelLight);
-    repaint();
+    sendRunning();
+    showRunning();
+}
+
+void GeneratorPanel::handleGeneratorFinished(const GeneratorFinished& finished)
+{
+    if (finished.node != kGeneratorNodeId || finished.startCount != startsSent || !running)
+        return; // another generator's, or the user pressed Start again since
+    running = false;
+    showRunning();
 }
 
 void GeneratorPanel::showStoppedByDevice()
@@ -347,6 +371,8 @@ std::unique_ptr<juce::XmlElement> GeneratorPanel::saveState() const
     xml->setAttribute("kind", juce::String(std::string(signalKindName(settings.kind))));
     xml->setAttribute("freq", settings.freq);
     xml->setAttribute("freqTo", settings.freqTo);
+    xml->setAttribute("toneFreq", toneHz);
+    xml->setAttribute("sweepFrom", sweepFromHz);
     xml->setAttribute("levelDb", settings.levelDb);
     xml->setAttribute("mode", settings.mode == LevelMode::Rms ? "rms" : "peak");
     xml->setAttribute("sweepSeconds", sweepSeconds);
@@ -375,6 +401,10 @@ bool GeneratorPanel::restoreState(const juce::XmlElement& xml, juce::String& err
     { return finiteNumberAttribute(xml, name, current).value_or(std::nan("")); };
     const double freq = number("freq", settings.freq);
     const double to = number("freqTo", settings.freqTo);
+    // A preset from before the two were kept apart has only "freq": the current kind's.
+    const bool savedSweep = kind && isSweep(*kind);
+    const double tone = number("toneFreq", savedSweep ? toneHz : freq);
+    const double from = number("sweepFrom", savedSweep ? freq : sweepFromHz);
     const double level = number("levelDb", settings.levelDb);
     const double sweep = number("sweepSeconds", sweepSeconds);
     const double fade = number("fadeSeconds", fadeSeconds);
@@ -389,6 +419,10 @@ bool GeneratorPanel::restoreState(const juce::XmlElement& xml, juce::String& err
         why = "unknown signal '" + kindName + "'";
     else if (!inRange(freq, freqSlider))
         why = "frequency " + juce::String(freq) + " Hz is not in 20-20000 Hz";
+    else if (!inRange(tone, freqSlider))
+        why = "tone frequency " + juce::String(tone) + " Hz is not in 20-20000 Hz";
+    else if (!inRange(from, freqSlider))
+        why = "sweep start " + juce::String(from) + " Hz is not in 20-20000 Hz";
     else if (!inRange(to, toSlider))
         why = "sweep end " + juce::String(to) + " Hz is not in 20-20000 Hz";
     else if (!inRange(level, levelSlider))
@@ -410,7 +444,9 @@ bool GeneratorPanel::restoreState(const juce::XmlElement& xml, juce::String& err
     }
     stopTimer();
     settings.kind = *kind;
-    settings.freq = freq;
+    toneHz = tone;
+    sweepFromHz = from;
+    settings.freq = isSweep(*kind) ? sweepFromHz : toneHz;
     settings.freqTo = to;
     settings.levelDb = level;
     settings.mode = mode == "rms" ? LevelMode::Rms : LevelMode::Peak;

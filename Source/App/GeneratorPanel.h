@@ -37,6 +37,10 @@ public:
     [[nodiscard]] bool isRunning() const noexcept { return running; }
     /// Shows "stopped" without sending anything (the device is gone: nothing plays).
     void showStoppedByDevice();
+    /// Message thread, from the UI's telemetry drain: the generator's one-shot signal (a sweep
+    /// without repeat, a single impulse) ended and the generator stopped itself; the button shows
+    /// Start again. A report older than the last Start sent (its startCount differs) is ignored.
+    void handleGeneratorFinished(const GeneratorFinished& finished);
 
     enum class RestoreRunning
     {
@@ -70,6 +74,8 @@ public:
 
 private:
     void sendAll();
+    void sendRunning(); ///< start or stop, as `running` says (counts the starts)
+    void showRunning(); ///< the button as `running` says
     void sendKindSettings();
     void send(GeneratorParam p, double value);
     void updateVisibility();
@@ -80,10 +86,16 @@ private:
     AudioEngine& engine;
     SignalSettings settings;
     double sweepSeconds = 2.0, fadeSeconds = 0.01, impulsePeriodSeconds = 0.5;
+    /// The Frequency box is the tone's frequency for tones and the sweep's start (From) for
+    /// sweeps, each remembered on its own (a sweep starts at 20 Hz by default, not at the tone's
+    /// 1 kHz); settings.freq is the one of the current kind (what the engine and `render --freq`
+    /// take).
+    double toneHz = 1000.0, sweepFromHz = 20.0;
     bool sweepRepeat = true, impulseRepeat = true;
     int routingMask = 0x3, invertMask = 0;
     bool running = false;
     bool lastRestoredRunning = false;
+    std::uint32_t startsSent = 0; ///< start commands pushed (the node counts those it applied)
     double rampFromDb = 0.0, rampToDb = 0.0, rampStartMs = 0.0;
 
     juce::Label title{{}, "Generator"};

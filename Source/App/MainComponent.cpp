@@ -250,6 +250,8 @@ void MainComponent::timerCallback()
             meters->set(t.meter);
         else if (t.type == TelemetryType::xrunEvent)
             pendingXruns += t.xrun.count;
+        else if (t.type == TelemetryType::generatorFinished)
+            generator.handleGeneratorFinished(t.generator);
     }
     // Scope frames come in pairs (output 1 then output 2, same sequence); an output-1 frame
     // whose partner never came (a mono device, or a frame the full ring dropped) goes alone.
@@ -607,21 +609,76 @@ void MainComponent::menuBarActivated(bool isActive)
 void MainComponent::showAudioSettings()
 {
     // The dialog owns a holder that repaints the main window when the dialog is deleted (closed).
-    struct Holder final : juce::Component
+    // It also notes which device the user picks in the selector's Output/Input/Device boxes (its
+    // listener runs before the selector tries to open it), so that when the open fails the header
+    // can say why (see noteDeviceRequest).
+    struct Holder final : juce::Component, juce::ComboBox::Listener, juce::Timer
     {
         juce::AudioDeviceSelectorComponent selector;
         juce::Component::SafePointer<MainComponent> owner;
+        std::vector<juce::Component::SafePointer<juce::ComboBox>> watched;
         Holder(juce::AudioDeviceManager& m, MainComponent* o) : selector(m, 0, 2, 0, 2, false, false, true, false), owner(o)
         {
             addAndMakeVisible(selector);
             setSize(520, 420);
+            watchDeviceBoxes();
+            startTimerHz(4); // the selector rebuilds its boxes when the device type changes
         }
         ~Holder() override
         {
+            for (auto& box : watched)
+                if (box != nullptr)
+                    box->removeListener(this);
             auto safe = owner;
             juce::MessageManager::callAsync([safe] { if (safe != nullptr) safe->repaint(); });
         }
         void resized() override { selector.setBounds(getLocalBounds()); }
+        void timerCallback() override { watchDeviceBoxes(); }
+        /// The text of the label JUCE attached to `box` ("Output:", "Input:", "Device:"), if any.
+        juce::String labelOf(juce::Component& root, juce::ComboBox& box)
+        {
+            for (auto* child : root.getChildren())
+            {
+                if (auto* label = dynamic_cast<juce::Label*>(child); label != nullptr && label->getAttachedComponent() == &box)
+                    return label->getText();
+                if (auto text = labelOf(*child, box); text.isNotEmpty())
+                    return text;
+            }
+            return {};
+        }
+        void watchDeviceBoxes() { watchIn(selector); }
+        void watchIn(juce::Component& root)
+        {
+            for (auto* child : root.getChildren())
+            {
+                if (auto* box = dynamic_cast<juce::ComboBox*>(child))
+                {
+                    const bool known = std::any_of(watched.begin(), watched.end(), [box](auto& w) { return w.getComponent() == box; });
+                    if (!known)
+                    {
+                        box->addListener(this);
+                        watched.emplace_back(box);
+                    }
+                }
+                watchIn(*child);
+            }
+        }
+        void comboBoxChanged(juce::ComboBox* box) override
+        {
+            const auto label = labelOf(selector, *box);
+            const bool output = label.startsWith("Output") || label.startsWith("Device");
+            const bool input = label.startsWith("Input") || label.startsWith("Device");
+            if (owner == nullptr || !(output || input))
+                return;
+            juce::AudioDeviceManager::AudioDeviceSetup wanted;
+            owner->engine.deviceManager().getAudioDeviceSetup(wanted);
+            const auto name = box->getSelectedId() < 0 ? juce::String() : box->getText();
+            if (output)
+                wanted.outputDeviceName = name;
+            if (input)
+                wanted.inputDeviceName = name;
+            owner->noteDeviceRequest(wanted);
+        }
     };
     juce::DialogWindow::LaunchOptions o;
     o.content.setOwned(new Holder(engine.deviceManager(), this));
@@ -631,6 +688,12 @@ void MainComponent::showAudioSettings()
     o.useNativeTitleBar = true;
     o.resizable = false;
     o.launchAsync();
+}
+
+void MainComponent::noteDeviceRequest(const juce::AudioDeviceManager::AudioDeviceSetup& wanted)
+{
+    deviceRequest = wanted;
+    haveDeviceRequest = true;
 }
 
 void MainComponent::showAbout()
@@ -643,6 +706,22 @@ void MainComponent::showAbout()
 
 void MainComponent::changeListenerCallback(juce::ChangeBroadcaster*)
 {
+    if (haveDeviceRequest && engine.deviceManager().getCurrentAudioDevice() == nullptr)
+    {
+        // The device chosen in Audio Settings did not open, and JUCE's selector keeps the reason
+        // to its own alert: ask the device manager once more for that device, and keep its answer
+        // (the retry's own change message finds no request and leaves the answer shown).
+        haveDeviceRequest = false;
+        const auto setup = deviceRequest;
+        const auto why = engine.deviceManager().setAudioDeviceSetup(setup, false);
+        const auto name = setup.outputDeviceName.isNotEmpty() ? setup.outputDeviceName : setup.inputDeviceName;
+        deviceRequestError = why.isNotEmpty() ? "'" + name + "' did not open: " + why.replace("\n\n", " ").trim() : juce::String();
+    }
+    else if (engine.deviceManager().getCurrentAudioDevice() != nullptr)
+    {
+        haveDeviceRequest = false;
+        deviceRequestError.clear();
+    }
     checkDevice();
     refreshDeviceStatus();
     if (auto state = engine.deviceManager().createStateXml())
@@ -664,7 +743,9 @@ void MainComponent::refreshDeviceStatus()
     }
     else
     {
-        auto why = engine.hasDeviceError() ? juce::String("the device reported an error") : engine.lastDeviceError();
+        auto why = engine.hasDeviceError()           ? juce::String("the device reported an error")
+                   : deviceRequestError.isNotEmpty() ? deviceRequestError
+                                                     : engine.lastDeviceError();
         deviceStatus.setText("No device - audio stopped" + (why.isNotEmpty() ? " (" + why + ")" : juce::String()),
                              juce::dontSendNotification);
         deviceStatus.setColour(juce::Label::textColourId, kWarning);

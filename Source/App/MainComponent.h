@@ -43,6 +43,10 @@ public:
     [[nodiscard]] static juce::File presetFileFor(const juce::File& typed);
 
     void showAudioSettings();
+    /// Message thread: the device setup the user just picked in Audio Settings (before JUCE tries
+    /// to open it). When it does not open, the header's "No device" line gives the device
+    /// manager's reason for that device.
+    void noteDeviceRequest(const juce::AudioDeviceManager::AudioDeviceSetup& wanted);
     void showAbout();
 
     enum class Panel { scope, spectrum, meters, monitor };
@@ -82,6 +86,9 @@ public:
 private:
     void timerCallback() override; // drains telemetry and frames, ticks the panels
     void changeListenerCallback(juce::ChangeBroadcaster*) override; // device changed
+    juce::AudioDeviceManager::AudioDeviceSetup deviceRequest; ///< see noteDeviceRequest
+    bool haveDeviceRequest = false;
+    juce::String deviceRequestError; ///< why the device picked in Audio Settings did not open
     void refreshDeviceStatus();
     void onAudioLost();
     void discardQueuedAudioData();

@@ -189,10 +189,11 @@ std::vector<MonitorPanel::Figure> MonitorPanel::figures() const
          "The longest callback of the last window as a share of the period; red above "
              + juce::String(juce::roundToInt(100 * kLoadAlarm)) + " %",
          watcher.inAlarm(loadWatch)},
-        {"Xruns (overruns + device)",
+        {"Xruns (over + device)",
          juce::String(static_cast<juce::int64>(load.xruns())) + "  (" + juce::String(static_cast<juce::int64>(load.overruns))
              + " + " + juce::String(static_cast<juce::int64>(load.deviceXruns)) + ")",
-         "Overruns: callbacks that took longer than their period (red for 5 s). Device: xruns the device reported"
+         "Xruns: overruns + device xruns. Overruns: callbacks that took longer than their period (red for 5 s). "
+         "Device: xruns the device reported"
              + juce::String(virtualDevice ? ". On the Virtual loopback these are late wake-ups of its thread (the OS ran it "
                                             "more than a period late on a busy machine): no hardware missed a deadline "
                                             "and nothing is heard, so they show in amber, not red."
@@ -250,6 +251,13 @@ void MonitorPanel::paint(juce::Graphics& g)
         juce::String name, value;
         bool alarm = false;
     };
+    clipped.clear();
+    // Draws `text` in `r` and notes it when it does not fit (JUCE would cut it with "...").
+    const auto drawChecked = [&](const juce::String& text, juce::Rectangle<int> r, juce::Justification j) {
+        if (g.getCurrentFont().getStringWidthFloat(text) > static_cast<float>(r.getWidth()))
+            clipped.add(text);
+        g.drawText(text, r, j);
+    };
     const auto rows = figures();
     auto area = figuresArea;
     const int rowH = juce::jlimit(14, 20, area.getHeight() / static_cast<int>(std::size(rows)));
@@ -262,15 +270,15 @@ void MonitorPanel::paint(juce::Graphics& g)
             break;
         tooltipAreas.emplace_back(r, row.tooltip);
         g.setColour(kDimText);
-        g.drawText(row.name, r.removeFromLeft(r.getWidth() * 11 / 20), juce::Justification::centredLeft);
+        drawChecked(row.name, r.removeFromLeft(r.getWidth() * 11 / 20), juce::Justification::centredLeft);
         g.setColour(row.alarm ? kAlarm : row.caution ? kWarning : kText);
-        g.drawText(row.value, r, juce::Justification::centredLeft);
+        drawChecked(row.value, r, juce::Justification::centredLeft);
     }
     tooltipAreas.emplace_back(graphArea.withHeight(graphArea.getHeight() - nodesArea.getHeight()),
                               "Mean DSP load (callback time / period) every 0.25 s over the last 30 s; the line is the "
                               + juce::String(juce::roundToInt(100 * kLoadAlarm)) + " % alarm threshold");
-    tooltipAreas.emplace_back(nodesArea, "Time per node: mean time per callback of the generator, each effect and the "
-                                         "whole callback, and its share of the period");
+    tooltipAreas.emplace_back(nodesArea, juce::String::fromUTF8("Time per node: the mean time per callback of the generator, each effect and the "
+                                         "whole callback (\xc2\xb5s), and its share of the period (%)"));
 
     // Load history: mean load, last 30 s, 0..100 %, the alarm line at 80 %.
     if (graphArea.getWidth() > 40 && graphArea.getHeight() > 30)
@@ -321,12 +329,13 @@ void MonitorPanel::paint(juce::Graphics& g)
                                  juce::Colour colour) {
             auto r = table.removeFromTop(14);
             g.setColour(colour);
-            g.drawText(a, r.removeFromLeft(nameW), juce::Justification::centredLeft);
-            g.drawText(b, r.removeFromLeft(numW), juce::Justification::centredRight);
-            g.drawText(c, r, juce::Justification::centredRight);
+            drawChecked(a, r.removeFromLeft(nameW), juce::Justification::centredLeft);
+            drawChecked(b, r.removeFromLeft(numW), juce::Justification::centredRight);
+            drawChecked(c, r, juce::Justification::centredRight);
         };
         g.setFont(juce::Font(11.5f));
-        drawRow("Time per node", juce::String::fromUTF8("mean \xc2\xb5s"), "% of period", kDimText);
+        // Short column heads (the tooltip over the table says what they are).
+        drawRow("Time per node", juce::String::fromUTF8("\xc2\xb5s"), "%", kDimText);
         if (nodeRows.empty())
             drawRow("(no audio yet)", "", "", kDimText);
         for (const auto& row : nodeRows)
@@ -343,9 +352,12 @@ void MonitorPanel::paint(juce::Graphics& g)
     if (latencyText.isEmpty())
     {
         g.setColour(kDimText);
-        g.drawText(engine.isVirtualDevice() ? "Round-trip latency: not measured (Virtual loopback: press the button)"
-                                            : "Round-trip latency: measure with `wavebench latency`",
-                   latencyRow, juce::Justification::centredLeft);
+        const juce::String full = engine.isVirtualDevice() ? "Round-trip latency: not measured (Virtual loopback: press the button)"
+                                                           : "Round-trip latency: measure with `wavebench latency`";
+        const juce::String shorter = engine.isVirtualDevice() ? "Latency: not measured yet" : "Latency: `wavebench latency`";
+        const bool fits = g.getCurrentFont().getStringWidthFloat(full) <= static_cast<float>(latencyRow.getWidth());
+        drawChecked(fits ? full : shorter, latencyRow, juce::Justification::centredLeft);
+        tooltipAreas.emplace_back(latencyRow, full);
     }
     else
     {

@@ -53,6 +53,10 @@ public:
     void paint(juce::Graphics&) override;
     void resized() override;
 
+    /// The texts the last paint drew narrower than they are (cut with "..."): empty when every
+    /// label and figure fits. For the layout tests.
+    [[nodiscard]] const juce::StringArray& clippedTexts() const noexcept { return clipped; }
+
 private:
     void startLatency();
     void collectLatency();
@@ -68,6 +72,7 @@ private:
     double xrunAlarmUntil = 0.0;   ///< red until then: an overrun, or an xrun of a real device
     double xrunCautionUntil = 0.0; ///< amber until then: a late wake-up of the Virtual loopback
     std::vector<std::pair<juce::Rectangle<int>, juce::String>> tooltipAreas; // as last painted
+    juce::StringArray clipped; // as last painted
     bool audioCpuKnown = false;
 
     juce::TextButton latencyButton{"Measure latency"};

@@ -264,7 +264,10 @@ AudioEngine::AudioEngine(std::unique_ptr<juce::AudioProcessor> source, NodeId so
         sourceNode = source.get();
         sourceId = sourceNodeId;
         if (auto* generatorSource = dynamic_cast<GeneratorNode*>(sourceNode))
+        {
             generatorSource->setNodeTimes(&nodeTimes);
+            generatorSource->setTelemetry(&telemetry);
+        }
         if (sourceHandler != nullptr)
             commandDispatcher.registerHandler(sourceNodeId, sourceHandler, sourceNode);
         auto src = graphProcessor->addNode(std::move(source));

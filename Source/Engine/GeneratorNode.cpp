@@ -172,10 +172,12 @@ void GeneratorNode::applyEvent(const Command& c) noexcept
     switch (c.type)
     {
     case CommandType::start:
+        ++startCount;
         if (!running)
         {
             running = true;
-            if (outputGain.value() == 0.0)
+            // From silence, or after a one-shot ended (still fading out): from its first sample.
+            if (outputGain.value() == 0.0 || generator.isOneShotFinished())
             {
                 generator.reset(); // from silence: the signal restarts from its first sample
                 const SignalKind k = generator.settings().kind;
@@ -288,6 +290,15 @@ void GeneratorNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBuf
         renderSegment(channels, numChannels, pos, end - pos);
         clock += static_cast<std::uint64_t>(end - pos);
         pos = end;
+    }
+    if (running && generator.isOneShotFinished())
+    {
+        // A one-shot played to its end: the node stops itself (5 ms to silence; a sweep has
+        // faded already) and tells the UI, whose Start button shows stopped again.
+        running = false;
+        outputGain.setTarget(0.0);
+        if (telemetry != nullptr)
+            (void) telemetry->pushFromAudio(Telemetry::of(GeneratorFinished{node, startCount}));
     }
 }
 

@@ -26,6 +26,7 @@
 // no allocation, no lock, no exception. Latency 0.
 #include "Core/Monitor/NodeTimes.h"
 #include "Core/Realtime/Commands.h"
+#include "Core/Realtime/TelemetryQueue.h"
 #include "Core/Realtime/TimedCommands.h"
 #include "Core/Signals/SignalGenerator.h"
 
@@ -83,6 +84,10 @@ public:
     void setNodeId(NodeId nodeId) noexcept { node = nodeId; }
     /// Message thread, before audio runs: where processBlock adds its time (null: not timed).
     void setNodeTimes(monitor::NodeTimes* t) noexcept { times = t; }
+    /// Message thread, before audio runs: where the node reports that a one-shot signal (a sweep
+    /// without repeat, a single impulse) ended and it stopped itself (GeneratorFinished; null: no
+    /// report, the node still stops).
+    void setTelemetry(TelemetryQueue* queue) noexcept { telemetry = queue; }
     [[nodiscard]] NodeId nodeId() const noexcept { return node; }
 
     /// Message thread, while audio is not running for this node: settings, routing and the
@@ -129,6 +134,8 @@ private:
     SignalGenerator generator;
     NodeId node = kGeneratorNodeId;
     monitor::NodeTimes* times = nullptr; // the engine's, owned by the audio thread
+    TelemetryQueue* telemetry = nullptr; // the engine's; this node pushes from the audio thread
+    std::uint32_t startCount = 0;        ///< start commands applied (GeneratorFinished::startCount)
     double rate = 48000.0;
     bool prepared = false;
     bool running = false;

@@ -1,7 +1,8 @@
 // The generator panel as a sound engineer meets it (issue 19): every signal kind plays, and plays
 // what `wavebench render` writes for the same settings; typed values are parsed with units and
 // refused with a reason; a typed big level rise ramps; the session comes back stopped; a lost
-// device stops the visuals and offers the Virtual loopback.
+// device stops the visuals and offers the Virtual loopback. The effect controls' boxes parse and
+// refuse the same way, and a typed big rise of a dB control ramps too.
 //
 // The signal tests drive the engine's own device callback from this thread (as the real-time
 // tests do) on an opened, never started Virtual loopback device: every sample the engine writes
@@ -9,6 +10,7 @@
 // the panel's timer (the level ramp) works as in the app.
 #include "AppUi/AppFixture.h"
 
+#include "App/ChainPanel.h"
 #include "App/GeneratorPanel.h"
 #include "App/ValueEntry.h"
 #include "Core/Signals/Render.h"
@@ -496,4 +498,383 @@ TEST_CASE("app: every control of the generator panel has a tooltip", "[gui][app]
                 ++checked;
             }
     CHECK(checked >= 14); // kind, mode, 7 boxes, repeat, left, right, invert, start
+}
+
+namespace
+{
+/// What a slider's own text box shows.
+juce::String boxText(juce::Slider& slider)
+{
+    for (auto* child : slider.getChildren())
+        if (auto* l = dynamic_cast<juce::Label*>(child))
+            return l->getText();
+    FAIL("no text box");
+    return {};
+}
+
+/// The chain panel on the desktop (its text boxes open editors only when showing).
+struct ShownChain
+{
+    wb::app::ChainPanel panel;
+    explicit ShownChain(wb::AudioEngine& e) : panel(e)
+    {
+        panel.setSize(330, 900);
+        panel.addToDesktop(juce::ComponentPeer::windowAppearsOnTaskbar);
+        panel.setVisible(true);
+    }
+    /// The text-entry slider of control `name` (its label) of effect `fx` (the selected one).
+    ValueEntrySlider& box(wb::AudioEngine& e, wb::NodeId fx, const char* name)
+    {
+        const int slot = e.chain().indexOfFromUi(fx);
+        REQUIRE(slot >= 0);
+        const auto& node = *e.chain().slotsFromUi()[size_t(slot)].node;
+        const int index = node.findControl(name);
+        REQUIRE(index >= 0);
+        const auto id = wb::app::ChainPanel::kParamIdPrefix + juce::String(node.description().controls[size_t(index)].path);
+        auto* s = findById<ValueEntrySlider>(panel, id);
+        REQUIRE(s != nullptr);
+        return *s;
+    }
+    /// The value of the control at `path` in the panel's model (what a preset saves, and what was
+    /// sent to the engine); the chain holds one effect here.
+    double modelValue(const juce::String& path)
+    {
+        const auto xml = panel.saveState();
+        for (auto* effect : xml->getChildWithTagNameIterator("Effect"))
+                for (auto* p : effect->getChildWithTagNameIterator("param"))
+                    if (p->getStringAttribute("name") == path)
+                        return p->getDoubleAttribute("value");
+        FAIL("no parameter " << path);
+        return 0.0;
+    }
+};
+} // namespace
+
+TEST_CASE("app: typed values in the effect controls: units, refusals with a reason, ranges", "[gui][app][chain]")
+{
+    auto engine = wb::AudioEngine::createWithGenerator();
+    ShownChain shown(*engine);
+    auto& chain = shown.panel;
+
+    // A control in Hz: "1k" is 1000 Hz; "abc" and an out-of-range value keep the old value and say why.
+    const auto lp = chain.addEffect("lowpass");
+    auto& cutoff = shown.box(*engine, lp, "cutoff");
+    const auto cutoffPath = cutoff.getComponentID().fromFirstOccurrenceOf(wb::app::ChainPanel::kParamIdPrefix, false, false);
+    REQUIRE(cutoff.unit() == wb::ValueUnit::Hertz);
+    const double before = cutoff.getValue();
+    REQUIRE(before == Approx(12000.0));
+    typeInto(cutoff, "abc");
+    CHECK(cutoff.getValue() == before);
+    CHECK(shown.modelValue(cutoffPath) == Approx(before));
+    CHECK(chain.message().startsWith("cutoff: "));
+    CHECK(chain.message().contains("'abc' is not a number"));
+    CHECK(boxText(cutoff) == "12 kHz"); // the box shows the old value again
+    typeInto(cutoff, "1k");
+    CHECK(cutoff.getValue() == Approx(1000.0));
+    CHECK(shown.modelValue(cutoffPath) == Approx(1000.0));
+    CHECK(chain.message().isEmpty());
+    typeInto(cutoff, "99999");
+    CHECK(cutoff.getValue() == Approx(1000.0));
+    CHECK(chain.message().contains("outside 10 Hz .. 20 kHz"));
+    {
+        // For the eye: where the reason shows (beside the title).
+        const auto dir = juce::File::getCurrentWorkingDirectory().getChildFile("output/screenshots");
+        REQUIRE(dir.createDirectory());
+        const auto file = dir.getChildFile("chain-refusal.png");
+        file.deleteFile();
+        juce::FileOutputStream out(file);
+        juce::PNGImageFormat png;
+        REQUIRE(png.writeImageToStream(chain.createComponentSnapshot(chain.getLocalBounds().withHeight(200), true, 1.0f), out));
+    }
+    typeInto(cutoff, "1.5 kHz");
+    CHECK(cutoff.getValue() == Approx(1500.0));
+
+    // A control in ms (a plain number with its unit shown): "250 ms" and "250" alike; "1k" is
+    // outside its range (the reason names the control and its unit); "5 s" is not its unit.
+    chain.clearForTest();
+    const auto dl = chain.addEffect("delay");
+    auto& time = shown.box(*engine, dl, "time");
+    REQUIRE(time.unit() == wb::ValueUnit::None);
+    typeInto(time, "125 ms");
+    CHECK(time.getValue() == Approx(125.0));
+    CHECK(boxText(time) == "125 ms");
+    typeInto(time, "abc");
+    CHECK(time.getValue() == Approx(125.0));
+    CHECK(chain.message().contains("not a number"));
+    typeInto(time, "3k");
+    CHECK(time.getValue() == Approx(125.0));
+    CHECK(chain.message().startsWith("time (ms): "));
+    CHECK(chain.message().contains("is outside 0 .. 2"));
+    typeInto(time, "5 s");
+    CHECK(time.getValue() == Approx(125.0));
+    CHECK(chain.message().isNotEmpty());
+
+    // A dB control: "-6 dB" works, a prefix does not ("1k dB").
+    chain.clearForTest();
+    const auto eq = chain.addEffect("parametriceq");
+    auto& peakGain = shown.box(*engine, eq, "peak 1 gain");
+    REQUIRE(peakGain.unit() == wb::ValueUnit::Decibel);
+    typeInto(peakGain, "-6 dB");
+    CHECK(peakGain.getValue() == Approx(-6.0));
+    typeInto(peakGain, "1k dB");
+    CHECK(peakGain.getValue() == Approx(-6.0));
+    CHECK(chain.message().isNotEmpty());
+    typeInto(peakGain, "-30");
+    CHECK(peakGain.getValue() == Approx(-6.0));
+    CHECK(chain.message().contains("outside -24 dB .. 24 dB"));
+    // A rise of 18 dB is not applied at once: it ramps (the output test below measures the ramp).
+    typeInto(peakGain, "12");
+    CHECK(peakGain.getValue() == Approx(-6.0));
+    CHECK(chain.isRamping());
+    CHECK(chain.message().contains("Ramping to 12 dB"));
+    REQUIRE(pumpUntil([&] { return !chain.isRamping(); }, 10.0));
+    CHECK(peakGain.getValue() == Approx(12.0));
+}
+
+TEST_CASE("app: a typed big gain rise in an effect ramps on the output, it never jumps", "[gui][app][chain]")
+{
+    DrivenEngine d;
+    ShownPanel generator(*d.engine);
+    generator.panel.setLevelDb(-40.0); // a 1 kHz sine
+    ShownChain shown(*d.engine);
+    auto& chain = shown.panel;
+    const auto fx = chain.addEffect("gain");
+    auto& gain = shown.box(*d.engine, fx, "gain");
+    d.start();
+    generator.panel.toggleRunning();
+    d.blocks(40); // the effect's fade-in and the generator's start are over
+
+    typeInto(gain, "24");
+    CHECK(gain.getValue() == Approx(0.0).margin(1e-4)); // not applied at once
+    CHECK(chain.isRamping());
+
+    std::vector<double> blockPeakDb;
+    int after = 0; // blocks after the ramp ended (the node's last smoothing step, and steady)
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < until && after < 10)
+    {
+        pump(2);
+        std::vector<float> left;
+        d.block(&left);
+        blockPeakDb.push_back(wb::gainToDb(peakOf(left)));
+        if (!chain.isRamping())
+            ++after;
+    }
+    REQUIRE_FALSE(chain.isRamping());
+    CHECK(gain.getValue() == Approx(24.0));
+    REQUIRE(blockPeakDb.size() > 10);
+    CHECK(blockPeakDb.front() == Approx(-40.0).margin(0.05));
+    CHECK(blockPeakDb.back() == Approx(-16.0).margin(0.05));
+    double maxStep = 0.0;
+    for (std::size_t i = 1; i < blockPeakDb.size(); ++i)
+        maxStep = std::max(maxStep, blockPeakDb[i] - blockPeakDb[i - 1]);
+    INFO("largest block-to-block rise " << maxStep << " dB over " << blockPeakDb.size() << " blocks");
+    // 20 dB/s is 0.11 dB per 5.3 ms block; the timer's ~16 ms steps bunch it to ~0.35 dB. A jump of
+    // 24 dB would pass through the node's own 20 ms smoothing in ~4 blocks: ~6 dB per block.
+    CHECK(maxStep < 1.5);
+    // 24 dB at 20 dB/s is 1.2 s of wall time; at least ~0.5 s of audio went by here.
+    CHECK(blockPeakDb.size() * kBlock > std::size_t(kRate / 2));
+
+    // A small typed rise (<= 6 dB) applies at once; so does any fall.
+    typeInto(gain, "-10");
+    CHECK(gain.getValue() == Approx(-10.0));
+    typeInto(gain, "-5");
+    CHECK(gain.getValue() == Approx(-5.0));
+    CHECK_FALSE(chain.isRamping());
+
+    // Why the panel ramps rather than rely on the node: a value set at once (as a drag's end can)
+    // passes the node's own smoothing as a step this measurement sees (many dB in one block).
+    d.blocks(20);
+    std::vector<double> jumpPeakDb;
+    std::vector<float> left;
+    d.block(&left);
+    jumpPeakDb.push_back(wb::gainToDb(peakOf(left)));
+    gain.setValue(19.0, juce::sendNotificationSync);
+    for (int i = 0; i < 10; ++i)
+    {
+        left.clear();
+        d.block(&left);
+        jumpPeakDb.push_back(wb::gainToDb(peakOf(left)));
+    }
+    double jumpStep = 0.0;
+    for (std::size_t i = 1; i < jumpPeakDb.size(); ++i)
+        jumpStep = std::max(jumpStep, jumpPeakDb[i] - jumpPeakDb[i - 1]);
+    INFO("an untyped 24 dB step: largest block-to-block rise " << jumpStep << " dB");
+    CHECK(jumpStep > 3.0);
+    CHECK(jumpPeakDb.back() == Approx(-21.0).margin(0.05));
+}
+
+TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Start again", "[gui][app][generator]")
+{
+    wb::test::App app;
+    auto& gen = app.main->generatorPanel();
+    auto* start = findById<juce::TextButton>(gen, GeneratorPanel::kStartId);
+    auto* repeat = findById<juce::ToggleButton>(gen, GeneratorPanel::kRepeatId);
+    REQUIRE(start != nullptr);
+    REQUIRE(repeat != nullptr);
+    gen.setLevelDb(-20.0);
+    gen.setKind(wb::SignalKind::SweepLog);
+    auto* duration = findById<ValueEntrySlider>(gen, GeneratorPanel::kDurationId);
+    REQUIRE(duration != nullptr);
+    REQUIRE(duration->enterText("300 ms"));
+    REQUIRE(repeat->getToggleState()); // a sweep repeats by default
+    repeat->triggerClick();
+    REQUIRE(pumpUntil([&] { return !repeat->getToggleState(); }));
+
+    // Started, it plays (the meter sees the sweep), then ends: the button says Start again, the
+    // engine's generator is stopped, the meter falls to silence.
+    for (int round = 0; round < 2; ++round)
+    {
+        start->triggerClick();
+        REQUIRE(pumpUntil([&] { return gen.isRunning(); }));
+        CHECK(start->getButtonText() == "Stop");
+        REQUIRE(pumpUntil([&] { return app.displayedPeakDb() > -30.0; }));
+        REQUIRE(pumpUntil([&] { return !gen.isRunning(); }, 10.0));
+        CHECK(start->getButtonText() == "Start");
+        CHECK_FALSE(app.engine->generator()->isRunningOnAudio());
+        CHECK(app.peakStaysBelow(-100.0));
+    }
+
+    // A repeating sweep keeps going: after four of its durations the button still says Stop.
+    repeat->triggerClick();
+    REQUIRE(pumpUntil([&] { return repeat->getToggleState(); }));
+    start->triggerClick();
+    const auto callbacksAtStart = app.engine->callbacks();
+    const double rate = app.engine->deviceManager().getCurrentAudioDevice()->getCurrentSampleRate();
+    const int period = app.engine->deviceManager().getCurrentAudioDevice()->getCurrentBufferSizeSamples();
+    REQUIRE(pumpUntil([&] { return double(app.engine->callbacks() - callbacksAtStart) * period > 4 * 0.3 * rate; }, 20.0));
+    CHECK(gen.isRunning());
+    CHECK(start->getButtonText() == "Stop");
+    start->triggerClick();
+
+    // A single impulse (Repeat off): Start plays one impulse and the button comes back to Start.
+    gen.setKind(wb::SignalKind::Impulse);
+    REQUIRE(pumpUntil([&] { return app.peakStaysBelow(-100.0); }));
+    if (repeat->getToggleState())
+        repeat->triggerClick();
+    REQUIRE(pumpUntil([&] { return !repeat->getToggleState(); }));
+    gen.toggleRunning(); // what the button's click does, synchronously (triggerClick is posted)
+    CHECK(gen.isRunning());
+    CHECK(start->getButtonText() == "Stop"); // the impulse ends within a period: no pump before this
+    REQUIRE(pumpUntil([&] { return !gen.isRunning(); }, 10.0));
+    CHECK(start->getButtonText() == "Start");
+    CHECK_FALSE(app.engine->generator()->isRunningOnAudio());
+}
+
+TEST_CASE("app: a device picked in Audio Settings that cannot open: the header gives JUCE's reason",
+          "[gui][app][device]")
+{
+    wb::test::App app;
+    REQUIRE(pumpUntil([&] { return app.main->isAudioLive(); }));
+    app.main->showAudioSettings();
+    juce::DialogWindow* dialog = nullptr;
+    REQUIRE(pumpUntil([&] {
+        for (int i = 0; i < juce::TopLevelWindow::getNumTopLevelWindows(); ++i)
+            if (auto* d = dynamic_cast<juce::DialogWindow*>(juce::TopLevelWindow::getTopLevelWindow(i)))
+                dialog = d;
+        return dialog != nullptr;
+    }));
+    // The selector's device box, found by the label JUCE attaches to it ("Output:" or "Device:").
+    std::function<juce::ComboBox*(juce::Component&)> deviceBox = [&](juce::Component& root) -> juce::ComboBox* {
+        for (auto* child : root.getChildren())
+        {
+            if (auto* label = dynamic_cast<juce::Label*>(child))
+                if (label->getText() == "Output:" || label->getText() == "Device:")
+                    if (auto* box = dynamic_cast<juce::ComboBox*>(label->getAttachedComponent()))
+                        return box;
+            if (auto* found = deviceBox(*child))
+                return found;
+        }
+        return nullptr;
+    };
+    juce::ComboBox* box = nullptr;
+    REQUIRE(pumpUntil([&] { return (box = deviceBox(*dialog)) != nullptr; }));
+    pump(300); // the dialog's holder starts watching the boxes
+
+    // The user picks a device that is not there (as a device unplugged since the list was made).
+    box->setText("Gone Device", juce::sendNotificationAsync);
+    REQUIRE(pumpUntil([&] { return !app.main->isAudioLive(); }));
+    REQUIRE(pumpUntil([&] { return app.main->deviceStatusText().contains("Gone Device"); }));
+    // The reason is the device manager's own for that device (asked here directly, afterwards).
+    juce::AudioDeviceManager::AudioDeviceSetup setup;
+    app.engine->deviceManager().getAudioDeviceSetup(setup);
+    setup.outputDeviceName = setup.inputDeviceName = "Gone Device";
+    const auto juceReason = app.engine->deviceManager().setAudioDeviceSetup(setup, false);
+    REQUIRE(juceReason.isNotEmpty());
+    INFO("status: " << app.main->deviceStatusText() << "; JUCE: " << juceReason);
+    CHECK(app.main->deviceStatusText().startsWith("No device"));
+    CHECK(app.main->deviceStatusText().contains(juceReason));
+    pump(200);
+    CHECK(app.main->deviceStatusText().contains(juceReason)); // it stays after the retries' messages
+
+    juce::ModalComponentManager::getInstance()->cancelAllModalComponents(); // the dialog, JUCE's alert
+    pump(100);
+    app.main->virtualFallbackButton().triggerClick();
+    REQUIRE(pumpUntil([&] { return app.main->isAudioLive(); }));
+    CHECK(app.main->deviceStatusText().startsWith("Audio device:"));
+}
+
+TEST_CASE("app: a sweep starts from its own From (20 Hz by default), remembered apart from the tone's frequency",
+          "[gui][app][generator]")
+{
+    DrivenEngine d;
+    ShownPanel shown(*d.engine);
+    auto& panel = shown.panel;
+    auto& freq = shown.box(GeneratorPanel::kFrequencyId);
+    auto& to = shown.box(GeneratorPanel::kToId);
+    d.start();
+    REQUIRE(panel.model().kind == wb::SignalKind::Sine);
+    REQUIRE(freq.getValue() == 1000.0);
+
+    panel.setKind(wb::SignalKind::SweepLog);
+    CHECK(freq.getValue() == 20.0);
+    CHECK(to.getValue() == 20000.0);
+    CHECK(panel.model().freq == 20.0);
+    panel.toggleRunning();
+    std::vector<float> left;
+    const int blocks = int(0.25 * kRate) / kBlock;
+    for (int i = 0; i < blocks; ++i)
+        d.block(&left);
+    CHECK(d.engine->generator()->settingsOnAudio().freq == 20.0); // this thread runs the callback
+    // A log sweep 20 Hz -> 20 kHz over 2 s makes 20 (1000^(t/2) - 1) / (ln(1000) / 2) cycles by t:
+    // 7.9 in its first 0.25 s (from 1 kHz it would make several hundred).
+    int crossings = 0;
+    for (std::size_t i = 1; i < left.size(); ++i)
+        crossings += (left[i - 1] < 0.0f) != (left[i] < 0.0f) ? 1 : 0;
+    const double t = double(left.size()) / kRate;
+    const double cycles = 20.0 * (std::pow(1000.0, t / 2.0) - 1.0) / (std::log(1000.0) / 2.0);
+    INFO(crossings << " zero crossings in " << t << " s; expected about " << 2.0 * cycles);
+    CHECK(std::abs(crossings - 2.0 * cycles) <= 2.0);
+
+    // Each kind keeps its own: From typed for the sweep, the tone's frequency for the sine.
+    typeInto(freq, "100");
+    panel.setKind(wb::SignalKind::Sine);
+    CHECK(freq.getValue() == 1000.0);
+    d.blocks(2);
+    CHECK(d.engine->generator()->settingsOnAudio().freq == 1000.0);
+    typeInto(freq, "440");
+    panel.setKind(wb::SignalKind::SweepLin);
+    CHECK(freq.getValue() == 100.0);
+    d.blocks(2);
+    CHECK(d.engine->generator()->settingsOnAudio().freq == 100.0);
+
+    // Both are saved and come back; a preset written before (only "freq", here a sweep's) gives
+    // the sweep that start and keeps the tone's frequency.
+    const auto xml = panel.saveState();
+    CHECK(xml->getDoubleAttribute("toneFreq") == 440.0);
+    CHECK(xml->getDoubleAttribute("sweepFrom") == 100.0);
+    ShownPanel other(*d.engine);
+    REQUIRE(other.panel.restoreState(*xml));
+    CHECK(other.box(GeneratorPanel::kFrequencyId).getValue() == 100.0);
+    other.panel.setKind(wb::SignalKind::Saw);
+    CHECK(other.box(GeneratorPanel::kFrequencyId).getValue() == 440.0);
+    auto old = panel.saveState();
+    old->removeAttribute("toneFreq");
+    old->removeAttribute("sweepFrom");
+    old->setAttribute("freq", 50.0);
+    ShownPanel third(*d.engine);
+    REQUIRE(third.panel.restoreState(*old));
+    CHECK(third.box(GeneratorPanel::kFrequencyId).getValue() == 50.0);
+    third.panel.setKind(wb::SignalKind::Sine);
+    CHECK(third.box(GeneratorPanel::kFrequencyId).getValue() == 1000.0);
 }

@@ -387,6 +387,12 @@ TEST_CASE("app layout: screenshots of each panel at 1024x700 and 1440x900", "[gu
                 save(id, app.main->getLocalArea(p, p->getLocalBounds()));
             else
                 FAIL("no panel." << id);
+        // The monitor's labels and figures fit at both sizes (shorter labels, full wording in
+        // the tooltips): its last paint (the snapshot above) cut none of them.
+        auto* monitor = dynamic_cast<wb::app::MonitorPanel*>(findById(*app.main, "panel.monitor"));
+        REQUIRE(monitor != nullptr);
+        INFO(size << ": cut " << monitor->clippedTexts().joinIntoString(" | "));
+        CHECK(monitor->clippedTexts().isEmpty());
     }
 }
 

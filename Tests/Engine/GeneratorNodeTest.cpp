@@ -5,6 +5,7 @@
 
 #include "Core/Realtime/CommandDispatcher.h"
 #include "Core/Realtime/CommandQueue.h"
+#include "Core/Realtime/TelemetryQueue.h"
 #include "Core/Signals/Render.h"
 #include "Engine/GeneratorNode.h"
 
@@ -272,6 +273,98 @@ TEST_CASE("a repeating sweep restarts every duration, and an impulse train by pe
             ++impulses;
         }
     CHECK(impulses == 9); // 0, 120, ..., 960
+    INFO(rig.violations.describe());
+    CHECK(rig.violations.clean());
+}
+
+TEST_CASE("a one-shot sweep or impulse ends: the node stops itself and reports it once per Start",
+          "[engine][generator][rt]")
+{
+    Rig rig(2, 256);
+    wb::TelemetryQueue telemetry;
+    rig.node.setTelemetry(&telemetry);
+    rig.prepare();
+    const auto set = [&](wb::GeneratorParam p, double v) { REQUIRE(rig.queue.pushFromUi(wb::Command::setParameter(kGen, param(p), v))); };
+    const auto reports = [&] {
+        std::vector<wb::GeneratorFinished> got;
+        wb::Telemetry t;
+        while (telemetry.popOnUi(t))
+            if (t.type == wb::TelemetryType::generatorFinished)
+                got.push_back(t.generator);
+        return got;
+    };
+    set(wb::GeneratorParam::freq, 100.0);
+    set(wb::GeneratorParam::freqTo, 10000.0);
+    set(wb::GeneratorParam::levelDb, -6.0);
+    set(wb::GeneratorParam::duration, 0.1); // 4800 samples
+    set(wb::GeneratorParam::fadeIn, 0.005);
+    set(wb::GeneratorParam::fadeOut, 0.005);
+    set(wb::GeneratorParam::repeat, 0.0);
+    set(wb::GeneratorParam::kind, double(wb::SignalKind::SweepLog));
+    REQUIRE(rig.queue.pushFromUi(wb::Command::start(kGen)));
+    rig.run(4608, 256); // 18 blocks: the sweep is still playing
+    CHECK(rig.node.isRunningOnAudio());
+    CHECK(reports().empty());
+    rig.run(2048, 256);
+    CHECK_FALSE(rig.node.isRunningOnAudio());
+    auto got = reports();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].node == kGen);
+    CHECK(got[0].startCount == 1);
+    // What played is the one-shot render; after it, silence.
+    wb::SignalSettings s;
+    s.kind = wb::SignalKind::SweepLog;
+    s.freq = 100.0;
+    s.freqTo = 10000.0;
+    s.levelDb = -6.0;
+    s.duration = 0.1;
+    s.fadeIn = s.fadeOut = 0.005;
+    wb::RenderConfig config;
+    config.sampleRate = kRate;
+    const auto once = wb::renderSignal(s, config);
+    REQUIRE(once.numFrames() == 4800);
+    for (size_t i = 0; i < 4800; ++i)
+        REQUIRE(rig.out[0][i] == once.channels[0][i]);
+    for (size_t i = 4800 + 256 + 240; i < rig.out[0].size(); ++i)
+        REQUIRE(rig.out[0][i] == 0.0f);
+
+    // Start again: the sweep plays again from its first sample, and ends with a second report.
+    const size_t again = rig.out[0].size();
+    REQUIRE(rig.queue.pushFromUi(wb::Command::start(kGen)));
+    rig.run(6656, 256);
+    for (size_t i = 0; i < 4800; ++i)
+        REQUIRE(rig.out[0][again + i] == once.channels[0][i]);
+    got = reports();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].startCount == 2);
+
+    // A single impulse (period 0): one sample, then the node stops and reports.
+    set(wb::GeneratorParam::periodSeconds, 0.0);
+    set(wb::GeneratorParam::duration, 0.0);
+    set(wb::GeneratorParam::fadeIn, 0.0);
+    set(wb::GeneratorParam::fadeOut, 0.0);
+    set(wb::GeneratorParam::kind, double(wb::SignalKind::Impulse));
+    const size_t impulseAt = rig.out[0].size();
+    REQUIRE(rig.queue.pushFromUi(wb::Command::start(kGen)));
+    rig.run(1024, 256);
+    int nonZero = 0;
+    for (size_t i = impulseAt; i < rig.out[0].size(); ++i)
+        nonZero += rig.out[0][i] != 0.0f ? 1 : 0;
+    CHECK(nonZero == 1);
+    CHECK(rig.out[0][impulseAt] == Approx(0.5012f).margin(2e-3));
+    CHECK_FALSE(rig.node.isRunningOnAudio());
+    got = reports();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].startCount == 3);
+
+    // A repeating sweep never ends by itself.
+    set(wb::GeneratorParam::duration, 0.01);
+    set(wb::GeneratorParam::repeat, 1.0);
+    set(wb::GeneratorParam::kind, double(wb::SignalKind::SweepLin));
+    REQUIRE(rig.queue.pushFromUi(wb::Command::start(kGen)));
+    rig.run(4800, 256); // ten repetitions
+    CHECK(rig.node.isRunningOnAudio());
+    CHECK(reports().empty());
     INFO(rig.violations.describe());
     CHECK(rig.violations.clean());
 }

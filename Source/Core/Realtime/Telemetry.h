@@ -18,6 +18,7 @@ enum class TelemetryType : std::uint32_t
     bargraphValue,
     nanEvent,
     nodeTiming,
+    generatorFinished,
 };
 
 /// Peak and RMS per channel of one node output or tap, linear (not dB), over one meter period.
@@ -84,6 +85,16 @@ struct NodeTiming
     }
 };
 
+/// A generator's one-shot signal (a sweep without repeat, a single impulse) has played to its end
+/// and the generator stopped itself. `startCount` is how many start commands the generator had
+/// received then, so the UI can tell a stale report (the user pressed Start again since) from the
+/// current one.
+struct GeneratorFinished
+{
+    NodeId node = 0;
+    std::uint32_t startCount = 0;
+};
+
 /// One telemetry message: `type` says which member of the union is active. Construct with the
 /// factory functions and read only the member matching `type`.
 struct Telemetry
@@ -97,6 +108,7 @@ struct Telemetry
         BargraphValue bargraph;
         NanEvent nan;
         NodeTiming nodeTiming;
+        GeneratorFinished generator;
     };
 
     constexpr Telemetry() noexcept : meter{} {}
@@ -134,6 +146,13 @@ struct Telemetry
         Telemetry t;
         t.type = TelemetryType::nanEvent;
         t.nan = n;
+        return t;
+    }
+    [[nodiscard]] static constexpr Telemetry of(const GeneratorFinished& g) noexcept
+    {
+        Telemetry t;
+        t.type = TelemetryType::generatorFinished;
+        t.generator = g;
         return t;
     }
     [[nodiscard]] static constexpr Telemetry of(const NodeTiming& n) noexcept

@@ -74,6 +74,7 @@ void SignalGenerator::applyKernelParameters() noexcept
 void SignalGenerator::startKernel(SignalKind k) noexcept
 {
     const SignalSettings& s = settings_;
+    kernelPosition_ = 0;
     switch (k)
     {
         case SignalKind::Sine: sine_.reset(s.startPhase); break;
@@ -143,6 +144,18 @@ void SignalGenerator::setSettings(const SignalSettings& incoming) noexcept
         }
     }
     gain_.setTarget(targetGain(s));
+}
+
+bool SignalGenerator::isOneShotFinished() const noexcept
+{
+    if (crossfadeRemaining_ > 0)
+        return false;
+    const SignalSettings& s = settings_;
+    if (isSweep(current_))
+        return !s.repeat && s.duration > 0.0 && kernelPosition_ >= std::llround(s.duration * sampleRate_);
+    if (current_ == SignalKind::Impulse)
+        return s.periodSamples <= 0.0 && static_cast<double>(kernelPosition_) > s.impulseOffset;
+    return false;
 }
 
 void SignalGenerator::setRouting(const ChannelRouting& r) noexcept
@@ -276,6 +289,7 @@ void SignalGenerator::processPiece(float* const* channels, int numChannels, int 
         processTransitions(mono, n, enveloped);
     }
     position_ += n;
+    kernelPosition_ += n;
     writeChannels(channels, numChannels, offset, n);
 }
 

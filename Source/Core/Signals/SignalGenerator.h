@@ -107,6 +107,10 @@ public:
     void process(float* const* channels, int numChannels, int numFrames) noexcept;
 
     [[nodiscard]] const SignalSettings& settings() const noexcept { return settings_; }
+    /// True when the current signal is a one-shot that has played all of it: a sweep without
+    /// repeat past its duration, or a single impulse (period 0) past its sample. Counted from
+    /// when that kernel started (reset() or a change of kind), not while crossfading. Wait-free.
+    [[nodiscard]] bool isOneShotFinished() const noexcept;
     [[nodiscard]] const ChannelRouting& routing() const noexcept { return routing_; }
     [[nodiscard]] double sampleRate() const noexcept { return sampleRate_; }
 
@@ -161,6 +165,7 @@ private:
     std::array<signals::detail::LinearRamp, kMaxChannels> channelGains_{};
 
     std::int64_t position_ = 0; ///< samples since reset(), for the fades
+    std::int64_t kernelPosition_ = 0; ///< samples since the current kernel started
     std::int64_t fadeInSamples_ = 0;
     std::int64_t fadeOutSamples_ = 0;
     std::int64_t endSample_ = 0;  ///< where the fade-out ends (0: no fade-out)
