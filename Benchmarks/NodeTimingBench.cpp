@@ -6,7 +6,7 @@
 // times the generator (~2 ns/frame); that comparison is a speed figure, so it is reported here and
 // asserted by no unit test (issue 18).
 //
-//   build/release/Benchmarks/wavebench_benchmarks --benchmark_filter=NodeTiming
+//   build/release/bin/wavebench_benchmarks --benchmark_filter=NodeTiming
 #include "Engine/AudioEngine.h"
 #include "Engine/GeneratorNode.h"
 #include "Engine/VirtualLoopbackDevice.h"

@@ -5,7 +5,7 @@
 //
 // Each case says what it measures, what the independent answer is and why the tolerance is what
 // it is. Every measured figure is printed on stdout ("[properties] ..."); see them with
-//   build/release/Tests/wavebench_tests "[properties]"
+//   build/release/bin/wavebench_tests "[properties]"
 #include "Support/EffectHarness.h"
 #include "Support/RunProcess.h"
 
