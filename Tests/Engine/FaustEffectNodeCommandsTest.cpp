@@ -204,7 +204,7 @@ TEST_CASE("in place and copied hosting give bit-identical output: commands, ramp
             uint32_t offset = 100;
             for (size_t i = 0; i < controls.size(); ++i)
                 if (!controls[i].isOutput())
-                    REQUIRE(queue.pushFromUi(wb::Command::setParameter(kFx, uint32_t(i), 0.5 * (controls[i].min + controls[i].max),
+                    REQUIRE(queue.pushFromUi(wb::Command::setParameter(kFx, uint32_t(i), 0.5 * double(controls[i].min + controls[i].max),
                                                                        offset += 211)));
             REQUIRE(queue.pushFromUi(wb::Command::setBypass(kFx, true, 1000)));
             REQUIRE(queue.pushFromUi(wb::Command::setBypass(kFx, false, 3333)));

@@ -99,7 +99,7 @@ TEST_CASE("delay: exactly N samples, and feedback repeats every N", "[faust][eng
                                            [](float a, float b) { return std::abs(a) < std::abs(b); });
         CHECK(std::distance(out.left.begin(), peak) == n);
         CHECK(*peak == Approx(1.0f).margin(1e-6));
-        CHECK(std::accumulate(out.left.begin(), out.left.end(), 0.0, [](double a, float b) { return a + std::abs(b); })
+        CHECK(std::accumulate(out.left.begin(), out.left.end(), 0.0, [](double a, float b) { return a + double(std::abs(b)); })
               == Approx(1.0).margin(1e-6)); // nothing else
     }
     auto fb = makeEffect("delay", {{"time", 10.0f}, {"feedback", 50.0f}, {"mix", 100.0f}});
@@ -165,7 +165,7 @@ TEST_CASE("reverb: RT60 measured by Schroeder integration is within 20 % of the 
     std::vector<double> edc(ir.size());
     double acc = 0.0;
     for (size_t i = ir.size(); i-- > 0;)
-        edc[i] = acc += double(ir.left[i]) * ir.left[i] + double(ir.right[i]) * ir.right[i];
+        edc[i] = acc += double(ir.left[i]) * double(ir.left[i]) + double(ir.right[i]) * double(ir.right[i]);
     auto timeAt = [&](double db)
     {
         for (size_t i = 0; i < edc.size(); ++i)

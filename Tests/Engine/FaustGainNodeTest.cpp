@@ -61,7 +61,7 @@ TEST_CASE("Faust gain node: -6.02 dB halves the amplitude within 1e-6", "[faust]
     double worst = 0.0;
     for (int ch = 0; ch < 2; ++ch)
         for (int i = 0; i < kBlock; ++i)
-            worst = std::max(worst, std::abs(double(buf.getSample(ch, i)) - 0.5 * in.getSample(ch, i)));
+            worst = std::max(worst, std::abs(double(buf.getSample(ch, i)) - 0.5 * double(in.getSample(ch, i))));
     CHECK(worst <= 1e-6);
 }
 
@@ -100,6 +100,6 @@ TEST_CASE("Faust gain node runs inside an AudioProcessorGraph", "[faust][engine]
     REQUIRE(processed);
     for (int ch = 0; ch < 2; ++ch)
         for (int i = 0; i < kBlock; ++i)
-            REQUIRE(buf.getSample(ch, i) == Approx(0.1 * in.getSample(ch, i)).margin(1e-6));
+            REQUIRE(buf.getSample(ch, i) == Approx(0.1 * double(in.getSample(ch, i))).margin(1e-6));
     graph.releaseResources();
 }
