@@ -1,0 +1,470 @@
+#include "Core/Analysis/SweptSine.h"
+
+#include "Core/Analysis/Spectrum.h" // fftwPlannerMutex
+
+#include <fftw3.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <complex>
+#include <limits>
+#include <mutex>
+#include <numbers>
+
+namespace wb::analysis
+{
+namespace
+{
+using Complex = std::complex<double>;
+constexpr double kTwoPi = 2.0 * std::numbers::pi;
+/// The linear window starts this fraction of the gap to H2 before the peak.
+constexpr double kPreFraction = 0.3;
+/// A linear impulse response needs at least this many frames after its peak within the tail.
+constexpr std::int64_t kMinPostFrames = 32;
+constexpr double kSnrCapDb = 300.0;
+/// Peak of the deconvolved capture over its mean power below which no response is seen, dB.
+constexpr double kMinProminenceDb = 20.0;
+
+/// Raised-cosine rise over [0, 1]: 0 at x <= 0, 1 at x >= 1.
+double riseCos(double x) noexcept
+{
+    if (x <= 0.0)
+        return 0.0;
+    if (x >= 1.0)
+        return 1.0;
+    return 0.5 * (1.0 - std::cos(std::numbers::pi * x));
+}
+
+std::size_t wrap(std::int64_t index, std::int64_t n) noexcept
+{
+    const std::int64_t m = index % n;
+    return static_cast<std::size_t>(m < 0 ? m + n : m);
+}
+
+/// One real FFT size: forward r2c and inverse c2r plans (created under the planner lock).
+class FftPair
+{
+public:
+    explicit FftPair(std::int64_t n) : size(n), real(static_cast<std::size_t>(n)), spectrum(static_cast<std::size_t>(n / 2 + 1))
+    {
+        std::scoped_lock lock(fftwPlannerMutex());
+        auto* out = reinterpret_cast<fftw_complex*>(spectrum.data());
+        forward = fftw_plan_dft_r2c_1d(static_cast<int>(n), real.data(), out, FFTW_ESTIMATE);
+        inverse = fftw_plan_dft_c2r_1d(static_cast<int>(n), out, real.data(), FFTW_ESTIMATE);
+    }
+    ~FftPair()
+    {
+        std::scoped_lock lock(fftwPlannerMutex());
+        fftw_destroy_plan(forward);
+        fftw_destroy_plan(inverse);
+    }
+    FftPair(const FftPair&) = delete;
+    FftPair& operator=(const FftPair&) = delete;
+
+    std::int64_t size;
+    std::vector<double> real;
+    std::vector<Complex> spectrum; // std::complex<double> is layout-compatible with fftw_complex
+    fftw_plan forward = nullptr;
+    fftw_plan inverse = nullptr;
+
+    void runForward() { fftw_execute(forward); }
+    void runInverse() { fftw_execute(inverse); } // destroys spectrum
+};
+
+/// The band-limited signal whose spectrum is `h` (size n/2+1), evaluated at fractional lag t.
+double interpolateAt(const std::vector<Complex>& h, std::int64_t n, double t)
+{
+    const auto bins = static_cast<std::int64_t>(h.size());
+    const Complex step = std::polar(1.0, kTwoPi * t / static_cast<double>(n));
+    Complex rot = step;
+    double sum = h[0].real();
+    for (std::int64_t k = 1; k < bins - 1; ++k)
+    {
+        sum += 2.0 * (h[static_cast<std::size_t>(k)] * rot).real();
+        rot *= step;
+        if ((k & 4095) == 0) // re-anchor the phasor so rounding cannot accumulate
+            rot = std::polar(1.0, kTwoPi * t * static_cast<double>(k + 1) / static_cast<double>(n));
+    }
+    sum += h[static_cast<std::size_t>(bins - 1)].real() * std::cos(std::numbers::pi * t);
+    return sum / static_cast<double>(n);
+}
+
+/// The fractional lag near integer `peak` where sign * h(t) is largest (golden-section search).
+double refinePeak(const std::vector<Complex>& h, std::int64_t n, std::int64_t peak, double sign)
+{
+    auto value = [&](double t) { return sign * interpolateAt(h, n, t); };
+    double a = static_cast<double>(peak) - 1.0;
+    double b = static_cast<double>(peak) + 1.0;
+    const double g = (std::sqrt(5.0) - 1.0) / 2.0;
+    double c = b - g * (b - a);
+    double d = a + g * (b - a);
+    double fc = value(c);
+    double fd = value(d);
+    for (int i = 0; i < 40 && b - a > 1e-7; ++i)
+    {
+        if (fc > fd)
+        {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - g * (b - a);
+            fc = value(c);
+        }
+        else
+        {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + g * (b - a);
+            fd = value(d);
+        }
+    }
+    return 0.5 * (a + b);
+}
+
+/// A window over lags [start, start + length): rises over the first `rise` frames, falls over
+/// the last `fall` frames (raised cosine), flat between.
+struct Window
+{
+    std::int64_t start = 0;
+    std::int64_t length = 0;
+    std::int64_t rise = 0;
+    std::int64_t fall = 0;
+
+    [[nodiscard]] double weight(std::int64_t m) const noexcept
+    {
+        double w = 1.0;
+        if (rise > 0 && m < rise)
+            w *= riseCos((static_cast<double>(m) + 0.5) / static_cast<double>(rise));
+        if (fall > 0 && m >= length - fall)
+            w *= riseCos((static_cast<double>(length - m) - 0.5) / static_cast<double>(fall));
+        return w;
+    }
+};
+
+/// sum over the window of w[m] h[start + m] exp(-j 2 pi f (m + start - origin) / fs).
+Complex windowedDft(const std::vector<double>& h, const Window& win, double f, double fs, std::int64_t origin)
+{
+    const auto n = static_cast<std::int64_t>(h.size());
+    const double omega = kTwoPi * f / fs;
+    const Complex step = std::polar(1.0, -omega);
+    Complex rot = std::polar(1.0, -omega * static_cast<double>(win.start - origin));
+    Complex sum = 0.0;
+    for (std::int64_t m = 0; m < win.length; ++m)
+    {
+        sum += win.weight(m) * h[wrap(win.start + m, n)] * rot;
+        rot *= step;
+        if ((m & 4095) == 4095)
+            rot = std::polar(1.0, -omega * static_cast<double>(win.start + m + 1 - origin));
+    }
+    return sum;
+}
+
+double db(double magnitude) noexcept
+{
+    return 20.0 * std::log10(std::max(magnitude, 1e-300));
+}
+} // namespace
+
+std::optional<std::string> validateSweptSine(const SweptSineSettings& s)
+{
+    const double nyquist = 0.5 * s.sampleRate;
+    if (!(s.sampleRate >= 8000.0 && s.sampleRate <= 768000.0))
+        return fmt::format("sample rate {} Hz is outside 8000..768000", s.sampleRate);
+    if (!(s.fromHz > 0.0) || !(s.toHz > s.fromHz))
+        return fmt::format("the sweep must rise: --from {} Hz, --to {} Hz", s.fromHz, s.toHz);
+    if (!(s.toHz < nyquist))
+        return fmt::format("--to {} Hz must be below the Nyquist frequency {} Hz", s.toHz, nyquist);
+    if (s.toHz / s.fromHz < 2.0)
+        return "the sweep must span at least an octave";
+    if (!(s.seconds >= 0.1 && s.seconds <= 60.0))
+        return fmt::format("--duration {} s is outside 0.1..60", s.seconds);
+    if (!(s.levelDbfs <= 0.0 && s.levelDbfs >= -120.0))
+        return fmt::format("--level {} dBFS is outside -120..0", s.levelDbfs);
+    if (!(s.tailSeconds >= 0.01 && s.tailSeconds <= 10.0))
+        return fmt::format("tail {} s is outside 0.01..10", s.tailSeconds);
+    if (s.pointsPerOctave < 1 || s.pointsPerOctave > 96)
+        return "points per octave must be 1..96";
+    if (s.maxHarmonic < 2 || s.maxHarmonic > kMaxHarmonic)
+        return fmt::format("the highest harmonic must be 2..{}", kMaxHarmonic);
+    if (!(s.maxIrSeconds > 0.0))
+        return "the impulse response length must be positive";
+    // f1 L must round to at least 1, and the harmonics must be apart by whole frames.
+    const double rateL = s.seconds / std::log(s.toHz / s.fromHz);
+    if (std::round(s.fromHz * rateL) < 1.0)
+        return fmt::format("the sweep is too short for --from {} Hz: make it longer or start higher", s.fromHz);
+    return std::nullopt;
+}
+
+SynchronizedSweep::SynchronizedSweep(const SweptSineSettings& s) : cfg(s)
+{
+    const double octavesLn = std::log(s.toHz / s.fromHz);
+    const double requested = s.seconds / octavesLn;
+    rate = std::max(1.0, std::round(s.fromHz * requested)) / s.fromHz;
+    duration = rate * octavesLn;
+    sweepLength = static_cast<std::int64_t>(std::ceil(duration * s.sampleRate));
+    captureLength = sweepLength + static_cast<std::int64_t>(std::llround(s.tailSeconds * s.sampleRate));
+    peak = std::pow(10.0, s.levelDbfs / 20.0);
+    fadeIn = std::min(rate * std::numbers::ln2 / 6.0, duration / 4.0);
+    fadeOut = std::min(rate * std::numbers::ln2 / 24.0, duration / 4.0);
+}
+
+double SynchronizedSweep::harmonicAdvanceFrames(int k) const noexcept
+{
+    return rate * std::log(static_cast<double>(k)) * cfg.sampleRate;
+}
+
+double SynchronizedSweep::unitSample(std::int64_t n) const noexcept
+{
+    if (n < 0 || n >= sweepLength)
+        return 0.0;
+    const double t = static_cast<double>(n) / cfg.sampleRate;
+    if (t >= duration)
+        return 0.0;
+    // f1 L is whole, so 2 pi f1 L (exp(t/L) - 1) is the phase of sin(2 pi f1 L exp(t/L)).
+    const double phase = kTwoPi * cfg.fromHz * rate * std::expm1(t / rate);
+    const double envelope = riseCos(t / fadeIn) * riseCos((duration - t) / fadeOut);
+    return envelope * std::sin(phase);
+}
+
+std::vector<float> SynchronizedSweep::excitation() const
+{
+    std::vector<float> x(static_cast<std::size_t>(captureLength), 0.0f);
+    for (std::int64_t n = 0; n < sweepLength; ++n)
+        x[static_cast<std::size_t>(n)] = static_cast<float>(peak * unitSample(n));
+    return x;
+}
+
+const char* sweepRefusalName(SweepRefusal r) noexcept
+{
+    switch (r)
+    {
+    case SweepRefusal::none: return "none";
+    case SweepRefusal::noSignal: return "no signal";
+    case SweepRefusal::clipped: return "clipped";
+    case SweepRefusal::tooNoisy: return "SNR too low";
+    case SweepRefusal::delayDoesNotFit: return "delay does not fit the capture";
+    case SweepRefusal::tooShort: return "capture too short";
+    }
+    return "unknown";
+}
+
+SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const float> capture)
+{
+    SweptSineResult r;
+    const auto& s = sweep.settings();
+    const double fs = s.sampleRate;
+    const std::int64_t captureLength = sweep.captureFrames();
+    const std::int64_t sweepLength = sweep.sweepFrames();
+    const std::int64_t tail = captureLength - sweepLength;
+    auto refuse = [&r](SweepRefusal why, std::string reason)
+    {
+        r.valid = false;
+        r.refusal = why;
+        r.reason = std::move(reason);
+        return r;
+    };
+    if (static_cast<std::int64_t>(capture.size()) < captureLength)
+        return refuse(SweepRefusal::tooShort, fmt::format("the capture has {} frames; the measurement needs {}",
+                                                          capture.size(), captureLength));
+    const auto used = capture.first(static_cast<std::size_t>(captureLength));
+    for (float v : used)
+    {
+        const double a = std::abs(static_cast<double>(v));
+        if (!std::isfinite(a))
+            return refuse(SweepRefusal::noSignal, "the capture holds a NaN or an infinity");
+        r.capturePeak = std::max(r.capturePeak, a);
+        r.clippedSamples += a >= s.clipLevel ? 1 : 0;
+    }
+    if (r.capturePeak < s.noSignalLevel)
+        return refuse(SweepRefusal::noSignal, fmt::format("no signal: the capture peaks at {:.1f} dBFS", db(r.capturePeak)));
+    if (r.clippedSamples > 0)
+        return refuse(SweepRefusal::clipped, fmt::format("{} samples of the capture reach full scale ({:.1f} dBFS): "
+                                                         "lower --level", r.clippedSamples, db(s.clipLevel)));
+
+    // Deconvolve the capture (divided by the amplitude) and the unit excitation (the calibration).
+    const auto n = static_cast<std::int64_t>(std::bit_ceil(static_cast<std::uint64_t>(captureLength + sweepLength + 1)));
+    r.fftSize = n;
+    FftPair fft(n);
+    const auto bins = static_cast<std::size_t>(n / 2 + 1);
+    const double nyquist = 0.5 * fs;
+    const double taperStart = s.toHz + 0.5 * (nyquist - s.toHz);
+    const double rateL = sweep.rateL();
+    std::vector<Complex> inverse(bins);
+    for (std::size_t k = 1; k < bins; ++k)
+    {
+        const double f = static_cast<double>(k) * fs / static_cast<double>(n);
+        const double weight = riseCos((f - 0.5 * s.fromHz) / (0.5 * s.fromHz)) * riseCos((nyquist - f) / (nyquist - taperStart));
+        if (weight <= 0.0)
+            continue;
+        const double phase = -kTwoPi * f * rateL * (1.0 - std::log(f / s.fromHz)) + 0.25 * std::numbers::pi;
+        inverse[k] = std::polar(weight * 2.0 * std::sqrt(f / rateL) / fs, phase);
+    }
+    auto deconvolve = [&](auto sampleAt, std::vector<Complex>& spectrumOut, std::vector<double>& out)
+    {
+        std::fill(fft.real.begin(), fft.real.end(), 0.0);
+        for (std::int64_t i = 0; i < captureLength; ++i)
+            fft.real[static_cast<std::size_t>(i)] = sampleAt(i);
+        fft.runForward();
+        for (std::size_t k = 0; k < bins; ++k)
+            fft.spectrum[k] *= inverse[k];
+        spectrumOut = fft.spectrum;
+        fft.runInverse();
+        out.resize(static_cast<std::size_t>(n));
+        for (std::size_t i = 0; i < out.size(); ++i)
+            out[i] = fft.real[i] / static_cast<double>(n);
+    };
+    const double amplitude = sweep.amplitude();
+    std::vector<Complex> hSpectrum, cSpectrum;
+    std::vector<double> h, c;
+    deconvolve([&](std::int64_t i) { return static_cast<double>(used[static_cast<std::size_t>(i)]) / amplitude; }, hSpectrum, h);
+    deconvolve([&](std::int64_t i) { return static_cast<double>(static_cast<float>(amplitude * sweep.unitSample(i))) / amplitude; },
+               cSpectrum, c);
+
+    // The linear impulse response's peak, then its lag to a fraction of a frame.
+    auto peakOf = [n](const std::vector<double>& v)
+    {
+        const auto it = std::max_element(v.begin(), v.end(), [](double a, double b) { return std::abs(a) < std::abs(b); });
+        const auto index = static_cast<std::int64_t>(it - v.begin());
+        return index >= n / 2 ? index - n : index;
+    };
+    const std::int64_t peak = peakOf(h);
+    // An impulse response stands out of the deconvolved noise; the largest of 2^18 Gaussian
+    // samples squared is only ~14 dB above their mean.
+    double meanSquare = 0.0;
+    for (double v : h)
+        meanSquare += v * v;
+    meanSquare /= static_cast<double>(n);
+    const double peakValue = h[wrap(peak, n)];
+    const double prominenceDb = 10.0 * std::log10(peakValue * peakValue / std::max(meanSquare, 1e-300));
+    if (prominenceDb < kMinProminenceDb)
+        return refuse(SweepRefusal::tooNoisy, fmt::format("no impulse response stands out of the noise (its peak is "
+                                                          "{:.1f} dB above the mean): raise --level", prominenceDb));
+    if (peak < 0 || peak + 2 * kMinPostFrames > tail)
+        return refuse(SweepRefusal::delayDoesNotFit,
+                      fmt::format("the impulse response peaks at lag {} frames, outside the capture's tail 0..{}: "
+                                  "the delay does not fit (capture started late, or a longer tail is needed)",
+                                  peak, tail - 2 * kMinPostFrames));
+    const std::int64_t calibrationPeak = peakOf(c);
+    const double fineY = refinePeak(hSpectrum, n, peak, h[wrap(peak, n)] >= 0.0 ? 1.0 : -1.0);
+    const double fineC = refinePeak(cSpectrum, n, calibrationPeak, c[wrap(calibrationPeak, n)] >= 0.0 ? 1.0 : -1.0);
+    r.delayFrames = fineY - fineC;
+
+    // Windows: the linear one around the peak, the harmonic ones L ln k before it.
+    const double gap2 = sweep.harmonicAdvanceFrames(2);
+    const auto pre = static_cast<std::int64_t>(std::floor(kPreFraction * gap2));
+    const std::int64_t post = std::min<std::int64_t>(std::llround(s.maxIrSeconds * fs), (tail - peak) / 2);
+    auto linearWindow = [&](std::int64_t centre)
+    {
+        Window w;
+        w.start = centre - pre;
+        w.length = pre + post;
+        w.rise = pre / 2;
+        w.fall = post / 4;
+        return w;
+    };
+    const Window linY = linearWindow(peak);
+    const Window linC = linearWindow(calibrationPeak);
+
+    // SNR: the window's energy over the energy of noise in an equal stretch after it.
+    double signalEnergy = 0.0;
+    for (std::int64_t m = 0; m < linY.length; ++m)
+    {
+        const double v = linY.weight(m) * h[wrap(linY.start + m, n)];
+        signalEnergy += v * v;
+    }
+    const std::int64_t noiseStart = peak + post;
+    const std::int64_t noiseLength = std::min(linY.length, tail - noiseStart);
+    double noisePower = 0.0;
+    for (std::int64_t i = 0; i < noiseLength; ++i)
+    {
+        const double v = h[wrap(noiseStart + i, n)];
+        noisePower += v * v;
+    }
+    noisePower /= static_cast<double>(std::max<std::int64_t>(noiseLength, 1));
+    const double noiseEnergy = noisePower * static_cast<double>(linY.length);
+    r.snrDb = noiseEnergy > 0.0 ? std::min(kSnrCapDb, 10.0 * std::log10(signalEnergy / noiseEnergy)) : kSnrCapDb;
+    if (r.snrDb < s.minSnrDb)
+        return refuse(SweepRefusal::tooNoisy, fmt::format("SNR {:.1f} dB is below {:.1f} dB: raise --level or "
+                                                          "lengthen --duration", r.snrDb, s.minSnrDb));
+
+    // The impulse response from lag 0.
+    r.impulseResponse.assign(static_cast<std::size_t>(peak + post), 0.0f);
+    for (std::int64_t lag = 0; lag < peak + post; ++lag)
+        if (lag >= linY.start)
+            r.impulseResponse[static_cast<std::size_t>(lag)] = static_cast<float>(linY.weight(lag - linY.start) * h[wrap(lag, n)]);
+
+    // Linear response at log-spaced frequencies, calibrated, delay removed.
+    std::vector<double> grid;
+    for (int i = 0;; ++i)
+    {
+        const double f = s.fromHz * std::pow(2.0, static_cast<double>(i) / s.pointsPerOctave);
+        if (f > s.toHz * (1.0 + 1e-12))
+            break;
+        grid.push_back(f);
+    }
+    auto calibrated = [&](double f)
+    {
+        const Complex y = windowedDft(h, linY, f, fs, 0);
+        const Complex cal = windowedDft(c, linC, f, fs, 0);
+        return y / cal;
+    };
+    std::vector<Complex> fundamental;
+    for (double f : grid)
+    {
+        const Complex value = calibrated(f);
+        fundamental.push_back(value);
+        const Complex aligned = value * std::polar(1.0, kTwoPi * f * r.delayFrames / fs);
+        r.response.push_back({f, db(std::abs(value)), std::arg(aligned) * 180.0 / std::numbers::pi});
+    }
+
+    // Harmonic responses: H_k at output frequency k f over the linear response at f.
+    const int maxK = s.maxHarmonic;
+    std::vector<Window> harmonicWindows(static_cast<std::size_t>(maxK + 1));
+    for (int k = 2; k <= maxK; ++k)
+    {
+        const double here = sweep.harmonicAdvanceFrames(k);
+        const double before = sweep.harmonicAdvanceFrames(k - 1);
+        const double after = sweep.harmonicAdvanceFrames(k + 1);
+        const auto kPre = static_cast<std::int64_t>(std::floor(kPreFraction * (after - here)));
+        const auto kPost = static_cast<std::int64_t>(std::floor((1.0 - kPreFraction) * (here - before)));
+        Window w;
+        w.start = peak - std::llround(here) - kPre;
+        w.length = kPre + kPost;
+        w.rise = kPre / 2;
+        w.fall = kPost / 4;
+        harmonicWindows[static_cast<std::size_t>(k)] = w;
+    }
+    for (std::size_t i = 0; i < grid.size(); ++i)
+    {
+        const double f = grid[i];
+        const double harmonicLimit = std::min(taperStart, s.toHz); // beyond f2 the sweep has no k-th harmonic to match
+        if (2.0 * f > harmonicLimit)
+            break;
+        DistortionPoint p;
+        p.hz = f;
+        p.harmonicsDb.fill(std::numeric_limits<double>::quiet_NaN());
+        const double fundamentalRaw = std::abs(windowedDft(h, linY, f, fs, 0));
+        double power = 0.0;
+        for (int k = 2; k <= maxK; ++k)
+        {
+            const double fk = k * f;
+            if (fk > harmonicLimit)
+                break;
+            const Complex hk = windowedDft(h, harmonicWindows[static_cast<std::size_t>(k)], fk, fs, 0);
+            // The harmonic comes from the excitation at f, so the calibration at f (the fades,
+            // the analytic formula's error there) divides both and cancels: use raw magnitudes.
+            const double relative = std::abs(hk) / fundamentalRaw;
+            p.harmonicsDb[static_cast<std::size_t>(k - 2)] = db(relative);
+            power += relative * relative;
+        }
+        p.thdDb = 10.0 * std::log10(std::max(power, 1e-300));
+        r.distortion.push_back(p);
+    }
+    r.valid = true;
+    r.refusal = SweepRefusal::none;
+    return r;
+}
+} // namespace wb::analysis
