@@ -390,11 +390,23 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
         return refuse(SweepRefusal::tooNoisy, fmt::format("SNR {:.1f} dB is below {:.1f} dB: raise --level or "
                                                           "lengthen --duration", r.snrDb, s.minSnrDb));
 
-    // The impulse response from lag 0.
-    r.impulseResponse.assign(static_cast<std::size_t>(peak + post), 0.0f);
-    for (std::int64_t lag = 0; lag < peak + post; ++lag)
-        if (lag >= linY.start)
-            r.impulseResponse[static_cast<std::size_t>(lag)] = static_cast<float>(linY.weight(lag - linY.start) * h[wrap(lag, n)]);
+    // The impulse response written out: the capture's spectrum over the excitation's own
+    // (regularised where the excitation has no energy, outside the band), so the analytic
+    // inverse's small error is not in it; then the linear window.
+    {
+        double strongest = 0.0;
+        for (const auto& v : cSpectrum)
+            strongest = std::max(strongest, std::norm(v));
+        const double floor = 1e-6 * strongest;
+        for (std::size_t k = 0; k < bins; ++k)
+            fft.spectrum[k] = hSpectrum[k] * std::conj(cSpectrum[k]) / (std::norm(cSpectrum[k]) + floor);
+        fft.runInverse();
+        r.impulseResponseFirstLag = linY.start;
+        r.impulseResponse.resize(static_cast<std::size_t>(linY.length));
+        for (std::int64_t m = 0; m < linY.length; ++m)
+            r.impulseResponse[static_cast<std::size_t>(m)] =
+                static_cast<float>(linY.weight(m) * fft.real[wrap(linY.start + m, n)] / static_cast<double>(n));
+    }
 
     // Linear response at log-spaced frequencies, calibrated, delay removed.
     std::vector<double> grid;

@@ -144,8 +144,11 @@ struct SweptSineResult
     std::int64_t fftSize = 0;
     std::vector<ResponsePoint> response;
     std::vector<DistortionPoint> distortion;
-    /// The linear impulse response (gain 1 = unity), lag 0 = the capture's first sample, windowed.
+    /// The linear impulse response (gain 1 = unity) as windowed; its first sample is at lag
+    /// impulseResponseFirstLag (negative: the window starts before the capture's first sample,
+    /// holding the band-limited impulse's precursor).
     std::vector<float> impulseResponse;
+    std::int64_t impulseResponseFirstLag = 0;
 };
 
 /// Analyses a capture of sweep.excitation() through the system: capture[n] was recorded while

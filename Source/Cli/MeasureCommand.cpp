@@ -1,0 +1,317 @@
+// wavebench measure: frequency response, phase, impulse response and harmonic distortion by a
+// synchronized swept sine (Core/Analysis/SweptSine), here through the offline effect chain
+// (Cli/OfflineChain, the same code `render --chain` uses), block by block, sample-exactly.
+//
+// Exit codes: 0 measured; 1 --compare found the response outside the reference's band (or an
+// I/O failure); 2 bad usage; 3 the measurement was refused (clipping, no signal, SNR too low,
+// delay does not fit) with the reason on stderr; no output file is written then.
+#include "Cli/Cli.h"
+#include "Cli/Commands.h"
+#include "Cli/OfflineChain.h"
+#include "Core/Analysis/SweptSine.h"
+#include "Core/Audio/WavFile.h"
+#include "Core/Util/BuildInfo.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wb::cli
+{
+namespace
+{
+struct MeasureOptions
+{
+    bool offline = false;
+    std::string device;
+    std::vector<std::string> chain;
+    std::vector<std::string> sets;
+    double from = 20.0;
+    double to = 20000.0;
+    double duration = 2.0;
+    double rate = 48000.0;
+    double level = -6.0;
+    double tail = 0.5;
+    int block = 512;
+    int pointsPerOctave = 24;
+    std::string json;
+    std::string csv;
+    std::string ir;
+    std::string compare;
+    double toleranceDb = 0.5;
+};
+
+constexpr const char* kConvention =
+    "harmonic k at excitation frequency f: level of the output at k*f over the fundamental's output at f "
+    "(REW's default); thd_db = 10*log10(sum of the listed harmonics' powers / fundamental's power)";
+
+/// The system's output for the excitation, mono, through the chain in blocks of `block` frames.
+std::vector<float> runOffline(const std::vector<float>& excitation, std::vector<ChainStage>& stages, double rate, int block)
+{
+    std::vector<float> y = excitation;
+    if (stages.empty())
+        return y;
+    ChainRunner runner(stages, {}, rate, block);
+    for (std::size_t start = 0; start < y.size(); start += static_cast<std::size_t>(block))
+    {
+        const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(block), y.size() - start));
+        float* channels[1] = {y.data() + start};
+        runner.process(channels, 1, n);
+    }
+    return y;
+}
+
+double nullable(double v)
+{
+    return std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN(); // NaN dumps as null
+}
+
+std::string csvNumber(double v)
+{
+    return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string();
+}
+
+/// The reference's response as (hz, db) pairs, ascending; throws UsageError when unreadable.
+std::vector<std::pair<double, double>> readReference(const std::string& path)
+{
+    std::ifstream f(path);
+    if (!f)
+        throw UsageError(fmt::format("--compare: cannot read '{}'", path));
+    nlohmann::json j;
+    try
+    {
+        j = nlohmann::json::parse(f);
+    }
+    catch (const nlohmann::json::exception& e)
+    {
+        throw UsageError(fmt::format("--compare {}: not valid JSON ({})", path, e.what()));
+    }
+    if (!j.is_object() || !j.contains("response") || !j["response"].is_array())
+        throw UsageError(fmt::format("--compare {}: no \"response\" list (write one with measure --json)", path));
+    std::vector<std::pair<double, double>> points;
+    for (const auto& p : j["response"])
+    {
+        if (!p.is_object() || !p.contains("hz") || !p.contains("db") || !p["hz"].is_number() || !p["db"].is_number())
+            throw UsageError(fmt::format("--compare {}: every response point needs numbers \"hz\" and \"db\"", path));
+        points.emplace_back(p["hz"].get<double>(), p["db"].get<double>());
+    }
+    std::sort(points.begin(), points.end());
+    if (points.size() < 2)
+        throw UsageError(fmt::format("--compare {}: the reference response needs at least two points", path));
+    return points;
+}
+
+/// The reference's dB at hz (linear in log frequency), or NaN outside its range.
+double referenceAt(const std::vector<std::pair<double, double>>& ref, double hz)
+{
+    if (hz < ref.front().first * (1.0 - 1e-9) || hz > ref.back().first * (1.0 + 1e-9))
+        return std::numeric_limits<double>::quiet_NaN();
+    auto hi = std::lower_bound(ref.begin(), ref.end(), std::pair{hz, -std::numeric_limits<double>::infinity()});
+    if (hi == ref.begin())
+        return hi->second;
+    if (hi == ref.end())
+        return ref.back().second;
+    const auto lo = hi - 1;
+    const double t = std::log(hz / lo->first) / std::log(hi->first / lo->first);
+    return lo->second + t * (hi->second - lo->second);
+}
+
+int runMeasure(const MeasureOptions& o, Context& ctx)
+{
+    if (o.offline == !o.device.empty())
+        throw UsageError("give either --offline (through --chain) or --device NAME");
+    if (!o.device.empty())
+        throw UsageError(fmt::format("--device {}: measuring through a device is not available yet; use --offline",
+                                     o.device));
+    if (o.block < 1 || o.block > 65536)
+        throw UsageError(fmt::format("--block {} is outside 1..65536", o.block));
+    if (!(o.toleranceDb > 0.0))
+        throw UsageError("--tolerance-db must be positive");
+
+    analysis::SweptSineSettings s;
+    s.fromHz = o.from;
+    s.toHz = o.to;
+    s.seconds = o.duration;
+    s.sampleRate = o.rate;
+    s.levelDbfs = o.level;
+    s.tailSeconds = o.tail;
+    s.pointsPerOctave = o.pointsPerOctave;
+    if (const auto problem = analysis::validateSweptSine(s))
+        throw UsageError(*problem);
+    if (!o.chain.empty() && o.rate > FaustEffectNode::kMaxSampleRate)
+        throw UsageError(fmt::format("--chain: the effects run at up to {:.0f} Hz (Faust's limit), not {:g} Hz",
+                                     FaustEffectNode::kMaxSampleRate, o.rate));
+    auto stages = buildChain(o.chain, 1);
+    const nlohmann::json setsRecord = applySets(stages, o.sets);
+    const nlohmann::json chainRecord = chainSettingsJson(stages);
+    std::vector<std::pair<double, double>> reference;
+    if (!o.compare.empty())
+        reference = readReference(o.compare);
+    for (const auto* path : {&o.json, &o.csv, &o.ir})
+        if (!path->empty() && *path != "-")
+            if (const auto problem = checkWritable(*path))
+                throw UsageError(fmt::format("cannot write {}: {}", *path, *problem));
+
+    const analysis::SynchronizedSweep sweep(s);
+    const auto capture = runOffline(sweep.excitation(), stages, o.rate, o.block);
+    const auto r = analysis::analyseSweptSine(sweep, capture);
+    if (!r.valid)
+    {
+        ctx.err << fmt::format("wavebench: measurement refused ({}): {}\n", analysis::sweepRefusalName(r.refusal), r.reason);
+        return kUntrustworthy;
+    }
+
+    std::string chainText;
+    for (const auto& stage : stages)
+        chainText += (chainText.empty() ? "" : ",") + stage.instance;
+    nlohmann::json j;
+    j["wavebench"] = versionString();
+    j["settings"] = {{"mode", "offline"},
+                     {"chain", chainRecord},
+                     {"set", setsRecord},
+                     {"from_hz", s.fromHz},
+                     {"to_hz", s.toHz},
+                     {"requested_duration_s", s.seconds},
+                     {"duration_s", sweep.durationSeconds()},
+                     {"sweep_rate_l_s", sweep.rateL()},
+                     {"fade_in_s", sweep.fadeInSeconds()},
+                     {"fade_out_s", sweep.fadeOutSeconds()},
+                     {"rate_hz", s.sampleRate},
+                     {"level_dbfs", s.levelDbfs},
+                     {"tail_s", s.tailSeconds},
+                     {"block_size", o.block},
+                     {"points_per_octave", s.pointsPerOctave},
+                     {"distortion_convention", kConvention}};
+    j["delay_frames"] = r.delayFrames;
+    j["snr_db"] = r.snrDb;
+    j["fft_size"] = r.fftSize;
+    j["ir_first_lag"] = r.impulseResponseFirstLag;
+    nlohmann::json response = nlohmann::json::array();
+    for (const auto& p : r.response)
+        response.push_back({{"hz", p.hz}, {"db", p.db}, {"deg", p.deg}});
+    j["response"] = response;
+    nlohmann::json distortion = nlohmann::json::array();
+    for (const auto& p : r.distortion)
+    {
+        nlohmann::json harmonics = nlohmann::json::array();
+        for (double h : p.harmonicsDb)
+            harmonics.push_back(nullable(h));
+        distortion.push_back({{"hz", p.hz}, {"thd_db", p.thdDb}, {"harmonics_db", harmonics}});
+    }
+    j["distortion"] = distortion;
+
+    if (!o.json.empty())
+        writeTextFile(o.json, j.dump(2) + "\n", ctx);
+    if (!o.csv.empty())
+    {
+        std::string text = "hz,db,deg,thd_db,h2_db,h3_db,h4_db,h5_db,h6_db,h7_db,h8_db,h9_db\n";
+        for (std::size_t i = 0; i < r.response.size(); ++i)
+        {
+            const auto& p = r.response[i];
+            text += fmt::format("{:.6g},{:.6g},{:.6g}", p.hz, p.db, p.deg);
+            if (i < r.distortion.size())
+            {
+                text += "," + csvNumber(r.distortion[i].thdDb);
+                for (double h : r.distortion[i].harmonicsDb)
+                    text += "," + csvNumber(h);
+            }
+            else
+                text += std::string(9, ',');
+            text += "\n";
+        }
+        writeTextFile(o.csv, text, ctx);
+    }
+    if (!o.ir.empty())
+    {
+        const auto written = writeWavAtomically(o.ir, {r.impulseResponse}, o.rate, SampleFormat::Float32);
+        if (!written.ok)
+        {
+            ctx.err << "wavebench: error: " << written.error << "\n";
+            return kFailure;
+        }
+    }
+
+    double lowest = std::numeric_limits<double>::infinity();
+    double highest = -lowest;
+    for (const auto& p : r.response)
+    {
+        lowest = std::min(lowest, p.db);
+        highest = std::max(highest, p.db);
+    }
+    if (o.json != "-" && o.csv != "-")
+        ctx.out << fmt::format("measured {} ({:g}..{:g} Hz, {:.3f} s sweep at {:g} dBFS, {:g} Hz): delay {:.3f} frames, "
+                               "SNR {:.1f} dB, response {:.2f}..{:.2f} dB\n",
+                               chainText.empty() ? "a bypass (no --chain)" : chainText, s.fromHz, s.toHz,
+                               sweep.durationSeconds(), s.levelDbfs, s.sampleRate, r.delayFrames, r.snrDb, lowest, highest);
+
+    if (!reference.empty())
+    {
+        int outside = 0;
+        int compared = 0;
+        for (const auto& p : r.response)
+        {
+            const double want = referenceAt(reference, p.hz);
+            if (!std::isfinite(want))
+                continue;
+            ++compared;
+            if (std::abs(p.db - want) > o.toleranceDb)
+            {
+                if (outside < 20)
+                    ctx.err << fmt::format("outside: {:.1f} Hz measured {:.2f} dB, reference {:.2f} dB (±{:g} dB)\n",
+                                           p.hz, p.db, want, o.toleranceDb);
+                ++outside;
+            }
+        }
+        if (compared == 0)
+        {
+            ctx.err << "wavebench: --compare: the reference does not overlap the measured range\n";
+            return kBadUsage;
+        }
+        if (outside > 0)
+        {
+            ctx.err << fmt::format("wavebench: {} of {} points outside ±{:g} dB of {}\n", outside, compared,
+                                   o.toleranceDb, o.compare);
+            return kFailure;
+        }
+        ctx.err << fmt::format("all {} points within ±{:g} dB of {}\n", compared, o.toleranceDb, o.compare);
+    }
+    return kOk;
+}
+} // namespace
+
+void registerMeasureCommand(CLI::App& app, Context& ctx)
+{
+    auto* sub = app.add_subcommand("measure", "Frequency response, phase, impulse response and harmonic distortion "
+                                              "by a synchronized swept sine");
+    auto o = std::make_shared<MeasureOptions>();
+    sub->add_flag("--offline", o->offline, "Measure the effect chain offline, sample-exactly (no device)");
+    sub->add_option("--device", o->device, "Measure through a device loopback (not available yet)");
+    sub->add_option("--chain", o->chain, "Effects to measure, in order (ids from `wavebench effects`)")->delimiter(',');
+    sub->add_option("--set", o->sets, "FX.PARAM=VALUE before the sweep, e.g. lowpass.cutoff=1000 (repeatable)");
+    sub->add_option("--from", o->from, "Sweep start (Hz)")->capture_default_str();
+    sub->add_option("--to", o->to, "Sweep end (Hz), below Nyquist")->capture_default_str();
+    sub->add_option("--duration", o->duration, "Sweep duration (s; adjusted to synchronize the harmonics)")
+        ->capture_default_str();
+    sub->add_option("--rate", o->rate, "Sample rate (Hz)")->capture_default_str();
+    sub->add_option("--level", o->level, "Sweep peak level (dBFS)")->capture_default_str();
+    sub->add_option("--tail", o->tail, "Silence captured after the sweep (s): delay plus impulse response")
+        ->capture_default_str();
+    sub->add_option("--block", o->block, "Block size through the chain (the result does not depend on it)")
+        ->capture_default_str();
+    sub->add_option("--points-per-octave", o->pointsPerOctave, "Resolution of the reported curves")->capture_default_str();
+    sub->add_option("--json", o->json, "Write the result as JSON (- for stdout)");
+    sub->add_option("--csv", o->csv, "Write response and distortion as CSV (- for stdout)");
+    sub->add_option("--ir", o->ir, "Write the linear impulse response (32-bit float WAV; its first sample is at lag ir_first_lag)");
+    sub->add_option("--compare", o->compare, "Reference JSON (from measure --json): exit 1 when outside --tolerance-db");
+    sub->add_option("--tolerance-db", o->toleranceDb, "Band around the reference for --compare (dB)")
+        ->capture_default_str();
+    ctx.actions["measure"] = [&ctx, o] { return runMeasure(*o, ctx); };
+}
+} // namespace wb::cli

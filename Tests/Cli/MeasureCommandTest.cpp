@@ -1,0 +1,244 @@
+// `wavebench measure --offline`, run as a user would, against answers computed here: the digital
+// 4th-order Butterworth of Faust's fi.lowpass / fi.highpass (the analog prototype through the
+// bilinear transform with the cutoff mapped exactly, filters.lib tf2s: |H|^2 = 1 / (1 + r^8),
+// r = tan(pi f / fs) / tan(pi fc / fs), and r^8 / (1 + r^8) for the high-pass), the parametric
+// EQ's constant-Q peaks (gain at the centre = the set gain), a whole-sample delay; the same
+// result at every block size; refusals with exit 3 and no file.
+#include "Support/RunProcess.h"
+#include "Support/TestFiles.h"
+
+#include "Core/Audio/WavFile.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <complex>
+#include <fstream>
+#include <filesystem>
+#include <numbers>
+#include <string>
+#include <vector>
+
+using wb::test::runProcess;
+
+namespace
+{
+std::string measureOutput(const std::string& name)
+{
+    return wb::test::outputPath("measure", name);
+}
+
+nlohmann::json measure(std::vector<std::string> args, const std::string& name)
+{
+    const auto json = measureOutput(name + ".json");
+    std::filesystem::remove(json);
+    args.insert(args.begin(), {"measure", "--offline"});
+    args.insert(args.end(), {"--json", json});
+    const auto r = runProcess(WB_CLI_PATH, args);
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    return wb::test::readJson(json);
+}
+
+double butterworthDb(double f, double fc, double fs, bool highpass)
+{
+    const double r8 = std::pow(std::tan(std::numbers::pi * f / fs) / std::tan(std::numbers::pi * fc / fs), 8.0);
+    return 10.0 * std::log10((highpass ? r8 : 1.0) / (1.0 + r8));
+}
+} // namespace
+
+TEST_CASE("measure: lowpass and highpass within 0.1 dB of the digital Butterworth down to -60 dB", "[cli][analysis]")
+{
+    // The default 2 s sweep from 20 Hz. (A high-pass below ~300 Hz read 40..60 dB down within
+    // ~1.5 octaves of 20 Hz is off by up to 0.35 dB: the linear window is too short there; see
+    // README, "Measuring response and distortion".)
+    for (const bool highpass : {false, true})
+        for (double cutoff : highpass ? std::vector<double>{300.0, 1000.0, 5000.0} : std::vector<double>{100.0, 1000.0, 5000.0})
+        {
+            const std::string fx = highpass ? "highpass" : "lowpass";
+            INFO(fx << " at " << cutoff << " Hz");
+            const auto j = measure({"--chain", fx, "--set", fx + ".cutoff=" + std::to_string(cutoff)},
+                                   fx + std::to_string(static_cast<int>(cutoff)));
+            int checked = 0;
+            double worst = 0.0;
+            for (const auto& p : j["response"])
+            {
+                const double hz = p["hz"].get<double>();
+                const double want = butterworthDb(hz, cutoff, 48000.0, highpass);
+                if (want < -60.0 || hz < 30.0)
+                    continue;
+                INFO(hz << " Hz: measured " << p["db"].get<double>() << " dB, Butterworth " << want << " dB");
+                CHECK(std::abs(p["db"].get<double>() - want) < 0.1);
+                worst = std::max(worst, std::abs(p["db"].get<double>() - want));
+                ++checked;
+            }
+            CHECK(checked > 40);
+            WARN(fx << " " << cutoff << " Hz: worst error " << worst << " dB over " << checked << " points");
+        }
+}
+
+TEST_CASE("measure: parametric EQ peaks read their set gain at their centres within 0.1 dB", "[cli][analysis]")
+{
+    // --from 31.25 puts 250, 1000 and 4000 Hz exactly on the 24-per-octave grid.
+    struct Peak
+    {
+        const char* band;
+        double hz;
+        double gain;
+    };
+    for (const Peak& peak : {Peak{"peak_1", 250.0, 6.0}, Peak{"peak_2", 1000.0, -9.0}, Peak{"peak_3", 4000.0, 12.0}})
+    {
+        INFO(peak.band << " " << peak.gain << " dB at " << peak.hz << " Hz");
+        const std::string prefix = std::string("parametriceq.") + peak.band;
+        const auto j = measure({"--chain", "parametriceq", "--from", "31.25", "--to", "16000", "--duration", "1",
+                                "--level", "-20", "--set", prefix + "_freq=" + std::to_string(peak.hz), "--set",
+                                prefix + "_gain=" + std::to_string(peak.gain), "--set", prefix + "_q=2"},
+                               std::string("peq-") + peak.band);
+        bool found = false;
+        for (const auto& p : j["response"])
+            if (std::abs(p["hz"].get<double>() - peak.hz) < 1e-6)
+            {
+                found = true;
+                CHECK(p["db"].get<double>() == Approx(peak.gain).margin(0.1));
+            }
+        CHECK(found);
+    }
+}
+
+TEST_CASE("measure: a whole-sample delay through the chain reads to 0.01 frame, flat, 1 degree", "[cli][analysis]")
+{
+    // delay: 10 ms at 48 kHz is exactly 480 samples; mix 100 %, no feedback: a pure delay.
+    const auto j = measure({"--chain", "delay", "--set", "delay.time=10", "--set", "delay.feedback=0", "--set",
+                            "delay.mix=100", "--duration", "1"},
+                           "delay480");
+    CHECK(j["delay_frames"].get<double>() == Approx(480.0).margin(0.01));
+    CHECK(j["snr_db"].get<double>() > 40.0);
+    for (const auto& p : j["response"])
+        if (p["hz"].get<double>() >= 30.0 && p["hz"].get<double>() <= 18000.0)
+        {
+            INFO(p["hz"].get<double>() << " Hz");
+            CHECK(std::abs(p["db"].get<double>()) < 0.05);
+            CHECK(std::abs(p["deg"].get<double>()) < 1.0);
+        }
+    // The JSON layout README documents.
+    CHECK(j["settings"]["from_hz"].get<double>() == 20.0);
+    REQUIRE(j["distortion"].is_array());
+    REQUIRE_FALSE(j["distortion"].empty());
+    CHECK(j["distortion"][0]["harmonics_db"].size() == 8);
+}
+
+TEST_CASE("measure: the same chain at different block sizes gives the same response", "[cli][analysis]")
+{
+    std::vector<nlohmann::json> results;
+    for (const char* block : {"1", "37", "512", "4096"})
+        results.push_back(measure({"--chain", "lowpass,parametriceq", "--set", "lowpass.cutoff=3000", "--set",
+                                   "parametriceq.peak_2_gain=5", "--duration", "0.5", "--block", block},
+                                  std::string("block") + block));
+    for (std::size_t i = 1; i < results.size(); ++i)
+    {
+        REQUIRE(results[i]["response"].size() == results[0]["response"].size());
+        CHECK(results[i]["delay_frames"].get<double>() == Approx(results[0]["delay_frames"].get<double>()).margin(1e-9));
+        for (std::size_t k = 0; k < results[0]["response"].size(); ++k)
+        {
+            CHECK(results[i]["response"][k]["db"].get<double>()
+                  == Approx(results[0]["response"][k]["db"].get<double>()).margin(1e-9));
+            CHECK(results[i]["response"][k]["deg"].get<double>()
+                  == Approx(results[0]["response"][k]["deg"].get<double>()).margin(1e-6));
+        }
+    }
+}
+
+TEST_CASE("measure: --csv and --ir write what the JSON says", "[cli][analysis]")
+{
+    const auto csv = measureOutput("lp.csv");
+    const auto ir = measureOutput("lp-ir.wav");
+    const auto j = measure({"--chain", "delay", "--set", "delay.time=1", "--set", "delay.mix=100", "--set",
+                            "delay.feedback=0", "--csv", csv, "--ir", ir},
+                           "csv");
+    std::ifstream f(csv);
+    std::string header;
+    std::getline(f, header);
+    CHECK(header == "hz,db,deg,thd_db,h2_db,h3_db,h4_db,h5_db,h6_db,h7_db,h8_db,h9_db");
+    std::size_t rows = 0;
+    for (std::string line; std::getline(f, line);)
+        ++rows;
+    CHECK(rows == j["response"].size());
+    std::string error;
+    const auto wav = wb::readWav(ir, error);
+    INFO(error);
+    REQUIRE(wav);
+    // 1 ms = 48 samples: the impulse response peaks there, and its spectrum (a DFT here) is 0 dB
+    // with the phase of 48 samples of delay in the band.
+    const auto& h = wav->channels.at(0);
+    REQUIRE(h.size() > 48);
+    const auto peak = std::max_element(h.begin(), h.end(), [](float a, float b) { return std::abs(a) < std::abs(b); });
+    const auto firstLag = j["ir_first_lag"].get<double>();
+    CHECK(static_cast<double>(peak - h.begin()) + firstLag == 48.0);
+    for (double hz : {100.0, 1000.0, 10000.0})
+    {
+        std::complex<double> sum = 0.0;
+        for (std::size_t n = 0; n < h.size(); ++n)
+            sum += static_cast<double>(h[n])
+                 * std::polar(1.0, -2.0 * std::numbers::pi * hz * (static_cast<double>(n) + firstLag) / 48000.0);
+        const auto aligned = sum * std::polar(1.0, 2.0 * std::numbers::pi * hz * 48.0 / 48000.0);
+        INFO(hz << " Hz");
+        CHECK(20.0 * std::log10(std::abs(sum)) == Approx(0.0).margin(0.05));
+        CHECK(std::abs(std::arg(aligned)) < 0.02);
+    }
+}
+
+TEST_CASE("measure: --compare passes inside the band and exits 1 outside, saying where", "[cli][analysis]")
+{
+    const auto ref = measureOutput("ref-lp1000.json");
+    {
+        const auto r = runProcess(WB_CLI_PATH, {"measure", "--offline", "--chain", "lowpass", "--set", "lowpass.cutoff=1000",
+                                                "--duration", "0.5", "--json", ref});
+        REQUIRE(r.exitCode == 0);
+    }
+    const auto same = runProcess(WB_CLI_PATH, {"measure", "--offline", "--chain", "lowpass", "--set",
+                                               "lowpass.cutoff=1000", "--duration", "0.5", "--compare", ref,
+                                               "--tolerance-db", "0.1"});
+    INFO(same.err);
+    CHECK(same.exitCode == 0);
+    const auto moved = runProcess(WB_CLI_PATH, {"measure", "--offline", "--chain", "lowpass", "--set",
+                                                "lowpass.cutoff=1100", "--duration", "0.5", "--compare", ref,
+                                                "--tolerance-db", "0.5"});
+    INFO(moved.err);
+    CHECK(moved.exitCode == 1);
+    CHECK(moved.err.find("outside") != std::string::npos);
+    CHECK(moved.err.find("Hz measured") != std::string::npos);
+}
+
+TEST_CASE("measure: refusals exit 3 with the reason and write nothing; bad usage exits 2", "[cli][analysis]")
+{
+    const auto json = measureOutput("refused.json");
+    std::filesystem::remove(json);
+    auto refused = [&](std::vector<std::string> args, const std::string& reason)
+    {
+        args.insert(args.begin(), {"measure", "--offline"});
+        args.insert(args.end(), {"--json", json});
+        const auto r = runProcess(WB_CLI_PATH, args);
+        INFO(r.out << r.err);
+        CHECK(r.exitCode == 3);
+        CHECK(r.err.find(reason) != std::string::npos);
+        CHECK_FALSE(std::filesystem::exists(json));
+    };
+    refused({"--chain", "gain", "--set", "gain.gain=12", "--level", "-3", "--duration", "0.5"}, "clipped");
+    refused({"--level", "-100", "--duration", "0.5"}, "no signal");
+    refused({"--chain", "delay", "--set", "delay.time=600", "--set", "delay.mix=100", "--set", "delay.feedback=0",
+             "--duration", "2", "--tail", "0.5"},
+            "delay does not fit");
+
+    for (const std::vector<std::string>& bad :
+         {std::vector<std::string>{"measure", "--chain", "lowpass"},
+          std::vector<std::string>{"measure", "--offline", "--chain", "nosuchfx"},
+          std::vector<std::string>{"measure", "--offline", "--to", "30000"},
+          std::vector<std::string>{"measure", "--offline", "--chain", "lowpass", "--set", "lowpass.cutoff=5"},
+          std::vector<std::string>{"measure", "--offline", "--compare", "/nonexistent/ref.json"}})
+    {
+        const auto r = runProcess(WB_CLI_PATH, bad);
+        INFO(r.err);
+        CHECK(r.exitCode == 2);
+    }
+}
