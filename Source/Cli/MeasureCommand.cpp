@@ -1,6 +1,8 @@
 // wavebench measure: frequency response, phase, impulse response and harmonic distortion by a
-// synchronized swept sine (Core/Analysis/SweptSine), here through the offline effect chain
-// (Cli/OfflineChain, the same code `render --chain` uses), block by block, sample-exactly.
+// synchronized swept sine (Core/Analysis/SweptSine), either through the offline effect chain
+// (--offline: Cli/OfflineChain, the same code `render --chain` uses, block by block,
+// sample-exactly) or through a device loopback (--device virtual|jack: Engine/SweepCapture plays
+// the sweep on output 1 and records input 1 in the same callbacks, so the delay is the round trip).
 //
 // Exit codes: 0 measured; 1 --compare found the response outside the reference's band (or an
 // I/O failure); 2 bad usage; 3 the measurement was refused (clipping, no signal, SNR too low,
@@ -11,6 +13,9 @@
 #include "Core/Analysis/SweptSine.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Util/BuildInfo.h"
+#include "Engine/LatencyJack.h"
+#include "Engine/SweepCapture.h"
+#include "Engine/VirtualLoopbackDevice.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -46,6 +51,12 @@ struct MeasureOptions
     std::string ir;
     std::string compare;
     double toleranceDb = 0.5;
+    int period = 256;
+    bool periodGiven = false;
+    double virtualDelay = 0.0;
+    double virtualNoiseDb = -200.0;
+    bool virtualFast = false;
+    bool connectLoopback = false;
 };
 
 constexpr const char* kConvention =
@@ -127,9 +138,14 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
 {
     if (o.offline == !o.device.empty())
         throw UsageError("give either --offline (through --chain) or --device NAME");
-    if (!o.device.empty())
-        throw UsageError(fmt::format("--device {}: measuring through a device is not available yet; use --offline",
-                                     o.device));
+    if (!o.device.empty() && o.device != "virtual" && o.device != "jack")
+        throw UsageError(fmt::format("--device must be virtual or jack, not '{}'", o.device));
+    if (!o.device.empty() && (!o.chain.empty() || !o.sets.empty()))
+        throw UsageError("--chain and --set go with --offline (a device loopback measures the device)");
+    if (o.period < 16 || o.period > 8192)
+        throw UsageError(fmt::format("--period {} is outside 16..8192", o.period));
+    if (!(o.virtualDelay >= 0.0 && o.virtualDelay <= 1e6))
+        throw UsageError("--virtual-delay must be 0..1000000 samples");
     if (o.block < 1 || o.block > 65536)
         throw UsageError(fmt::format("--block {} is outside 1..65536", o.block));
     if (!(o.toleranceDb > 0.0))
@@ -160,7 +176,75 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
                 throw UsageError(fmt::format("cannot write {}: {}", *path, *problem));
 
     const analysis::SynchronizedSweep sweep(s);
-    const auto capture = runOffline(sweep.excitation(), stages, o.rate, o.block);
+    std::vector<float> capture;
+    nlohmann::json deviceRecord;
+    if (o.offline)
+        capture = runOffline(sweep.excitation(), stages, o.rate, o.block);
+    else
+    {
+        std::unique_ptr<juce::AudioIODevice> device;
+        if (o.device == "virtual")
+        {
+            VirtualLoopbackConfig c;
+            c.cableDelaySamples = o.virtualDelay;
+            c.noiseDb = o.virtualNoiseDb;
+            c.sampleRate = o.rate;
+            c.bufferSize = o.period;
+            c.pacing = o.virtualFast ? VirtualLoopbackConfig::Pacing::asFastAsPossible
+                                     : VirtualLoopbackConfig::Pacing::realTime;
+            device = std::make_unique<VirtualLoopbackDevice>(c);
+        }
+        else
+        {
+            std::string error;
+            device = createJackDevice(error);
+            if (device == nullptr)
+            {
+                ctx.err << "wavebench: error: " << error << "\n";
+                return kFailure;
+            }
+        }
+        juce::BigInteger channels;
+        channels.setRange(0, 1, true);
+        const int period = (o.device == "jack" && !o.periodGiven) ? device->getCurrentBufferSizeSamples() : o.period;
+        if (const auto error = device->open(channels, channels, o.rate, period); error.isNotEmpty())
+        {
+            ctx.err << "wavebench: error: cannot open " << device->getName() << ": " << error << "\n";
+            return kFailure;
+        }
+        if (std::abs(device->getCurrentSampleRate() - o.rate) > 0.5)
+        {
+            ctx.err << fmt::format("wavebench: error: {} runs at {} Hz, not --rate {} Hz\n",
+                                   device->getName().toStdString(), device->getCurrentSampleRate(), o.rate);
+            device->close();
+            return kFailure;
+        }
+        if (o.device == "jack" && o.connectLoopback)
+            if (const auto error = connectJackLoopback(); !error.empty())
+            {
+                ctx.err << "wavebench: error: " << error << "\n";
+                device->close();
+                return kFailure;
+            }
+        deviceRecord = {{"type", device->getTypeName().toStdString()},
+                        {"name", device->getName().toStdString()},
+                        {"rate", device->getCurrentSampleRate()},
+                        {"period", device->getCurrentBufferSizeSamples()}};
+        if (o.device == "virtual")
+            deviceRecord["virtual"] = {{"delay_samples", o.virtualDelay}, {"noise_db", o.virtualNoiseDb},
+                                       {"pacing", o.virtualFast ? "as-fast-as-possible" : "real-time"}};
+        const auto captured = captureSweep(*device, sweep.excitation(), 0, 0);
+        device->close();
+        if (!captured.ok)
+        {
+            ctx.err << "wavebench: error: " << captured.reason << "\n";
+            return kFailure;
+        }
+        deviceRecord["xruns"] = captured.xruns;
+        if (captured.xruns > 0)
+            ctx.err << fmt::format("wavebench: warning: {} xruns during the sweep\n", captured.xruns);
+        capture = captured.capture;
+    }
     const auto r = analysis::analyseSweptSine(sweep, capture);
     if (!r.valid)
     {
@@ -173,7 +257,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         chainText += (chainText.empty() ? "" : ",") + stage.instance;
     nlohmann::json j;
     j["wavebench"] = versionString();
-    j["settings"] = {{"mode", "offline"},
+    j["settings"] = {{"mode", o.offline ? "offline" : "device"},
                      {"chain", chainRecord},
                      {"set", setsRecord},
                      {"from_hz", s.fromHz},
@@ -189,6 +273,8 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
                      {"block_size", o.block},
                      {"points_per_octave", s.pointsPerOctave},
                      {"distortion_convention", kConvention}};
+    if (!o.offline)
+        j["settings"]["device"] = deviceRecord;
     j["delay_frames"] = r.delayFrames;
     j["snr_db"] = r.snrDb;
     j["fft_size"] = r.fftSize;
@@ -248,7 +334,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     if (o.json != "-" && o.csv != "-")
         ctx.out << fmt::format("measured {} ({:g}..{:g} Hz, {:.3f} s sweep at {:g} dBFS, {:g} Hz): delay {:.3f} frames, "
                                "SNR {:.1f} dB, response {:.2f}..{:.2f} dB\n",
-                               chainText.empty() ? "a bypass (no --chain)" : chainText, s.fromHz, s.toHz,
+                               !o.offline ? fmt::format("the {} loopback", o.device) : chainText.empty() ? "a bypass (no --chain)" : chainText, s.fromHz, s.toHz,
                                sweep.durationSeconds(), s.levelDbfs, s.sampleRate, r.delayFrames, r.snrDb, lowest, highest);
 
     if (!reference.empty())
@@ -292,7 +378,15 @@ void registerMeasureCommand(CLI::App& app, Context& ctx)
                                               "by a synchronized swept sine");
     auto o = std::make_shared<MeasureOptions>();
     sub->add_flag("--offline", o->offline, "Measure the effect chain offline, sample-exactly (no device)");
-    sub->add_option("--device", o->device, "Measure through a device loopback (not available yet)");
+    sub->add_option("--device", o->device, "Measure through a device loopback: virtual or jack");
+    sub->add_option("--period", o->period, "Device period (frames; JACK: the server's unless given)")
+        ->capture_default_str()
+        ->each([o](const std::string&) { o->periodGiven = true; });
+    sub->add_option("--virtual-delay", o->virtualDelay, "Virtual loopback cable delay in samples (fractional ok)")
+        ->capture_default_str();
+    sub->add_option("--virtual-noise-db", o->virtualNoiseDb, "Virtual loopback noise RMS (dBFS)")->capture_default_str();
+    sub->add_flag("--virtual-fast", o->virtualFast, "Run the virtual loopback as fast as possible (not real time)");
+    sub->add_flag("--connect-loopback", o->connectLoopback, "JACK: connect our output 1 to our input 1");
     sub->add_option("--chain", o->chain, "Effects to measure, in order (ids from `wavebench effects`)")->delimiter(',');
     sub->add_option("--set", o->sets, "FX.PARAM=VALUE before the sweep, e.g. lowpass.cutoff=1000 (repeatable)");
     sub->add_option("--from", o->from, "Sweep start (Hz)")->capture_default_str();
