@@ -24,6 +24,9 @@ constexpr double kPreFraction = 0.3;
 /// A linear impulse response needs at least this many frames after its peak within the tail.
 constexpr std::int64_t kMinPostFrames = 32;
 constexpr double kSnrCapDb = 300.0;
+/// Where the excitation's spectrum is weaker than this (power, relative to its strongest), the
+/// exact inverse fades to zero instead of dividing by nothing.
+constexpr double kRegularisation = 1e-6;
 /// Peak of the deconvolved capture over its mean power below which no response is seen, dB.
 constexpr double kMinProminenceDb = 20.0;
 
@@ -323,6 +326,40 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
     deconvolve([&](std::int64_t i) { return static_cast<double>(static_cast<float>(amplitude * sweep.unitSample(i))) / amplitude; },
                cSpectrum, c);
 
+    // Divide by the excitation's own deconvolution P = X * inverse (regularised where the
+    // excitation has no energy): what is left is the exact inverse of what was played, free of
+    // the analytic formula's stationary-phase error, which otherwise spreads at low frequencies
+    // into the harmonic windows and past the linear window. |P| is kept to restore, for each
+    // harmonic, the excitation's level at the frequency that produced it.
+    const std::vector<Complex> product = cSpectrum;
+    {
+        double strongest = 0.0;
+        for (const auto& v : product)
+            strongest = std::max(strongest, std::norm(v));
+        const double floor = kRegularisation * strongest;
+        for (std::size_t k = 0; k < bins; ++k)
+        {
+            const double power = std::norm(product[k]);
+            hSpectrum[k] *= std::conj(product[k]) / (power + floor);
+            cSpectrum[k] = power / (power + floor);
+        }
+        for (auto* target : {&hSpectrum, &cSpectrum})
+        {
+            fft.spectrum = *target;
+            fft.runInverse();
+            auto& out = target == &hSpectrum ? h : c;
+            for (std::size_t i = 0; i < out.size(); ++i)
+                out[i] = fft.real[i] / static_cast<double>(n);
+        }
+    }
+    auto productMagnitudeAt = [&](double f)
+    {
+        const double position = f * static_cast<double>(n) / fs;
+        const auto below = std::min(static_cast<std::size_t>(position), bins - 2);
+        const double t = position - static_cast<double>(below);
+        return (1.0 - t) * std::abs(product[below]) + t * std::abs(product[below + 1]);
+    };
+
     // The linear impulse response's peak, then its lag to a fraction of a frame.
     auto peakOf = [n](const std::vector<double>& v)
     {
@@ -390,23 +427,11 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
         return refuse(SweepRefusal::tooNoisy, fmt::format("SNR {:.1f} dB is below {:.1f} dB: raise --level or "
                                                           "lengthen --duration", r.snrDb, s.minSnrDb));
 
-    // The impulse response written out: the capture's spectrum over the excitation's own
-    // (regularised where the excitation has no energy, outside the band), so the analytic
-    // inverse's small error is not in it; then the linear window.
-    {
-        double strongest = 0.0;
-        for (const auto& v : cSpectrum)
-            strongest = std::max(strongest, std::norm(v));
-        const double floor = 1e-6 * strongest;
-        for (std::size_t k = 0; k < bins; ++k)
-            fft.spectrum[k] = hSpectrum[k] * std::conj(cSpectrum[k]) / (std::norm(cSpectrum[k]) + floor);
-        fft.runInverse();
-        r.impulseResponseFirstLag = linY.start;
-        r.impulseResponse.resize(static_cast<std::size_t>(linY.length));
-        for (std::int64_t m = 0; m < linY.length; ++m)
-            r.impulseResponse[static_cast<std::size_t>(m)] =
-                static_cast<float>(linY.weight(m) * fft.real[wrap(linY.start + m, n)] / static_cast<double>(n));
-    }
+    // The impulse response written out: the linear window.
+    r.impulseResponseFirstLag = linY.start;
+    r.impulseResponse.resize(static_cast<std::size_t>(linY.length));
+    for (std::int64_t m = 0; m < linY.length; ++m)
+        r.impulseResponse[static_cast<std::size_t>(m)] = static_cast<float>(linY.weight(m) * h[wrap(linY.start + m, n)]);
 
     // Linear response at log-spaced frequencies, calibrated, delay removed.
     std::vector<double> grid;
@@ -458,7 +483,7 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
         DistortionPoint p;
         p.hz = f;
         p.harmonicsDb.fill(std::numeric_limits<double>::quiet_NaN());
-        const double fundamentalRaw = std::abs(windowedDft(h, linY, f, fs, 0));
+        const double fundamentalRaw = std::abs(windowedDft(h, linY, f, fs, 0)) * productMagnitudeAt(f);
         double power = 0.0;
         for (int k = 2; k <= maxK; ++k)
         {
@@ -466,9 +491,10 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
             if (fk > harmonicLimit)
                 break;
             const Complex hk = windowedDft(h, harmonicWindows[static_cast<std::size_t>(k)], fk, fs, 0);
-            // The harmonic comes from the excitation at f, so the calibration at f (the fades,
-            // the analytic formula's error there) divides both and cancels: use raw magnitudes.
-            const double relative = std::abs(hk) / fundamentalRaw;
+            // The harmonic comes from the excitation at f, not at k f: give it back the
+            // excitation's level at k f that the exact inverse divided out, so that harmonic and
+            // fundamental both carry the excitation's level at f, which cancels in the ratio.
+            const double relative = std::abs(hk) * productMagnitudeAt(fk) / fundamentalRaw;
             p.harmonicsDb[static_cast<std::size_t>(k - 2)] = db(relative);
             power += relative * relative;
         }

@@ -14,9 +14,10 @@
 // Analysis (analyseSweptSine): the capture divided by A is deconvolved by the analytic inverse
 // spectrum of the sweep (Novak eq. 43: 1/X(f) = 2 sqrt(f / L) exp(-j 2 pi f L (1 - ln(f / f1)) + j pi/4))
 // with one FFT of a length covering the capture plus the sweep (so that no harmonic, even above
-// the ninth, wraps onto the linear part). The same deconvolution of the excitation itself is the
-// calibration: its band-limited impulse corrects the analytic formula's small stationary-phase
-// error, the fades, and the windowing (every response is divided by it at the same frequency).
+// the ninth, wraps onto the linear part). The same deconvolution of the excitation itself,
+// P = X * inverse, then divides the capture's (regularised): the exact inverse of what was
+// played, without the analytic formula's stationary-phase error. The calibration's band-limited
+// impulse, windowed like the capture's, divides the linear response so the windowing cancels.
 //  - delay_frames: the lag of the peak of the band-limited linear impulse response, found to a
 //    fraction of a frame by evaluating it between samples (Fourier interpolation), minus the same
 //    figure of the calibration (0 up to ~1e-6). For a pure delay this is the delay; for a filter
@@ -30,9 +31,10 @@
 //    10 log10 of the sum of the measurable harmonics' powers over the fundamental's. A harmonic
 //    is measurable when k f <= f2 (beyond, the sweep's own k-th harmonic no longer matches the
 //    advanced sweep, which ends at T); otherwise it is NaN (JSON null), so distortion is
-//    reported for f <= f2 / 2. The harmonic and the fundamental both come from the excitation at f, so
-//    the calibration cancels in their ratio (raw windowed magnitudes are used). Below about 3 f1 the harmonic windows are too
-//    short for the harmonics' low band edge (2 f1, 3 f1, ...): expect errors of ~0.5 dB there.
+//    reported for f <= f2 / 2. Each harmonic gets back |P(k f)| and the fundamental |P(f)|, so
+//    the excitation's level at f (its fades included) cancels in their ratio. Below about 3 f1
+//    the harmonic windows are too short for the harmonics' low band edge (2 f1, 3 f1, ...):
+//    expect errors of ~0.5 dB there, and a rising floor (see README).
 //  - snr_db: energy of the linear impulse response window over the energy of a stretch of equal
 //    length taken from the noise region right after it (where only noise can be).
 // Refusals (never numbers): no signal, clipping in the capture, SNR below minSnrDb, a delay that
