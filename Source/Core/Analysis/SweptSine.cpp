@@ -332,6 +332,9 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
     // into the harmonic windows and past the linear window. |P| is kept to restore, for each
     // harmonic, the excitation's level at the frequency that produced it.
     const std::vector<Complex> product = cSpectrum;
+    // The SNR and the prominence are judged on the analytic deconvolution: the exact inverse
+    // lifts the noise where the excitation fades out above f2, which is not in the band measured.
+    const std::vector<double> analyticH = h;
     {
         double strongest = 0.0;
         for (const auto& v : product)
@@ -371,10 +374,10 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
     // An impulse response stands out of the deconvolved noise; the largest of 2^18 Gaussian
     // samples squared is only ~14 dB above their mean.
     double meanSquare = 0.0;
-    for (double v : h)
+    for (double v : analyticH)
         meanSquare += v * v;
     meanSquare /= static_cast<double>(n);
-    const double peakValue = h[wrap(peak, n)];
+    const double peakValue = analyticH[wrap(peak, n)];
     const double prominenceDb = 10.0 * std::log10(peakValue * peakValue / std::max(meanSquare, 1e-300));
     if (prominenceDb < kMinProminenceDb)
         return refuse(SweepRefusal::tooNoisy, fmt::format("no impulse response stands out of the noise (its peak is "
@@ -409,7 +412,7 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
     double signalEnergy = 0.0;
     for (std::int64_t m = 0; m < linY.length; ++m)
     {
-        const double v = linY.weight(m) * h[wrap(linY.start + m, n)];
+        const double v = linY.weight(m) * analyticH[wrap(linY.start + m, n)];
         signalEnergy += v * v;
     }
     const std::int64_t noiseStart = peak + post;
@@ -417,7 +420,7 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
     double noisePower = 0.0;
     for (std::int64_t i = 0; i < noiseLength; ++i)
     {
-        const double v = h[wrap(noiseStart + i, n)];
+        const double v = analyticH[wrap(noiseStart + i, n)];
         noisePower += v * v;
     }
     noisePower /= static_cast<double>(std::max<std::int64_t>(noiseLength, 1));
