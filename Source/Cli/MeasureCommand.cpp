@@ -281,7 +281,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     j["ir_first_lag"] = r.impulseResponseFirstLag;
     nlohmann::json response = nlohmann::json::array();
     for (const auto& p : r.response)
-        response.push_back({{"hz", p.hz}, {"db", p.db}, {"deg", p.deg}});
+        response.push_back({{"hz", p.hz}, {"db", p.db}, {"deg", p.deg}, {"gd_ms", p.groupDelayMs}});
     j["response"] = response;
     nlohmann::json distortion = nlohmann::json::array();
     for (const auto& p : r.distortion)
@@ -297,11 +297,11 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         writeTextFile(o.json, j.dump(2) + "\n", ctx);
     if (!o.csv.empty())
     {
-        std::string text = "hz,db,deg,thd_db,h2_db,h3_db,h4_db,h5_db,h6_db,h7_db,h8_db,h9_db\n";
+        std::string text = "hz,db,deg,gd_ms,thd_db,h2_db,h3_db,h4_db,h5_db,h6_db,h7_db,h8_db,h9_db\n";
         for (std::size_t i = 0; i < r.response.size(); ++i)
         {
             const auto& p = r.response[i];
-            text += fmt::format("{:.6g},{:.6g},{:.6g}", p.hz, p.db, p.deg);
+            text += fmt::format("{:.6g},{:.6g},{:.6g},{:.6g}", p.hz, p.db, p.deg, p.groupDelayMs);
             if (i < r.distortion.size())
             {
                 text += "," + csvNumber(r.distortion[i].thdDb);

@@ -122,6 +122,7 @@ TEST_CASE("measure: a whole-sample delay through the chain reads to 0.01 frame, 
             INFO(p["hz"].get<double>() << " Hz");
             CHECK(std::abs(p["db"].get<double>()) < 0.05);
             CHECK(std::abs(p["deg"].get<double>()) < 1.0);
+            CHECK(p["gd_ms"].get<double>() == Approx(10.0).margin(0.001));
         }
     // The JSON layout README documents.
     CHECK(j["settings"]["from_hz"].get<double>() == 20.0);
@@ -161,7 +162,7 @@ TEST_CASE("measure: --csv and --ir write what the JSON says", "[cli][analysis]")
     std::ifstream f(csv);
     std::string header;
     std::getline(f, header);
-    CHECK(header == "hz,db,deg,thd_db,h2_db,h3_db,h4_db,h5_db,h6_db,h7_db,h8_db,h9_db");
+    CHECK(header == "hz,db,deg,gd_ms,thd_db,h2_db,h3_db,h4_db,h5_db,h6_db,h7_db,h8_db,h9_db");
     std::size_t rows = 0;
     for (std::string line; std::getline(f, line);)
         ++rows;

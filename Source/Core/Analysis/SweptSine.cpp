@@ -24,6 +24,8 @@ constexpr double kPreFraction = 0.3;
 /// A linear impulse response needs at least this many frames after its peak within the tail.
 constexpr std::int64_t kMinPostFrames = 32;
 constexpr double kSnrCapDb = 300.0;
+/// Group delay: the phase slope between f (1 - step) and f (1 + step), about +-1/48 octave.
+constexpr double kGroupDelayStep = 0.0145; // about 1/48 octave either side
 /// Where the excitation's spectrum is weaker than this (power, relative to its strongest), the
 /// exact inverse fades to zero instead of dividing by nothing.
 constexpr double kRegularisation = 1e-6;
@@ -456,8 +458,14 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
     {
         const Complex value = calibrated(f);
         fundamental.push_back(value);
+        auto alignedAt = [&](double hz) { return calibrated(hz) * std::polar(1.0, kTwoPi * hz * r.delayFrames / fs); };
         const Complex aligned = value * std::polar(1.0, kTwoPi * f * r.delayFrames / fs);
-        r.response.push_back({f, db(std::abs(value)), std::arg(aligned) * 180.0 / std::numbers::pi});
+        const double below = f * (1.0 - kGroupDelayStep);
+        const double above = std::min(f * (1.0 + kGroupDelayStep), 0.5 * fs);
+        const double slope = std::arg(alignedAt(above) * std::conj(alignedAt(below))) / (kTwoPi * (above - below) / fs);
+        const double groupDelayFrames = r.delayFrames - slope;
+        r.response.push_back({f, db(std::abs(value)), std::arg(aligned) * 180.0 / std::numbers::pi,
+                              1000.0 * groupDelayFrames / fs});
     }
 
     // Harmonic responses: H_k at output frequency k f over the linear response at f.

@@ -25,6 +25,7 @@
 //  - response: at pointsPerOctave log-spaced frequencies in [f1, f2], magnitude (dB) and phase
 //    (degrees, wrapped to (-180, 180]) of the windowed linear impulse response after removing
 //    delay_frames.
+//    Group delay: from the delay-removed phase slope over f (1 +- 0.0145), plus the delay.
 //  - distortion: harmonic k (2..maxHarmonic) at excitation frequency f is the magnitude of the
 //    k-th harmonic response at the output frequency k f, referred to the linear response at the
 //    excitation frequency f (REW's default convention): dB relative to the fundamental. THD is
@@ -124,6 +125,9 @@ struct ResponsePoint
     double hz = 0.0;
     double db = 0.0;
     double deg = 0.0;
+    /// Group delay -d(phase)/d(omega) in milliseconds, the measured delay included: the delay
+    /// plus the slope of the delay-removed phase between f (1 - 0.0145) and f (1 + 0.0145).
+    double groupDelayMs = 0.0;
 };
 
 struct DistortionPoint
