@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <complex>
@@ -78,55 +79,56 @@ public:
     void runInverse() { fftw_execute(inverse); } // destroys spectrum
 };
 
-/// The band-limited signal whose spectrum is `h` (size n/2+1), evaluated at fractional lag t.
-double interpolateAt(const std::vector<Complex>& h, std::int64_t n, double t)
+/// The band-limited signal whose spectrum is `h` (size n/2+1) at fractional lag t, with its
+/// first and second derivatives in t: {value, d/dt, d2/dt2}.
+std::array<double, 3> interpolateAt(const std::vector<Complex>& h, std::int64_t n, double t)
 {
     const auto bins = static_cast<std::int64_t>(h.size());
-    const Complex step = std::polar(1.0, kTwoPi * t / static_cast<double>(n));
+    const double unit = kTwoPi / static_cast<double>(n);
+    const Complex step = std::polar(1.0, unit * t);
     Complex rot = step;
-    double sum = h[0].real();
+    double value = h[0].real();
+    double first = 0.0;
+    double second = 0.0;
     for (std::int64_t k = 1; k < bins - 1; ++k)
     {
-        sum += 2.0 * (h[static_cast<std::size_t>(k)] * rot).real();
+        const Complex term = 2.0 * h[static_cast<std::size_t>(k)] * rot;
+        const double omega = unit * static_cast<double>(k);
+        value += term.real();
+        first -= omega * term.imag();
+        second -= omega * omega * term.real();
         rot *= step;
         if ((k & 4095) == 0) // re-anchor the phasor so rounding cannot accumulate
-            rot = std::polar(1.0, kTwoPi * t * static_cast<double>(k + 1) / static_cast<double>(n));
+            rot = std::polar(1.0, unit * t * static_cast<double>(k + 1));
     }
-    sum += h[static_cast<std::size_t>(bins - 1)].real() * std::cos(std::numbers::pi * t);
-    return sum / static_cast<double>(n);
+    const double nyquist = h[static_cast<std::size_t>(bins - 1)].real();
+    value += nyquist * std::cos(std::numbers::pi * t);
+    first -= nyquist * std::numbers::pi * std::sin(std::numbers::pi * t);
+    second -= nyquist * std::numbers::pi * std::numbers::pi * std::cos(std::numbers::pi * t);
+    const double scale = 1.0 / static_cast<double>(n);
+    return {value * scale, first * scale, second * scale};
 }
 
-/// The fractional lag near integer `peak` where sign * h(t) is largest (golden-section search).
+/// The fractional lag near integer `peak` where sign * h(t) is largest: Newton's method on the
+/// derivative of the Fourier-interpolated impulse response, from the integer peak, kept within
+/// one frame of it.
 double refinePeak(const std::vector<Complex>& h, std::int64_t n, std::int64_t peak, double sign)
 {
-    auto value = [&](double t) { return sign * interpolateAt(h, n, t); };
-    double a = static_cast<double>(peak) - 1.0;
-    double b = static_cast<double>(peak) + 1.0;
-    const double g = (std::sqrt(5.0) - 1.0) / 2.0;
-    double c = b - g * (b - a);
-    double d = a + g * (b - a);
-    double fc = value(c);
-    double fd = value(d);
-    for (int i = 0; i < 40 && b - a > 1e-7; ++i)
+    const auto centre = static_cast<double>(peak);
+    double t = centre;
+    for (int i = 0; i < 12; ++i)
     {
-        if (fc > fd)
-        {
-            b = d;
-            d = c;
-            fd = fc;
-            c = b - g * (b - a);
-            fc = value(c);
-        }
-        else
-        {
-            a = c;
-            c = d;
-            fc = fd;
-            d = a + g * (b - a);
-            fd = value(d);
-        }
+        const auto [value, first, second] = interpolateAt(h, n, t);
+        (void) value;
+        if (!(sign * second < 0.0)) // not concave: no maximum to step to
+            break;
+        const double next = std::clamp(t - first / second, centre - 1.0, centre + 1.0);
+        const bool settled = std::abs(next - t) < 1e-9;
+        t = next;
+        if (settled)
+            break;
     }
-    return 0.5 * (a + b);
+    return t;
 }
 
 /// A window over lags [start, start + length): rises over the first `rise` frames, falls over
@@ -149,20 +151,38 @@ struct Window
     }
 };
 
-/// sum over the window of w[m] h[start + m] exp(-j 2 pi f (m + start - origin) / fs).
-Complex windowedDft(const std::vector<double>& h, const Window& win, double f, double fs, std::int64_t origin)
+/// The windowed part of an impulse response, weights applied, contiguous.
+struct Segment
+{
+    std::int64_t start = 0; ///< lag of values[0]
+    std::vector<double> values;
+};
+
+Segment cut(const std::vector<double>& h, const Window& win)
 {
     const auto n = static_cast<std::int64_t>(h.size());
+    Segment s;
+    s.start = win.start;
+    s.values.resize(static_cast<std::size_t>(win.length));
+    for (std::int64_t m = 0; m < win.length; ++m)
+        s.values[static_cast<std::size_t>(m)] = win.weight(m) * h[wrap(win.start + m, n)];
+    return s;
+}
+
+/// sum over the segment of values[m] exp(-j 2 pi f (start + m) / fs).
+Complex segmentDft(const Segment& s, double f, double fs)
+{
     const double omega = kTwoPi * f / fs;
     const Complex step = std::polar(1.0, -omega);
-    Complex rot = std::polar(1.0, -omega * static_cast<double>(win.start - origin));
+    Complex rot = std::polar(1.0, -omega * static_cast<double>(s.start));
     Complex sum = 0.0;
-    for (std::int64_t m = 0; m < win.length; ++m)
+    const auto length = static_cast<std::int64_t>(s.values.size());
+    for (std::int64_t m = 0; m < length; ++m)
     {
-        sum += win.weight(m) * h[wrap(win.start + m, n)] * rot;
+        sum += s.values[static_cast<std::size_t>(m)] * rot;
         rot *= step;
-        if ((m & 4095) == 4095)
-            rot = std::polar(1.0, -omega * static_cast<double>(win.start + m + 1 - origin));
+        if ((m & 4095) == 4095) // re-anchor the phasor so rounding cannot accumulate
+            rot = std::polar(1.0, -omega * static_cast<double>(s.start + m + 1));
     }
     return sum;
 }
@@ -447,12 +467,9 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
             break;
         grid.push_back(f);
     }
-    auto calibrated = [&](double f)
-    {
-        const Complex y = windowedDft(h, linY, f, fs, 0);
-        const Complex cal = windowedDft(c, linC, f, fs, 0);
-        return y / cal;
-    };
+    const Segment segY = cut(h, linY);
+    const Segment segC = cut(c, linC);
+    auto calibrated = [&](double f) { return segmentDft(segY, f, fs) / segmentDft(segC, f, fs); };
     std::vector<Complex> fundamental;
     for (double f : grid)
     {
@@ -485,6 +502,9 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
         w.fall = kPost / 4;
         harmonicWindows[static_cast<std::size_t>(k)] = w;
     }
+    std::vector<Segment> harmonicSegments(static_cast<std::size_t>(maxK + 1));
+    for (int k = 2; k <= maxK; ++k)
+        harmonicSegments[static_cast<std::size_t>(k)] = cut(h, harmonicWindows[static_cast<std::size_t>(k)]);
     for (std::size_t i = 0; i < grid.size(); ++i)
     {
         const double f = grid[i];
@@ -494,14 +514,14 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
         DistortionPoint p;
         p.hz = f;
         p.harmonicsDb.fill(std::numeric_limits<double>::quiet_NaN());
-        const double fundamentalRaw = std::abs(windowedDft(h, linY, f, fs, 0)) * productMagnitudeAt(f);
+        const double fundamentalRaw = std::abs(segmentDft(segY, f, fs)) * productMagnitudeAt(f);
         double power = 0.0;
         for (int k = 2; k <= maxK; ++k)
         {
             const double fk = k * f;
             if (fk > harmonicLimit)
                 break;
-            const Complex hk = windowedDft(h, harmonicWindows[static_cast<std::size_t>(k)], fk, fs, 0);
+            const Complex hk = segmentDft(harmonicSegments[static_cast<std::size_t>(k)], fk, fs);
             // The harmonic comes from the excitation at f, not at k f: give it back the
             // excitation's level at k f that the exact inverse divided out, so that harmonic and
             // fundamental both carry the excitation's level at f, which cancels in the ratio.
