@@ -10,6 +10,7 @@
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
 #include "Cli/OfflineChain.h"
+#include "Core/Analysis/SteppedTone.h"
 #include "Core/Analysis/SweptSine.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Util/BuildInfo.h"
@@ -46,6 +47,7 @@ struct MeasureOptions
     double tail = 0.5;
     int block = 512;
     int pointsPerOctave = 24;
+    std::vector<double> tones;
     std::string json;
     std::string csv;
     std::string ir;
@@ -167,6 +169,15 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     auto stages = buildChain(o.chain, 1);
     const nlohmann::json setsRecord = applySets(stages, o.sets);
     const nlohmann::json chainRecord = chainSettingsJson(stages);
+    for (double hz : o.tones)
+    {
+        analysis::SteppedToneSettings ts;
+        ts.hz = hz;
+        ts.levelDbfs = o.level;
+        ts.sampleRate = o.rate;
+        if (const auto problem = analysis::validateSteppedTone(ts))
+            throw UsageError("--tones: " + *problem);
+    }
     std::vector<std::pair<double, double>> reference;
     if (!o.compare.empty())
         reference = readReference(o.compare);
@@ -178,11 +189,18 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     const analysis::SynchronizedSweep sweep(s);
     std::vector<float> capture;
     nlohmann::json deviceRecord;
-    if (o.offline)
-        capture = runOffline(sweep.excitation(), stages, o.rate, o.block);
-    else
+    std::unique_ptr<juce::AudioIODevice> device;
+    struct DeviceCloser // closes the device on every way out
     {
-        std::unique_ptr<juce::AudioIODevice> device;
+        std::unique_ptr<juce::AudioIODevice>& device;
+        ~DeviceCloser()
+        {
+            if (device != nullptr)
+                device->close();
+        }
+    } closer{device};
+    if (!o.offline)
+    {
         if (o.device == "virtual")
         {
             VirtualLoopbackConfig c;
@@ -216,40 +234,78 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         {
             ctx.err << fmt::format("wavebench: error: {} runs at {} Hz, not --rate {} Hz\n",
                                    device->getName().toStdString(), device->getCurrentSampleRate(), o.rate);
-            device->close();
             return kFailure;
         }
         if (o.device == "jack" && o.connectLoopback)
             if (const auto error = connectJackLoopback(); !error.empty())
             {
                 ctx.err << "wavebench: error: " << error << "\n";
-                device->close();
                 return kFailure;
             }
         deviceRecord = {{"type", device->getTypeName().toStdString()},
                         {"name", device->getName().toStdString()},
                         {"rate", device->getCurrentSampleRate()},
-                        {"period", device->getCurrentBufferSizeSamples()}};
+                        {"period", device->getCurrentBufferSizeSamples()},
+                        {"xruns", 0}};
         if (o.device == "virtual")
             deviceRecord["virtual"] = {{"delay_samples", o.virtualDelay}, {"noise_db", o.virtualNoiseDb},
                                        {"pacing", o.virtualFast ? "as-fast-as-possible" : "real-time"}};
-        const auto captured = captureSweep(*device, sweep.excitation(), 0, 0);
-        device->close();
+    }
+    // The system's output for an excitation: a fresh chain offline (no state carried over), or a
+    // play-and-record on the open device. False (with the reason printed) when the device failed.
+    bool firstRun = true;
+    auto runSystem = [&](const std::vector<float>& excitation, std::vector<float>& out)
+    {
+        if (o.offline)
+        {
+            if (firstRun)
+                out = runOffline(excitation, stages, o.rate, o.block);
+            else
+            {
+                auto fresh = buildChain(o.chain, 1);
+                (void) applySets(fresh, o.sets);
+                out = runOffline(excitation, fresh, o.rate, o.block);
+            }
+            firstRun = false;
+            return true;
+        }
+        const auto captured = captureSweep(*device, excitation, 0, 0);
         if (!captured.ok)
         {
             ctx.err << "wavebench: error: " << captured.reason << "\n";
-            return kFailure;
+            return false;
         }
-        deviceRecord["xruns"] = captured.xruns;
+        deviceRecord["xruns"] = deviceRecord["xruns"].get<int>() + std::max(0, captured.xruns);
         if (captured.xruns > 0)
-            ctx.err << fmt::format("wavebench: warning: {} xruns during the sweep\n", captured.xruns);
-        capture = captured.capture;
-    }
+            ctx.err << fmt::format("wavebench: warning: {} xruns during the measurement\n", captured.xruns);
+        out = captured.capture;
+        return true;
+    };
+    if (!runSystem(sweep.excitation(), capture))
+        return kFailure;
     const auto r = analysis::analyseSweptSine(sweep, capture);
     if (!r.valid)
     {
         ctx.err << fmt::format("wavebench: measurement refused ({}): {}\n", analysis::sweepRefusalName(r.refusal), r.reason);
         return kUntrustworthy;
+    }
+    // Stepped tones, each at --level through the same system.
+    std::vector<analysis::SteppedToneResult> stepped;
+    for (double hz : o.tones)
+    {
+        analysis::SteppedToneSettings ts;
+        ts.hz = hz;
+        ts.levelDbfs = o.level;
+        ts.sampleRate = o.rate;
+        std::vector<float> toneCapture;
+        if (!runSystem(analysis::steppedToneExcitation(ts), toneCapture))
+            return kFailure;
+        stepped.push_back(analysis::analyseSteppedTone(ts, toneCapture));
+        if (!stepped.back().valid)
+        {
+            ctx.err << fmt::format("wavebench: measurement refused (stepped tone): {}\n", stepped.back().reason);
+            return kUntrustworthy;
+        }
     }
 
     std::string chainText;
@@ -292,6 +348,16 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         distortion.push_back({{"hz", p.hz}, {"thd_db", p.thdDb}, {"harmonics_db", harmonics}});
     }
     j["distortion"] = distortion;
+    nlohmann::json steppedJson = nlohmann::json::array();
+    for (const auto& p : stepped)
+    {
+        nlohmann::json harmonics = nlohmann::json::array();
+        for (double h : p.harmonicsDb)
+            harmonics.push_back(nullable(h));
+        steppedJson.push_back({{"hz", p.hz}, {"level_dbfs", p.levelDbfs}, {"thd_db", p.thdDb}, {"thdn_db", p.thdnDb},
+                               {"harmonics_db", harmonics}});
+    }
+    j["stepped"] = steppedJson;
 
     if (!o.json.empty())
         writeTextFile(o.json, j.dump(2) + "\n", ctx);
@@ -400,6 +466,8 @@ void registerMeasureCommand(CLI::App& app, Context& ctx)
     sub->add_option("--block", o->block, "Block size through the chain (the result does not depend on it)")
         ->capture_default_str();
     sub->add_option("--points-per-octave", o->pointsPerOctave, "Resolution of the reported curves")->capture_default_str();
+    sub->add_option("--tones", o->tones, "Stepped tones (Hz, comma-separated) at --level: THD and THD+N of each")
+        ->delimiter(',');
     sub->add_option("--json", o->json, "Write the result as JSON (- for stdout)");
     sub->add_option("--csv", o->csv, "Write response and distortion as CSV (- for stdout)");
     sub->add_option("--ir", o->ir, "Write the linear impulse response (32-bit float WAV; its first sample is at lag ir_first_lag)");

@@ -233,8 +233,13 @@ TEST_CASE("measure: refusals exit 3 with the reason and write nothing; bad usage
              "--duration", "2", "--tail", "0.5"},
             "delay does not fit");
 
+    // The sweep (100..200 Hz) passes the EQ untouched; the 1 kHz tone gets +12 dB and clips.
+    refused({"--chain", "parametriceq", "--set", "parametriceq.peak_2_gain=12", "--set", "parametriceq.peak_2_q=4",
+             "--level", "-6", "--duration", "0.5", "--from", "100", "--to", "200", "--tones", "1000"},
+            "(stepped tone): the 1000 Hz tone's capture reaches full scale");
     for (const std::vector<std::string>& bad :
-         {std::vector<std::string>{"measure", "--chain", "lowpass"},
+         {std::vector<std::string>{"measure", "--offline", "--tones", "30000"},
+          std::vector<std::string>{"measure", "--chain", "lowpass"},
           std::vector<std::string>{"measure", "--offline", "--chain", "nosuchfx"},
           std::vector<std::string>{"measure", "--offline", "--to", "30000"},
           std::vector<std::string>{"measure", "--offline", "--chain", "lowpass", "--set", "lowpass.cutoff=5"},
@@ -268,8 +273,18 @@ TEST_CASE("measure: softclip THD at 1 kHz from the sweep agrees with a steady to
         const auto thdn = wb::measureThdN(std::span<const float>(x).subspan(4800), 48000.0, 1000.0);
         REQUIRE(thdn.fit.converged);
 
-        const auto j = measure({"--chain", "softclip", "--level", level, "--from", "31.25", "--to", "20000"},
+        const auto j = measure({"--chain", "softclip", "--level", level, "--from", "31.25", "--to", "20000",
+                                "--tones", "1000"},
                                std::string("softclip") + level);
+        // The command's own stepped tone (windowed DFT of the harmonics, and the sine fit for
+        // THD+N) agrees with the independently rendered tone and with the sweep.
+        REQUIRE(j["stepped"].size() == 1);
+        const auto& step = j["stepped"][0];
+        CHECK(step["hz"].get<double>() == 1000.0);
+        CHECK(step["level_dbfs"].get<double>() == std::stod(level));
+        CHECK(step["thdn_db"].get<double>() == Approx(thdn.db()).margin(0.1));
+        CHECK(step["thd_db"].get<double>() == Approx(thdn.db()).margin(0.1));
+        CHECK(step["harmonics_db"].size() == 8);
         bool found = false;
         for (const auto& p : j["distortion"])
             if (std::abs(p["hz"].get<double>() - 1000.0) < 1e-6)
@@ -277,6 +292,7 @@ TEST_CASE("measure: softclip THD at 1 kHz from the sweep agrees with a steady to
                 found = true;
                 INFO("sweep THD " << p["thd_db"].get<double>() << " dB, tone THD+N " << thdn.db() << " dB");
                 CHECK(std::abs(p["thd_db"].get<double>() - thdn.db()) < 1.0);
+                CHECK(std::abs(p["thd_db"].get<double>() - step["thd_db"].get<double>()) < 1.0);
                 WARN("softclip at " << level << " dBFS, 1 kHz: sweep THD " << p["thd_db"].get<double>()
                                     << " dB, tone THD+N " << thdn.db() << " dB");
             }

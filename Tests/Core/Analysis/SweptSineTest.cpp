@@ -1,6 +1,7 @@
 // The synchronized swept-sine analysis against answers computed here independently: a pure
 // (fractional) delay made by a windowed-sinc filter, a memoryless polynomial whose harmonics are
 // known in closed form, and the refusals.
+#include "Core/Analysis/SteppedTone.h"
 #include "Core/Analysis/SweptSine.h"
 
 #include <catch2/catch.hpp>
@@ -8,6 +9,7 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#include <span>
 #include <vector>
 
 using namespace wb::analysis;
@@ -309,4 +311,55 @@ TEST_CASE("swept sine: a one-pole low-pass reads its analytic magnitude, phase a
         ++checked;
     }
     CHECK(checked > 200);
+}
+
+TEST_CASE("stepped tone: a memoryless polynomial's H2, H3, THD and THD+N match theory", "[core][analysis]")
+{
+    // As for the sweep: x = A sin, y = x + a x^2 + b x^3; fundamental A (1 + 3 b A^2 / 4),
+    // H2 a A^2 / 2, H3 b A^3 / 4 (THD+N also sees only these: no noise here).
+    const double a = 0.1;
+    const double b = 0.05;
+    for (double hz : {100.0, 997.0, 6000.0})
+    {
+        INFO(hz << " Hz");
+        SteppedToneSettings s;
+        s.hz = hz;
+        s.levelDbfs = -6.0;
+        REQUIRE_FALSE(validateSteppedTone(s));
+        auto y = steppedToneExcitation(s);
+        for (auto& v : y)
+        {
+            const auto x = static_cast<double>(v);
+            v = static_cast<float>(x + a * x * x + b * x * x * x);
+        }
+        const auto r = analyseSteppedTone(s, y);
+        INFO(r.reason);
+        REQUIRE(r.valid);
+        const double amplitude = std::pow(10.0, -6.0 / 20.0);
+        const double fundamental = amplitude * (1.0 + 0.75 * b * amplitude * amplitude);
+        const double h2 = 20.0 * std::log10(a * amplitude * amplitude / 2.0 / fundamental);
+        const double h3 = 20.0 * std::log10(b * amplitude * amplitude * amplitude / 4.0 / fundamental);
+        const double thd = 10.0 * std::log10(std::pow(10.0, h2 / 10.0) + std::pow(10.0, h3 / 10.0));
+        CHECK(r.harmonicsDb[0] == Approx(h2).margin(0.05));
+        CHECK(r.harmonicsDb[1] == Approx(h3).margin(0.05));
+        CHECK(r.thdDb == Approx(thd).margin(0.05));
+        CHECK(r.thdnDb == Approx(thd).margin(0.05));
+        CHECK(r.fittedHz == Approx(hz).epsilon(1e-6));
+    }
+}
+
+TEST_CASE("stepped tone: refusals", "[core][analysis]")
+{
+    SteppedToneSettings s;
+    const auto x = steppedToneExcitation(s);
+    CHECK_FALSE(analyseSteppedTone(s, std::vector<float>(x.size(), 0.0f)).valid);
+    auto loud = x;
+    for (auto& v : loud)
+        v *= 4.0f;
+    const auto clipped = analyseSteppedTone(s, loud);
+    CHECK_FALSE(clipped.valid);
+    CHECK(clipped.reason.find("full scale") != std::string::npos);
+    CHECK_FALSE(analyseSteppedTone(s, std::span<const float>(x).first(1000)).valid);
+    s.hz = 30000.0;
+    CHECK(validateSteppedTone(s));
 }
