@@ -402,6 +402,10 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
                                "SNR {:.1f} dB, response {:.2f}..{:.2f} dB\n",
                                !o.offline ? fmt::format("the {} loopback", o.device) : chainText.empty() ? "a bypass (no --chain)" : chainText, s.fromHz, s.toHz,
                                sweep.durationSeconds(), s.levelDbfs, s.sampleRate, r.delayFrames, r.snrDb, lowest, highest);
+    if (o.json != "-" && o.csv != "-")
+        for (const auto& p : stepped)
+            ctx.out << fmt::format("tone {:g} Hz at {:g} dBFS: THD {:.2f} dB, THD+N {:.2f} dB\n", p.hz, p.levelDbfs,
+                                   p.thdDb, p.thdnDb);
 
     if (!reference.empty())
     {
