@@ -10,6 +10,7 @@
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
 #include "Cli/OfflineChain.h"
+#include "Cli/ResponsePlot.h"
 #include "Core/Analysis/SteppedTone.h"
 #include "Core/Analysis/SweptSine.h"
 #include "Core/Audio/WavFile.h"
@@ -51,6 +52,7 @@ struct MeasureOptions
     std::string json;
     std::string csv;
     std::string ir;
+    std::string plot;
     std::string compare;
     double toleranceDb = 0.5;
     int period = 256;
@@ -181,7 +183,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     std::vector<std::pair<double, double>> reference;
     if (!o.compare.empty())
         reference = readReference(o.compare);
-    for (const auto* path : {&o.json, &o.csv, &o.ir})
+    for (const auto* path : {&o.json, &o.csv, &o.ir, &o.plot})
         if (!path->empty() && *path != "-")
             if (const auto problem = checkWritable(*path))
                 throw UsageError(fmt::format("cannot write {}: {}", *path, *problem));
@@ -390,6 +392,19 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         }
     }
 
+    if (!o.plot.empty())
+    {
+        const auto title = fmt::format("{}: {:g}..{:g} Hz, {:.3f} s sweep at {:g} dBFS, {:g} Hz, delay {:.3f} frames",
+                                       !o.offline ? fmt::format("{} loopback", o.device)
+                                                  : chainText.empty() ? std::string("bypass") : chainText,
+                                       s.fromHz, s.toHz, sweep.durationSeconds(), s.levelDbfs, s.sampleRate,
+                                       r.delayFrames);
+        if (const auto problem = writeResponsePlot(o.plot, r, s.fromHz, s.toHz, title))
+        {
+            ctx.err << "wavebench: error: " << *problem << "\n";
+            return kFailure;
+        }
+    }
     double lowest = std::numeric_limits<double>::infinity();
     double highest = -lowest;
     for (const auto& p : r.response)
@@ -475,6 +490,7 @@ void registerMeasureCommand(CLI::App& app, Context& ctx)
     sub->add_option("--json", o->json, "Write the result as JSON (- for stdout)");
     sub->add_option("--csv", o->csv, "Write response and distortion as CSV (- for stdout)");
     sub->add_option("--ir", o->ir, "Write the linear impulse response (32-bit float WAV; its first sample is at lag ir_first_lag)");
+    sub->add_option("--plot", o->plot, "Draw magnitude, phase and distortion to a PNG (no display needed)");
     sub->add_option("--compare", o->compare, "Reference JSON (from measure --json): exit 1 when outside --tolerance-db");
     sub->add_option("--tolerance-db", o->toleranceDb, "Band around the reference for --compare (dB)")
         ->capture_default_str();

@@ -8,7 +8,10 @@
 #include "Support/TestFiles.h"
 
 #include "Core/Analysis/Thd.h"
+#include "Cli/ResponsePlot.h"
 #include "Core/Audio/WavFile.h"
+
+#include <juce_graphics/juce_graphics.h>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -298,4 +301,38 @@ TEST_CASE("measure: softclip THD at 1 kHz from the sweep agrees with a steady to
             }
         CHECK(found);
     }
+}
+
+TEST_CASE("measure --plot: a PNG whose magnitude curve passes through the analytic -3.01 dB at the cutoff", "[cli][analysis]")
+{
+    const auto png = measureOutput("lp1000.png");
+    std::filesystem::remove(png);
+    const auto j = measure({"--chain", "lowpass", "--set", "lowpass.cutoff=1000", "--duration", "1", "--plot", png},
+                           "plot");
+    const auto image = juce::ImageFileFormat::loadFrom(juce::File(juce::String(png)));
+    REQUIRE(image.isValid());
+    CHECK(image.getWidth() == wb::cli::PlotGeometry::kWidth);
+    CHECK(image.getHeight() == wb::cli::PlotGeometry::kHeight);
+    // Where the curve must be: (1 kHz, -3.01 dB) and (100 Hz, 0 dB), the Butterworth's answers.
+    wb::cli::PlotGeometry geometry;
+    geometry.magnitudeTopDb = 10.0; // the response peaks at 0 dB: the range is 10..-70 dB
+    geometry.magnitudeBottomDb = -70.0;
+    auto curveNear = [&](double hz, double db)
+    {
+        const auto x = static_cast<int>(std::lround(geometry.xOf(hz)));
+        const auto y = static_cast<int>(std::lround(geometry.yOfMagnitude(db)));
+        for (int dy = -3; dy <= 3; ++dy)
+            if (image.getPixelAt(x, y + dy).getARGB() == wb::cli::PlotGeometry::kMagnitudeColour)
+                return true;
+        return false;
+    };
+    CHECK(curveNear(1000.0, -3.0103));
+    CHECK(curveNear(100.0, 0.0));
+    CHECK(curveNear(3000.0, butterworthDb(3000.0, 1000.0, 48000.0, false)));
+    CHECK_FALSE(curveNear(1000.0, -20.0)); // and not anywhere else
+    CHECK(j["response"].size() > 200);
+
+    // An unwritable plot path: exit 2, before anything is measured.
+    const auto r = runProcess(WB_CLI_PATH, {"measure", "--offline", "--plot", "/nonexistent/dir/x.png"});
+    CHECK(r.exitCode == 2);
 }
