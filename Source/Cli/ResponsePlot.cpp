@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <vector>
 
 namespace wb::cli
 {
@@ -74,7 +75,8 @@ template <typename Points, typename X, typename Y>
 void drawCurve(juce::Graphics& g, const Points& points, X xOf, Y yOf, unsigned colour, float thickness, bool dashed,
                juce::Rectangle<float> clip)
 {
-    juce::Path path;
+    // One path per unbroken run (a dashed stroke would join separate sub-paths).
+    std::vector<juce::Path> runs;
     bool started = false;
     float previous = 0.0f;
     for (const auto& p : points)
@@ -89,9 +91,12 @@ void drawCurve(juce::Graphics& g, const Points& points, X xOf, Y yOf, unsigned c
         const auto y = static_cast<float>(v);
         // A jump of more than half the panel is a phase wrap: no line across it.
         if (!started || std::abs(y - previous) > 0.5f * clip.getHeight())
-            path.startNewSubPath(x, y);
+        {
+            runs.emplace_back();
+            runs.back().startNewSubPath(x, y);
+        }
         else
-            path.lineTo(x, y);
+            runs.back().lineTo(x, y);
         started = true;
         previous = y;
     }
@@ -99,15 +104,18 @@ void drawCurve(juce::Graphics& g, const Points& points, X xOf, Y yOf, unsigned c
     g.reduceClipRegion(clip.toNearestInt());
     g.setColour(juce::Colour(colour));
     juce::PathStrokeType stroke(thickness);
-    if (dashed)
+    for (const auto& path : runs)
     {
-        const float dashes[] = {6.0f, 4.0f};
-        juce::Path dashedPath;
-        stroke.createDashedStroke(dashedPath, path, dashes, 2);
-        g.fillPath(dashedPath);
+        if (dashed)
+        {
+            const float dashes[] = {6.0f, 4.0f};
+            juce::Path dashedPath;
+            stroke.createDashedStroke(dashedPath, path, dashes, 2);
+            g.fillPath(dashedPath);
+        }
+        else
+            g.strokePath(path, stroke);
     }
-    else
-        g.strokePath(path, stroke);
 }
 
 void legend(juce::Graphics& g, int x, int y, unsigned colour, const std::string& text)
