@@ -83,6 +83,12 @@ std::vector<float> runOffline(const std::vector<float>& excitation, std::vector<
     return y;
 }
 
+/// x, or 0 when it would print as "-0.00..." at `decimals` places.
+double printable(double x, int decimals)
+{
+    return std::abs(x) < 0.5 * std::pow(10.0, -decimals) ? 0.0 : x;
+}
+
 double nullable(double v)
 {
     return std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN(); // NaN dumps as null
@@ -416,7 +422,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         ctx.out << fmt::format("measured {} ({:g}..{:g} Hz, {:.3f} s sweep at {:g} dBFS, {:g} Hz): delay {:.3f} frames, "
                                "SNR {:.1f} dB, response {:.2f}..{:.2f} dB\n",
                                !o.offline ? fmt::format("the {} loopback", o.device) : chainText.empty() ? "a bypass (no --chain)" : chainText, s.fromHz, s.toHz,
-                               sweep.durationSeconds(), s.levelDbfs, s.sampleRate, r.delayFrames, r.snrDb, lowest, highest);
+                               sweep.durationSeconds(), s.levelDbfs, s.sampleRate, printable(r.delayFrames, 3), r.snrDb, printable(lowest, 2), printable(highest, 2));
     if (o.json != "-" && o.csv != "-")
         for (const auto& p : stepped)
             ctx.out << fmt::format("tone {:g} Hz at {:g} dBFS: THD {:.2f} dB, THD+N {:.2f} dB\n", p.hz, p.levelDbfs,
