@@ -49,6 +49,7 @@ struct MeasureOptions
     int block = 512;
     int pointsPerOctave = 24;
     std::vector<double> tones;
+    int smooth = 0;
     std::string json;
     std::string csv;
     std::string ir;
@@ -158,6 +159,8 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         throw UsageError("--virtual-delay must be 0..1000000 samples");
     if (o.block < 1 || o.block > 65536)
         throw UsageError(fmt::format("--block {} is outside 1..65536", o.block));
+    if (o.smooth < 0 || o.smooth > 48)
+        throw UsageError("--smooth N (1/N octave) must be 0..48");
     if (!(o.toleranceDb > 0.0))
         throw UsageError("--tolerance-db must be positive");
 
@@ -291,12 +294,13 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     };
     if (!runSystem(sweep.excitation(), capture))
         return kFailure;
-    const auto r = analysis::analyseSweptSine(sweep, capture);
+    auto r = analysis::analyseSweptSine(sweep, capture);
     if (!r.valid)
     {
         ctx.err << fmt::format("wavebench: measurement refused ({}): {}\n", analysis::sweepRefusalName(r.refusal), r.reason);
         return kUntrustworthy;
     }
+    r.response = analysis::smoothResponse(r.response, o.smooth);
     // Stepped tones, each at --level through the same system.
     std::vector<analysis::SteppedToneResult> stepped;
     for (double hz : o.tones)
@@ -336,6 +340,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
                      {"tail_s", s.tailSeconds},
                      {"block_size", o.block},
                      {"points_per_octave", s.pointsPerOctave},
+                     {"smoothing_octave_fraction", o.smooth},
                      {"distortion_convention", kConvention}};
     if (!o.offline)
         j["settings"]["device"] = deviceRecord;
@@ -491,6 +496,8 @@ void registerMeasureCommand(CLI::App& app, Context& ctx)
     sub->add_option("--block", o->block, "Block size through the chain (the result does not depend on it)")
         ->capture_default_str();
     sub->add_option("--points-per-octave", o->pointsPerOctave, "Resolution of the reported curves")->capture_default_str();
+    sub->add_option("--smooth", o->smooth, "1/N-octave smoothing of the response (0: none; 3 = 1/3 octave)")
+        ->capture_default_str();
     sub->add_option("--tones", o->tones, "Stepped tones (Hz, comma-separated) at --level: THD and THD+N of each")
         ->delimiter(',');
     sub->add_option("--json", o->json, "Write the result as JSON (- for stdout)");

@@ -336,3 +336,45 @@ TEST_CASE("measure --plot: a PNG whose magnitude curve passes through the analyt
     const auto r = runProcess(WB_CLI_PATH, {"measure", "--offline", "--plot", "/nonexistent/dir/x.png"});
     CHECK(r.exitCode == 2);
 }
+
+TEST_CASE("measure --smooth 3: the analytic Butterworth power-averaged over 1/3 octave", "[cli][analysis]")
+{
+    const auto j = measure({"--chain", "lowpass", "--set", "lowpass.cutoff=1000", "--smooth", "3"}, "smooth3");
+    CHECK(j["settings"]["smoothing_octave_fraction"] == 3);
+    const auto& response = j["response"];
+    int checked = 0;
+    for (const auto& p : response)
+    {
+        const double hz = p["hz"].get<double>();
+        // The same neighbours as the grid has (24 per octave, +-1/6 octave), analytic values.
+        double power = 0.0;
+        int count = 0;
+        for (const auto& q : response)
+        {
+            const double f = q["hz"].get<double>();
+            if (std::abs(std::log2(f / hz)) <= 1.0 / 6.0 + 1e-12)
+            {
+                power += std::pow(10.0, butterworthDb(f, 1000.0, 48000.0, false) / 10.0);
+                ++count;
+            }
+        }
+        const double want = 10.0 * std::log10(power / count);
+        if (want < -60.0 || hz < 30.0)
+            continue;
+        INFO(hz << " Hz: " << p["db"].get<double>() << " dB, want " << want);
+        CHECK(p["db"].get<double>() == Approx(want).margin(0.1));
+        ++checked;
+    }
+    CHECK(checked > 100);
+    // Smoothing changes the curve: on the 24 dB/octave slope the power average of +-1/6 octave
+    // lies about 0.9 dB above the centre's value.
+    bool near = false;
+    for (const auto& p : response)
+        if (std::abs(std::log2(p["hz"].get<double>() / 2000.0)) < 1.0 / 48.0)
+        {
+            near = true;
+            INFO(p["hz"].get<double>() << " Hz: smoothed " << p["db"].get<double>());
+            CHECK(p["db"].get<double>() - butterworthDb(p["hz"].get<double>(), 1000.0, 48000.0, false) > 0.5);
+        }
+    CHECK(near);
+}

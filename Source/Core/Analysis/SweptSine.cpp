@@ -276,6 +276,31 @@ const char* sweepRefusalName(SweepRefusal r) noexcept
     return "unknown";
 }
 
+std::vector<ResponsePoint> smoothResponse(const std::vector<ResponsePoint>& response, int octaveFraction)
+{
+    if (octaveFraction <= 0)
+        return response;
+    const double halfWidth = 0.5 / octaveFraction; // octaves
+    std::vector<ResponsePoint> out = response;
+    for (std::size_t i = 0; i < response.size(); ++i)
+    {
+        double power = 0.0;
+        Complex sum = 0.0;
+        int count = 0;
+        for (const auto& p : response)
+            if (std::abs(std::log2(p.hz / response[i].hz)) <= halfWidth + 1e-12)
+            {
+                const double magnitude = std::pow(10.0, p.db / 20.0);
+                power += magnitude * magnitude;
+                sum += std::polar(magnitude, p.deg * std::numbers::pi / 180.0);
+                ++count;
+            }
+        out[i].db = 10.0 * std::log10(std::max(power / count, 1e-300));
+        out[i].deg = std::arg(sum) * 180.0 / std::numbers::pi;
+    }
+    return out;
+}
+
 SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const float> capture)
 {
     SweptSineResult r;

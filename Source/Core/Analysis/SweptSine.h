@@ -157,6 +157,11 @@ struct SweptSineResult
     std::int64_t impulseResponseFirstLag = 0;
 };
 
+/// 1/N-octave smoothing of a response on a log-spaced grid: at each point, the mean power of the
+/// points within +-1/(2N) octave (the magnitude), and the angle of the mean of their complex
+/// (delay-removed) responses (the phase). Group delay is kept as measured. N = 0: unchanged.
+[[nodiscard]] std::vector<ResponsePoint> smoothResponse(const std::vector<ResponsePoint>& response, int octaveFraction);
+
 /// Analyses a capture of sweep.excitation() through the system: capture[n] was recorded while
 /// excitation sample n was played (n = 0 on both). Allocates; not for the audio thread.
 [[nodiscard]] SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const float> capture);
