@@ -50,6 +50,7 @@ struct MeasureOptions
     int pointsPerOctave = 24;
     std::vector<double> tones;
     int smooth = 0;
+    bool noiseFloor = false;
     std::string json;
     std::string csv;
     std::string ir;
@@ -292,9 +293,12 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         out = captured.capture;
         return true;
     };
+    std::vector<float> silence;
+    if (o.noiseFloor && !runSystem(std::vector<float>(static_cast<std::size_t>(sweep.captureFrames()), 0.0f), silence))
+        return kFailure;
     if (!runSystem(sweep.excitation(), capture))
         return kFailure;
-    auto r = analysis::analyseSweptSine(sweep, capture);
+    auto r = analysis::analyseSweptSine(sweep, capture, silence);
     if (!r.valid)
     {
         ctx.err << fmt::format("wavebench: measurement refused ({}): {}\n", analysis::sweepRefusalName(r.refusal), r.reason);
@@ -348,9 +352,14 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     j["snr_db"] = r.snrDb;
     j["fft_size"] = r.fftSize;
     j["ir_first_lag"] = r.impulseResponseFirstLag;
+    j["window_power_frames"] = r.windowPowerFrames;
     nlohmann::json response = nlohmann::json::array();
     for (const auto& p : r.response)
+    {
         response.push_back({{"hz", p.hz}, {"db", p.db}, {"deg", p.deg}, {"gd_ms", p.groupDelayMs}});
+        if (o.noiseFloor)
+            response.back()["noise_db"] = p.noiseDb;
+    }
     j["response"] = response;
     nlohmann::json distortion = nlohmann::json::array();
     for (const auto& p : r.distortion)
@@ -498,6 +507,7 @@ void registerMeasureCommand(CLI::App& app, Context& ctx)
     sub->add_option("--points-per-octave", o->pointsPerOctave, "Resolution of the reported curves")->capture_default_str();
     sub->add_option("--smooth", o->smooth, "1/N-octave smoothing of the response (0: none; 3 = 1/3 octave)")
         ->capture_default_str();
+    sub->add_flag("--noise-floor", o->noiseFloor, "First capture silence: each response point's noise floor (noise_db)");
     sub->add_option("--tones", o->tones, "Stepped tones (Hz, comma-separated) at --level: THD and THD+N of each")
         ->delimiter(',');
     sub->add_option("--json", o->json, "Write the result as JSON (- for stdout)");

@@ -119,3 +119,34 @@ TEST_CASE("measure --device jack --connect-loopback on a private dummy server: o
             CHECK(std::abs(p["deg"].get<double>()) < 1.0);
         }
 }
+
+TEST_CASE("measure --device virtual --noise-floor: the cable's noise at its theoretical floor", "[engine][cli][analysis]")
+{
+    // White noise of RMS s at the input, deconvolved and windowed like the response:
+    // E|N(f)|^2 = P s^2 / (A^2 fs^2 L / (4 f)) (P: window_power_frames; see SweptSineTest.cpp).
+    // Single frequencies scatter like chi-square with 2 degrees of freedom: compare the mean power.
+    const auto r = runProcess(WB_CLI_PATH, {"measure", "--device", "virtual", "--virtual-fast", "--virtual-noise-db",
+                                            "-70", "--noise-floor", "--duration", "1", "--json", "-"});
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    const double power = j["window_power_frames"].get<double>();
+    const double rateL = j["settings"]["sweep_rate_l_s"].get<double>();
+    const double amplitude2 = std::pow(10.0, -6.0 / 10.0);
+    const double sigma2 = std::pow(10.0, -70.0 / 10.0);
+    double ratio = 0.0;
+    int count = 0;
+    for (const auto& p : j["response"])
+    {
+        const double hz = p["hz"].get<double>();
+        if (hz < 100.0 || hz > 10000.0)
+            continue;
+        const double want = power * sigma2 / (amplitude2 * 48000.0 * 48000.0 * rateL / (4.0 * hz));
+        ratio += std::pow(10.0, p["noise_db"].get<double>() / 10.0) / want;
+        ++count;
+    }
+    REQUIRE(count > 100);
+    const double ratioDb = 10.0 * std::log10(ratio / count);
+    INFO("measured / theory " << ratioDb << " dB");
+    CHECK(std::abs(ratioDb) < 1.0);
+}

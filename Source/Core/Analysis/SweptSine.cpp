@@ -301,7 +301,8 @@ std::vector<ResponsePoint> smoothResponse(const std::vector<ResponsePoint>& resp
     return out;
 }
 
-SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const float> capture)
+SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const float> capture,
+                                 std::span<const float> silence)
 {
     SweptSineResult r;
     const auto& s = sweep.settings();
@@ -402,6 +403,25 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
                 out[i] = fft.real[i] / static_cast<double>(n);
         }
     }
+    // The silent capture through the same exact inverse.
+    std::vector<double> quiet;
+    if (static_cast<std::int64_t>(silence.size()) >= captureLength)
+    {
+        double strongest = 0.0;
+        for (const auto& v : product)
+            strongest = std::max(strongest, std::norm(v));
+        const double floor = kRegularisation * strongest;
+        std::fill(fft.real.begin(), fft.real.end(), 0.0);
+        for (std::int64_t i = 0; i < captureLength; ++i)
+            fft.real[static_cast<std::size_t>(i)] = static_cast<double>(silence[static_cast<std::size_t>(i)]) / amplitude;
+        fft.runForward();
+        for (std::size_t k = 0; k < bins; ++k)
+            fft.spectrum[k] *= inverse[k] * std::conj(product[k]) / (std::norm(product[k]) + floor);
+        fft.runInverse();
+        quiet.resize(static_cast<std::size_t>(n));
+        for (std::size_t i = 0; i < quiet.size(); ++i)
+            quiet[i] = fft.real[i] / static_cast<double>(n);
+    }
     auto productMagnitudeAt = [&](double f)
     {
         const double position = f * static_cast<double>(n) / fs;
@@ -494,6 +514,9 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
     }
     const Segment segY = cut(h, linY);
     const Segment segC = cut(c, linC);
+    const Segment segQuiet = quiet.empty() ? Segment{} : cut(quiet, linY);
+    for (std::int64_t m = 0; m < linY.length; ++m)
+        r.windowPowerFrames += linY.weight(m) * linY.weight(m);
     auto calibrated = [&](double f) { return segmentDft(segY, f, fs) / segmentDft(segC, f, fs); };
     std::vector<Complex> fundamental;
     for (double f : grid)
@@ -507,7 +530,9 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
         const double slope = std::arg(alignedAt(above) * std::conj(alignedAt(below))) / (kTwoPi * (above - below) / fs);
         const double groupDelayFrames = r.delayFrames - slope;
         r.response.push_back({f, db(std::abs(value)), std::arg(aligned) * 180.0 / std::numbers::pi,
-                              1000.0 * groupDelayFrames / fs});
+                              1000.0 * groupDelayFrames / fs,
+                              quiet.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                            : db(std::abs(segmentDft(segQuiet, f, fs) / segmentDft(segC, f, fs)))});
     }
 
     // Harmonic responses: H_k at output frequency k f over the linear response at f.

@@ -44,6 +44,7 @@
 // Everything here allocates (FFTW, vectors): call it from a worker, never the audio thread.
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -128,6 +129,9 @@ struct ResponsePoint
     /// Group delay -d(phase)/d(omega) in milliseconds, the measured delay included: the delay
     /// plus the slope of the delay-removed phase between f (1 - 0.0145) and f (1 + 0.0145).
     double groupDelayMs = 0.0;
+    /// The noise floor in the same units (dB re unity gain): a silent capture through the same
+    /// deconvolution and window. NaN when no silent capture was given.
+    double noiseDb = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct DistortionPoint
@@ -148,6 +152,7 @@ struct SweptSineResult
     double capturePeak = 0.0; ///< linear
     std::int64_t clippedSamples = 0;
     std::int64_t fftSize = 0;
+    double windowPowerFrames = 0.0; ///< sum of the linear window's squared weights
     std::vector<ResponsePoint> response;
     std::vector<DistortionPoint> distortion;
     /// The linear impulse response (gain 1 = unity) as windowed; its first sample is at lag
@@ -164,5 +169,8 @@ struct SweptSineResult
 
 /// Analyses a capture of sweep.excitation() through the system: capture[n] was recorded while
 /// excitation sample n was played (n = 0 on both). Allocates; not for the audio thread.
-[[nodiscard]] SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const float> capture);
+/// `silence`, when given (at least captureFrames() long), is a capture made the same way while
+/// nothing was played: it gives each response point's noise floor (ResponsePoint::noiseDb).
+[[nodiscard]] SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const float> capture,
+                                               std::span<const float> silence = {});
 } // namespace wb::analysis

@@ -363,3 +363,50 @@ TEST_CASE("stepped tone: refusals", "[core][analysis]")
     s.hz = 30000.0;
     CHECK(validateSteppedTone(s));
 }
+
+TEST_CASE("swept sine: the noise floor of a silent capture matches white noise's theory", "[core][analysis]")
+{
+    // White noise of variance s^2 deconvolved by the sweep's inverse 1/(A X(f)),
+    // |X(f)|^2 = fs^2 L / (4 f) (Novak eq. 42: |X| = sqrt(L / f) / 2 per Hz, times fs per DFT
+    // bin): near the linear window every frequency's noise comes from inside the capture, so its
+    // spectral density there is s^2 / (A^2 |X(f)|^2); windowed (sum of squared weights P) and
+    // Fourier transformed: E|N(f)|^2 = P s^2 / (A^2 |X(f)|^2). It rises 3 dB per octave (the
+    // sweep spends less time at high frequencies).
+    auto s = quickSettings();
+    const SynchronizedSweep sweep(s);
+    const auto x = sweep.excitation();
+    const double sigma = 1e-3;
+    std::mt19937 rng(5);
+    std::normal_distribution<double> noise(0.0, sigma);
+    auto capture = x;
+    for (auto& v : capture)
+        v = static_cast<float>(static_cast<double>(v) + noise(rng));
+    std::vector<float> silence(x.size());
+    for (auto& v : silence)
+        v = static_cast<float>(noise(rng));
+    const auto r = analyseSweptSine(sweep, capture, silence);
+    INFO(r.reason);
+    REQUIRE(r.valid);
+    const double amplitude = sweep.amplitude();
+    double measured = 0.0;
+    double expected = 0.0;
+    int count = 0;
+    for (const auto& p : r.response)
+    {
+        REQUIRE_FALSE(std::isnan(p.noiseDb));
+        if (p.hz < 100.0 || p.hz > 10000.0)
+            continue;
+        const double x2 = s.sampleRate * s.sampleRate * sweep.rateL() / (4.0 * p.hz);
+        const double want = r.windowPowerFrames * sigma * sigma / (amplitude * amplitude * x2);
+        measured += std::pow(10.0, p.noiseDb / 10.0) / want;
+        expected += 1.0;
+        ++count;
+    }
+    REQUIRE(count > 100);
+    const double ratioDb = 10.0 * std::log10(measured / expected);
+    INFO("mean measured/theory power " << ratioDb << " dB over " << count << " points");
+    CHECK(std::abs(ratioDb) < 0.5);
+    // Without a silent capture there is no floor.
+    const auto plain = analyseSweptSine(sweep, capture);
+    CHECK(std::isnan(plain.response.front().noiseDb));
+}
