@@ -55,5 +55,6 @@ void registerCommands(CLI::App& app, Context& ctx)
     registerLatencyCommand(app, ctx);
     registerMonitorCommand(app, ctx);
     registerBenchCommand(app, ctx);
+    registerMeasureCommand(app, ctx);
 }
 } // namespace wb::cli

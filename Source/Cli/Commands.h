@@ -42,4 +42,5 @@ void registerRenderCommand(CLI::App& app, Context& ctx);
 void registerLatencyCommand(CLI::App& app, Context& ctx);
 void registerMonitorCommand(CLI::App& app, Context& ctx);
 void registerBenchCommand(CLI::App& app, Context& ctx);
+void registerMeasureCommand(CLI::App& app, Context& ctx);
 } // namespace wb::cli

@@ -2,7 +2,7 @@
 // The render itself is wb::renderSignal (Source/Core), the same code path the tests check; the
 // effect chain (--chain / --set / --automation) plugs into its BlockProcessor argument.
 //
-// The chain, offline and sample-accurate:
+// The chain, offline and sample-accurate (Cli/OfflineChain, shared with `wavebench measure`):
 //   - --chain gain,reverb,gain: catalogue ids in order. Instances are named by id for the first
 //     occurrence and id#2, id#3 ... for the later ones ("gain#1" also names the first).
 //   - Channels are processed in pairs (1+2, 3+4, ...), each pair through its own instances of the
@@ -17,6 +17,7 @@
 //     its exact sample. Only "linear" is accepted: the ramp is linear in the control's domain
 //     (for [scale:log] controls, linear in log(value), as the live UI ramps them).
 //   Values outside a control's range are refused, not clamped.
+#include "Cli/OfflineChain.h"
 #include "Engine/FaustEffectNode.h"
 #include "Faust/FaustCatalogue.h"
 #include "Cli/Cli.h"
@@ -74,265 +75,6 @@ struct RenderOptions
     std::string out;
 };
 
-// ---- the effect chain ------------------------------------------------------------------------
-
-/// One effect of the chain: its name on the command line and a node per channel pair.
-struct ChainStage
-{
-    std::string instance; ///< "gain", "gain#2"
-    std::string effectId;
-    std::vector<std::unique_ptr<FaustEffectNode>> perPair;
-};
-
-struct ChainEvent
-{
-    std::int64_t sample = 0;
-    std::size_t stage = 0;
-    int control = 0;
-    double value = 0.0;
-    double ramp = 0.0;
-};
-
-std::string lowerCase(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    return s;
-}
-
-std::string underscored(std::string s)
-{
-    std::replace(s.begin(), s.end(), ' ', '_');
-    return lowerCase(s);
-}
-
-std::string knownEffects()
-{
-    std::string names;
-    for (const auto& e : faust::catalogue())
-        names += (names.empty() ? "" : " ") + std::string(e.id);
-    return names;
-}
-
-std::size_t findStage(const std::vector<ChainStage>& stages, std::string name)
-{
-    if (name.size() > 2 && name.ends_with("#1"))
-        name.resize(name.size() - 2);
-    for (std::size_t i = 0; i < stages.size(); ++i)
-        if (stages[i].instance == name)
-            return i;
-    std::string names;
-    for (const auto& s : stages)
-        names += (names.empty() ? "" : " ") + s.instance;
-    throw UsageError(fmt::format("effect '{}' is not in the chain (instances: {})", name,
-                                 names.empty() ? "none, see --chain" : names));
-}
-
-/// The index of an input control by label, path or underscored label; throws UsageError.
-int findParameter(const ChainStage& stage, std::string name)
-{
-    if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
-        name = name.substr(1, name.size() - 2);
-    const auto& node = *stage.perPair.front();
-    const auto& controls = node.description().controls;
-    int found = node.findControl(name);
-    for (std::size_t i = 0; found < 0 && i < controls.size(); ++i)
-        if (lowerCase(controls[i].label) == lowerCase(name) || underscored(controls[i].label) == underscored(name))
-            found = static_cast<int>(i);
-    if (found < 0 || controls[static_cast<std::size_t>(found)].isOutput())
-    {
-        std::string names;
-        for (const auto& c : controls)
-            if (!c.isOutput())
-                names += (names.empty() ? "'" : ", '") + c.label + "'";
-        throw UsageError(fmt::format("effect '{}' has no parameter '{}' (parameters: {})", stage.instance, name, names));
-    }
-    return found;
-}
-
-void checkRange(const ChainStage& stage, int control, double value)
-{
-    const auto& c = stage.perPair.front()->description().controls[static_cast<std::size_t>(control)];
-    if (!std::isfinite(value) || value < static_cast<double>(c.min) || value > static_cast<double>(c.max))
-        throw UsageError(fmt::format("{}.{} = {} is outside its range {}..{}{}", stage.instance, c.label, value, c.min,
-                                     c.max, c.unit.empty() ? "" : " " + c.unit));
-}
-
-double parseNumber(const std::string& text, const std::string& what)
-{
-    try
-    {
-        std::size_t used = 0;
-        const double v = std::stod(text, &used);
-        if (used == text.size())
-            return v;
-    }
-    catch (const std::exception&)
-    {
-    }
-    throw UsageError(fmt::format("{}: '{}' is not a number", what, text));
-}
-
-std::vector<ChainStage> buildChain(const std::vector<std::string>& ids, int numChannels)
-{
-    std::vector<ChainStage> stages;
-    const int pairs = (numChannels + 1) / 2;
-    for (const auto& id : ids)
-    {
-        if (faust::findEffect(id) == nullptr)
-            throw UsageError(fmt::format("unknown effect '{}' (known: {})", id, knownEffects()));
-        int occurrence = 1;
-        for (const auto& s : stages)
-            occurrence += s.effectId == id ? 1 : 0;
-        ChainStage stage;
-        stage.effectId = id;
-        stage.instance = occurrence == 1 ? id : fmt::format("{}#{}", id, occurrence);
-        for (int p = 0; p < pairs; ++p)
-            stage.perPair.push_back(FaustEffectNode::create(id));
-        stages.push_back(std::move(stage));
-    }
-    return stages;
-}
-
-/// Applies --set FX.PARAM=VALUE to every pair's instance; returns them for the sidecar.
-nlohmann::json applySets(std::vector<ChainStage>& stages, const std::vector<std::string>& sets)
-{
-    nlohmann::json applied = nlohmann::json::array();
-    for (const auto& text : sets)
-    {
-        const auto dot = text.find('.');
-        const auto eq = text.rfind('=');
-        if (dot == std::string::npos || eq == std::string::npos || eq < dot)
-            throw UsageError(fmt::format("--set '{}' is not FX.PARAM=VALUE", text));
-        auto& stage = stages[findStage(stages, text.substr(0, dot))];
-        const int control = findParameter(stage, text.substr(dot + 1, eq - dot - 1));
-        const double value = parseNumber(text.substr(eq + 1), fmt::format("--set '{}'", text));
-        checkRange(stage, control, value);
-        for (auto& node : stage.perPair)
-            node->setControlOnAudio(control, static_cast<float>(value));
-        applied.push_back({{"effect", stage.instance},
-                           {"param", stage.perPair.front()->description().controls[static_cast<std::size_t>(control)].label},
-                           {"value", value}});
-    }
-    return applied;
-}
-
-/// Reads and checks --automation; events sorted by sample (stable).
-std::vector<ChainEvent> readAutomation(const std::string& path, const std::vector<ChainStage>& stages, double rate,
-                                       std::int64_t frames, nlohmann::json& record)
-{
-    std::ifstream f(path);
-    if (!f)
-        throw UsageError(fmt::format("--automation: cannot read '{}'", path));
-    nlohmann::json j;
-    try
-    {
-        j = nlohmann::json::parse(f);
-    }
-    catch (const nlohmann::json::exception& e)
-    {
-        throw UsageError(fmt::format("--automation {}: not valid JSON ({})", path, e.what()));
-    }
-    if (!j.is_object() || !j.contains("events") || !j["events"].is_array())
-        throw UsageError(fmt::format("--automation {}: expected {{\"events\": [...]}}", path));
-    std::vector<ChainEvent> events;
-    record = nlohmann::json::array();
-    std::size_t n = 0;
-    for (const auto& e : j["events"])
-    {
-        const auto where = fmt::format("--automation {}: event {}", path, n++);
-        if (!e.is_object() || !e.contains("effect") || !e["effect"].is_string() || !e.contains("param")
-            || !e["param"].is_string() || !e.contains("value") || !e["value"].is_number())
-            throw UsageError(where + ": needs \"effect\" and \"param\" (strings) and \"value\" (a number)");
-        ChainEvent ev;
-        ev.stage = findStage(stages, e["effect"].get<std::string>());
-        ev.control = findParameter(stages[ev.stage], e["param"].get<std::string>());
-        ev.value = e["value"].get<double>();
-        checkRange(stages[ev.stage], ev.control, ev.value);
-        if (e.contains("sample") == e.contains("time"))
-            throw UsageError(where + ": give either \"time\" (seconds) or \"sample\" (an integer)");
-        if (e.contains("sample"))
-        {
-            if (!e["sample"].is_number_integer())
-                throw UsageError(where + ": \"sample\" must be an integer");
-            ev.sample = e["sample"].get<std::int64_t>();
-        }
-        else
-        {
-            if (!e["time"].is_number() || !std::isfinite(e["time"].get<double>()))
-                throw UsageError(where + ": \"time\" must be a number of seconds");
-            ev.sample = std::llround(e["time"].get<double>() * rate);
-        }
-        if (ev.sample < 0 || ev.sample >= frames)
-            throw UsageError(fmt::format("{}: sample {} is outside the render (0..{})", where, ev.sample, frames - 1));
-        if (e.contains("ramp"))
-        {
-            if (!e["ramp"].is_number() || !(e["ramp"].get<double>() >= 0.0) || !std::isfinite(e["ramp"].get<double>()))
-                throw UsageError(where + ": \"ramp\" must be seconds >= 0");
-            ev.ramp = e["ramp"].get<double>();
-        }
-        const std::string shape = e.contains("shape") && e["shape"].is_string() ? e["shape"].get<std::string>() : "linear";
-        if (shape != "linear" || (e.contains("shape") && !e["shape"].is_string()))
-            throw UsageError(where + fmt::format(": shape '{}' is not supported (only \"linear\")", shape));
-        events.push_back(ev);
-        record.push_back({{"effect", stages[ev.stage].instance},
-                          {"param", stages[ev.stage].perPair.front()->description().controls[static_cast<std::size_t>(ev.control)].label},
-                          {"sample", ev.sample},
-                          {"time_s", static_cast<double>(ev.sample) / rate},
-                          {"value", ev.value},
-                          {"ramp_s", ev.ramp},
-                          {"shape", shape}});
-    }
-    std::stable_sort(events.begin(), events.end(), [](const ChainEvent& a, const ChainEvent& b) { return a.sample < b.sample; });
-    return events;
-}
-
-/// The BlockProcessor: each channel pair through its instances, the events of the block queued
-/// at their offsets first.
-class ChainRunner
-{
-public:
-    ChainRunner(std::vector<ChainStage>& s, std::vector<ChainEvent> e, double rate, int block)
-        : stages(s), events(std::move(e)), pairBuffer(2, block)
-    {
-        for (auto& stage : stages)
-            for (auto& node : stage.perPair)
-                node->prepareToPlay(rate, block);
-    }
-
-    void process(float* const* channels, int numChannels, int n)
-    {
-        const std::int64_t end = position + n;
-        for (; next < events.size() && events[next].sample < end; ++next)
-        {
-            const auto& ev = events[next];
-            const auto offset = static_cast<std::uint32_t>(ev.sample - position);
-            for (auto& node : stages[ev.stage].perPair)
-                (void) node->queueCommandOnAudio(Command::setParameter(0, static_cast<std::uint32_t>(ev.control),
-                                                                       ev.value, offset, ev.ramp));
-        }
-        juce::MidiBuffer midi;
-        for (int first = 0, pair = 0; first < numChannels; first += 2, ++pair)
-        {
-            const bool single = first + 1 >= numChannels;
-            pairBuffer.setSize(2, n, false, false, true);
-            pairBuffer.copyFrom(0, 0, channels[first], n);
-            pairBuffer.copyFrom(1, 0, channels[single ? first : first + 1], n);
-            for (auto& stage : stages)
-                stage.perPair[static_cast<std::size_t>(pair)]->processBlock(pairBuffer, midi);
-            std::copy_n(pairBuffer.getReadPointer(0), n, channels[first]);
-            if (!single)
-                std::copy_n(pairBuffer.getReadPointer(1), n, channels[first + 1]);
-        }
-        position = end;
-    }
-
-private:
-    std::vector<ChainStage>& stages;
-    std::vector<ChainEvent> events;
-    std::size_t next = 0;
-    std::int64_t position = 0;
-    juce::AudioBuffer<float> pairBuffer;
-};
 
 std::string knownSignals()
 {
@@ -420,17 +162,7 @@ int runRender(const RenderOptions& o, Context& ctx)
         events = readAutomation(o.automation, stages, o.rate, frames, automationRecord);
     }
     // What the chain starts with (after --set), for the sidecar.
-    nlohmann::json chainJson = nlohmann::json::array();
-    for (const auto& stage : stages)
-    {
-        nlohmann::json settings = nlohmann::json::object();
-        const auto& node = *stage.perPair.front();
-        const auto& controls = node.description().controls;
-        for (std::size_t i = 0; i < controls.size(); ++i)
-            if (!controls[i].isOutput())
-                settings[controls[i].label] = node.controlOnAudio(static_cast<int>(i));
-        chainJson.push_back({{"instance", stage.instance}, {"effect", stage.effectId}, {"settings", settings}});
-    }
+    const nlohmann::json chainJson = chainSettingsJson(stages);
     std::optional<ChainRunner> runner;
     BlockProcessor chain;
     if (!stages.empty())
