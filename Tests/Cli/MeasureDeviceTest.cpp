@@ -99,11 +99,7 @@ TEST_CASE("measure --device virtual in real time, and its refusals", "[engine][c
 TEST_CASE("measure --device jack --connect-loopback on a private dummy server: one period, flat", "[jack][cli][analysis]")
 {
     wb::test::PrivateJackServer server(128, "measure");
-    if (!server.isUp())
-    {
-        WARN("jackd could not be started; JACK measure not tested");
-        return;
-    }
+    REQUIRE_JACK_SERVER(server);
     const auto r = runProcess(WB_CLI_PATH, {"measure", "--device", "jack", "--connect-loopback", "--duration", "0.5",
                                             "--tail", "0.2", "--json", "-"},
                               {server.env()});

@@ -7,7 +7,7 @@
 
 #include <vector>
 
-TEST_CASE("sweep capture callback: plays and records frame for frame, real-time safe", "[engine][rt]")
+TEST_CASE("sweep capture callback: plays and records frame for frame, real-time safe", "[engine][rt][nosan]")
 {
     std::vector<float> excitation(1000);
     for (std::size_t i = 0; i < excitation.size(); ++i)
