@@ -1,5 +1,7 @@
 #include "Cli/Commands.h"
 
+#include "Core/Audio/WavFile.h"
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -25,25 +27,31 @@ void writeTextFile(const std::string& path, const std::string& text, Context& ct
         ctx.out << text;
         return;
     }
-    const auto tmp = path + ".tmp";
-    bool ok = false;
-    {
-        std::ofstream f(tmp, std::ios::trunc);
-        if (f)
-        {
-            f << text;
-            f.flush();
-            ok = static_cast<bool>(f);
-        }
-    }
-    const std::string why = std::strerror(errno);
-    std::error_code ec;
+    // Whole or not at all, as WAV files are (Core/Audio/WavFile.h): links followed, FIFOs and
+    // devices (/dev/stdout, /dev/null) written through, an existing file's mode kept.
+    // What was printed so far goes first when the file is this process's own stdout.
+    ctx.out.flush();
+    std::string error;
+    const auto tmp = makeTemporaryBeside(path, error);
+    bool ok = tmp.has_value();
     if (ok)
-        std::filesystem::rename(tmp, path, ec);
-    if (!ok || ec)
     {
-        std::filesystem::remove(tmp, ec);
-        throw std::runtime_error("cannot write " + path + ": " + (ok ? ec.message() : why));
+        errno = 0;
+        std::ofstream f(*tmp, std::ios::trunc);
+        f << text;
+        f.close();
+        ok = static_cast<bool>(f);
+        if (!ok)
+            error = std::string("writing a temporary file beside it failed: ") +
+                    (errno != 0 ? std::strerror(errno) : "unknown error");
+        ok = ok && commitTemporary(*tmp, path, error);
+    }
+    if (!ok)
+    {
+        std::error_code ec;
+        if (tmp)
+            std::filesystem::remove(*tmp, ec);
+        throw std::runtime_error("cannot write " + path + ": " + error);
     }
 }
 

@@ -536,32 +536,40 @@ int runRender(const RenderOptions& o, Context& ctx)
     j["level_correction_db"] = summaryOfRender.levelCorrectionDb;
     j["clipped_samples"] = writer.clippedSamples();
 
-    const auto jsonTemp = makeTemporaryBeside(jsonPath, error);
-    bool jsonOk = false;
-    if (jsonTemp)
+    // A FIFO or a device (--out /dev/null) is written through and gets no sidecar: there is no
+    // folder of the user's to put FILE.json in.
+    const bool sidecar = !resolveOutputTarget(o.out).writeThrough;
+    std::optional<std::string> jsonTemp;
+    bool ok = true;
+    if (sidecar)
     {
-        std::ofstream f(*jsonTemp, std::ios::trunc);
-        f << j.dump(2) << "\n";
-        f.close();
-        jsonOk = static_cast<bool>(f);
-        if (!jsonOk)
-            error = fmt::format("writing {} failed", jsonPath);
+        jsonTemp = makeTemporaryBeside(jsonPath, error);
+        ok = false;
+        if (jsonTemp)
+        {
+            std::ofstream f(*jsonTemp, std::ios::trunc);
+            f << j.dump(2) << "\n";
+            f.close();
+            ok = static_cast<bool>(f);
+            if (!ok)
+                error = fmt::format("writing {} failed", jsonPath);
+        }
     }
-    std::error_code ec;
-    if (jsonOk)
-        std::filesystem::rename(*wavTemp, o.out, ec);
-    if (jsonOk && !ec)
+    // The sidecar first: when the WAV then fails, the sidecar (a new file) is taken back.
+    if (ok && sidecar)
+        ok = commitTemporary(*jsonTemp, jsonPath, error);
+    if (ok)
     {
-        std::filesystem::rename(*jsonTemp, jsonPath, ec);
-        if (ec)
-            removeQuietly(o.out);
+        ok = commitTemporary(*wavTemp, o.out, error);
+        if (!ok && sidecar)
+            removeQuietly(resolveOutputTarget(jsonPath).path);
     }
-    if (!jsonOk || ec)
+    if (!ok)
     {
         removeQuietly(*wavTemp);
         if (jsonTemp)
             removeQuietly(*jsonTemp);
-        ctx.err << "wavebench: error: " << (ec ? ec.message() : error) << "\n";
+        ctx.err << "wavebench: error: " << error << "\n";
         return kFailure;
     }
 
