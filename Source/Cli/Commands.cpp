@@ -2,7 +2,10 @@
 
 #include "Core/Audio/WavFile.h"
 
+#include <cctype>
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -55,6 +58,39 @@ void writeTextFile(const std::string& path, const std::string& text, Context& ct
     }
 }
 
+CLI::Validator finiteNumber()
+{
+    return CLI::Validator(
+        [](std::string& value) -> std::string
+        {
+            const char* begin = value.c_str();
+            char* end = nullptr;
+            const double x = std::strtod(begin, &end); // overflow (1e999) reads as inf
+            const bool wholeText = end != begin && *end == '\0';
+            if (wholeText && !std::isfinite(x))
+                return "'" + value + "' is not a finite number";
+            return {};
+        },
+        "", "FINITE");
+}
+
+void requireFiniteNumbers(CLI::App& app)
+{
+    for (auto* option : app.get_options())
+    {
+        const auto type = option->get_type_name();
+        for (const std::string numeric : {"FLOAT", "INT", "UINT"})
+            if (type.rfind(numeric, 0) == 0
+                && (type.size() == numeric.size() || !std::isalpha(static_cast<unsigned char>(type[numeric.size()]))))
+            {
+                option->check(finiteNumber());
+                break;
+            }
+    }
+    for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        requireFiniteNumbers(*sub);
+}
+
 void registerCommands(CLI::App& app, Context& ctx)
 {
     registerDevicesCommand(app, ctx);
@@ -63,5 +99,6 @@ void registerCommands(CLI::App& app, Context& ctx)
     registerLatencyCommand(app, ctx);
     registerMonitorCommand(app, ctx);
     registerBenchCommand(app, ctx);
+    requireFiniteNumbers(app); // last: every numeric option of every command refuses nan and inf
 }
 } // namespace wb::cli
