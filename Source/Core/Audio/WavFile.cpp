@@ -236,6 +236,24 @@ bool isOpenDescriptorPath(const std::string& p)
 {
     return p.rfind("/proc/", 0) == 0 || p.rfind("/dev/fd/", 0) == 0 || p == "/dev/stdout" || p == "/dev/stderr";
 }
+
+/// N for /dev/stdout (1), /dev/stderr (2), /dev/fd/N and /proc/self/fd/N when N is open; else -1.
+int openDescriptorOf(const std::string& p)
+{
+    std::string digits;
+    if (p == "/dev/stdout")
+        digits = "1";
+    else if (p == "/dev/stderr")
+        digits = "2";
+    else
+        for (const std::string prefix : {"/dev/fd/", "/proc/self/fd/"})
+            if (p.rfind(prefix, 0) == 0)
+                digits = p.substr(prefix.size());
+    if (digits.empty() || digits.size() > 6 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return -1;
+    const int fd = std::stoi(digits);
+    return ::fcntl(fd, F_GETFD) != -1 ? fd : -1;
+}
 } // namespace
 
 OutputTarget resolveOutputTarget(const std::string& path)
@@ -243,30 +261,35 @@ OutputTarget resolveOutputTarget(const std::string& path)
     namespace fs = std::filesystem;
     OutputTarget t;
     t.path = path;
-    bool viaDescriptor = isOpenDescriptorPath(path);
-    for (int hop = 0; hop < kMaxLinkHops; ++hop)
+    t.descriptor = openDescriptorOf(path);
+    for (int hop = 0; hop < kMaxLinkHops && t.descriptor < 0 && !isOpenDescriptorPath(t.path); ++hop)
     {
         std::error_code ec;
         if (!fs::is_symlink(fs::symlink_status(t.path, ec)))
             break;
         const auto next = fs::read_symlink(t.path, ec);
-        // A descriptor's magic link may name no file at all ("pipe:[123]"): write through the path.
-        if (ec || viaDescriptor)
+        if (ec)
             break;
         t.path = (next.is_absolute() ? next : fs::path(t.path).parent_path() / next).lexically_normal().string();
-        viaDescriptor = isOpenDescriptorPath(t.path);
+        t.descriptor = openDescriptorOf(t.path);
+    }
+    if (t.descriptor >= 0)
+    {
+        // Written to the descriptor itself: reopening a file stdout is redirected to would
+        // start a second offset at 0 and the two would overwrite each other.
+        t.writeThrough = true;
+        t.path = path;
+        return t;
     }
     struct stat st
     {
     };
-    if (::stat(path.c_str(), &st) == 0)
+    if (::stat(path.c_str(), &st) == 0
+        && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)
+            || isOpenDescriptorPath(t.path)))
     {
-        if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode))
-            t.writeThrough = true;
-        else if (S_ISREG(st.st_mode) && viaDescriptor)
-            t.writeThrough = t.append = true;
-        if (t.writeThrough)
-            t.path = path; // open what the user named: a descriptor's link may not be a path
+        t.writeThrough = true;
+        t.path = path; // open what the user named: a descriptor's link may not be a path
     }
     return t;
 }
@@ -313,7 +336,8 @@ bool copyInto(const std::string& from, const OutputTarget& to, std::string& erro
         error = fmt::format("cannot read back {}: {}", from, std::strerror(errno));
         return false;
     }
-    const int out = ::open(to.path.c_str(), O_WRONLY | O_CLOEXEC | (to.append ? O_APPEND : 0));
+    const bool own = to.descriptor < 0;
+    const int out = own ? ::open(to.path.c_str(), O_WRONLY | O_CLOEXEC) : to.descriptor;
     if (out < 0)
     {
         error = fmt::format("cannot write {}: {}", to.path, std::strerror(errno));
@@ -352,7 +376,7 @@ bool copyInto(const std::string& from, const OutputTarget& to, std::string& erro
             break;
     }
     ::close(in);
-    if (::close(out) != 0 && ok)
+    if (own && ::close(out) != 0 && ok)
     {
         error = fmt::format("cannot write {}: {}", to.path, std::strerror(errno));
         ok = false;

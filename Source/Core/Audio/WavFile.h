@@ -71,7 +71,7 @@ struct OutputTarget
 {
     std::string path;          ///< the file the bytes land in (links resolved)
     bool writeThrough = false; ///< open and write; no temporary beside it, no rename
-    bool append = false;       ///< write through with O_APPEND (a descriptor this process holds)
+    int descriptor = -1;       ///< /dev/stdout, /dev/fd/N: written to this open descriptor (its offset shared)
 };
 [[nodiscard]] OutputTarget resolveOutputTarget(const std::string& path);
 

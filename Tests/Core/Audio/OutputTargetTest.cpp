@@ -12,9 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>    // open (POSIX)
 #include <sys/stat.h> // mkfifo, mknod, stat (POSIX)
 #include <sys/sysmacros.h> // makedev
-#include <unistd.h>   // getpid
+#include <unistd.h>   // close, getpid, write
 
 namespace
 {
@@ -150,5 +151,29 @@ TEST_CASE("an existing output keeps its mode (0640 stays 0640, read-only stays r
         CHECK((st.st_mode & 07777) == mode);
         CHECK(slurp(file).size() > 4800 * 4); // the new content, not "old"
     }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("an output named by an open descriptor (/dev/fd/N, as /dev/stdout) shares its offset", "[core][signals]")
+{
+    // As `wavebench ... --json /dev/stdout > file`: what the process already wrote through the
+    // descriptor stays, and the output follows it instead of overwriting it from offset 0.
+    const auto dir = freshDir("fd");
+    const auto file = dir / "redirected.txt";
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    REQUIRE(fd >= 0);
+    const std::string before = "text printed before\n";
+    REQUIRE(::write(fd, before.data(), before.size()) == static_cast<ssize_t>(before.size()));
+    const auto name = "/dev/fd/" + std::to_string(fd);
+    const auto t = wb::resolveOutputTarget(name);
+    CHECK(t.writeThrough);
+    CHECK(t.descriptor == fd);
+    const auto r = wb::writeWavAtomically(name, someAudio(), 48000.0, wb::SampleFormat::Float32);
+    CHECK(r.ok);
+    ::close(fd);
+    const auto regular = dir / "regular.wav";
+    REQUIRE(wb::writeWavAtomically(regular.string(), someAudio(), 48000.0, wb::SampleFormat::Float32).ok);
+    CHECK(slurp(file) == before + slurp(regular));
+    CHECK(namesIn(dir).size() == 2); // no temporary left beside it
     fs::remove_all(dir);
 }
