@@ -1,6 +1,11 @@
 #include "Cli/Commands.h"
 
+#include "Core/Audio/WavFile.h"
+
+#include <cctype>
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -25,26 +30,65 @@ void writeTextFile(const std::string& path, const std::string& text, Context& ct
         ctx.out << text;
         return;
     }
-    const auto tmp = path + ".tmp";
-    bool ok = false;
-    {
-        std::ofstream f(tmp, std::ios::trunc);
-        if (f)
-        {
-            f << text;
-            f.flush();
-            ok = static_cast<bool>(f);
-        }
-    }
-    const std::string why = std::strerror(errno);
-    std::error_code ec;
+    // Whole or not at all, as WAV files are (Core/Audio/WavFile.h): links followed, FIFOs and
+    // devices (/dev/stdout, /dev/null) written through, an existing file's mode kept.
+    // What was printed so far goes first when the file is this process's own stdout.
+    ctx.out.flush();
+    std::string error;
+    const auto tmp = makeTemporaryBeside(path, error);
+    bool ok = tmp.has_value();
     if (ok)
-        std::filesystem::rename(tmp, path, ec);
-    if (!ok || ec)
     {
-        std::filesystem::remove(tmp, ec);
-        throw std::runtime_error("cannot write " + path + ": " + (ok ? ec.message() : why));
+        errno = 0;
+        std::ofstream f(*tmp, std::ios::trunc);
+        f << text;
+        f.close();
+        ok = static_cast<bool>(f);
+        if (!ok)
+            error = std::string("writing a temporary file beside it failed: ") +
+                    (errno != 0 ? std::strerror(errno) : "unknown error");
+        ok = ok && commitTemporary(*tmp, path, error);
     }
+    if (!ok)
+    {
+        std::error_code ec;
+        if (tmp)
+            std::filesystem::remove(*tmp, ec);
+        throw std::runtime_error("cannot write " + path + ": " + error);
+    }
+}
+
+CLI::Validator finiteNumber()
+{
+    return CLI::Validator(
+        [](std::string& value) -> std::string
+        {
+            const char* begin = value.c_str();
+            char* end = nullptr;
+            const double x = std::strtod(begin, &end); // overflow (1e999) reads as inf
+            const bool wholeText = end != begin && *end == '\0';
+            if (wholeText && !std::isfinite(x))
+                return "'" + value + "' is not a finite number";
+            return {};
+        },
+        "", "FINITE");
+}
+
+void requireFiniteNumbers(CLI::App& app)
+{
+    for (auto* option : app.get_options())
+    {
+        const auto type = option->get_type_name();
+        for (const std::string numeric : {"FLOAT", "INT", "UINT"})
+            if (type.rfind(numeric, 0) == 0
+                && (type.size() == numeric.size() || !std::isalpha(static_cast<unsigned char>(type[numeric.size()]))))
+            {
+                option->check(finiteNumber());
+                break;
+            }
+    }
+    for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        requireFiniteNumbers(*sub);
 }
 
 void registerCommands(CLI::App& app, Context& ctx)
@@ -56,5 +100,6 @@ void registerCommands(CLI::App& app, Context& ctx)
     registerMonitorCommand(app, ctx);
     registerBenchCommand(app, ctx);
     registerMeasureCommand(app, ctx);
+    requireFiniteNumbers(app); // last: every numeric option of every command refuses nan and inf
 }
 } // namespace wb::cli

@@ -27,9 +27,22 @@ struct Context
 
 void registerCommands(CLI::App& app, Context& ctx);
 
+/// A CLI11 check that refuses a value that reads as a number but not a finite one: nan, inf,
+/// -inf, 1e999 (exit 2, "--OPTION: ..."). Text that is no number at all is left to the option's
+/// own conversion, which refuses it too. CLI11's Range lets NaN through (every comparison with
+/// NaN is false), so a range alone is not enough.
+CLI::Validator finiteNumber();
+
+/// Adds finiteNumber() to every option of `app` and of its subcommands, recursively, whose value
+/// is a number (CLI11 type FLOAT, INT or UINT). registerCommands calls it last, so a command added
+/// later is covered without doing anything.
+void requireFiniteNumbers(CLI::App& app);
+
 /// Writes `text` to `path` whole or not at all: through a temporary file beside it, renamed at
 /// the end; on any failure (unwritable folder, full disk) the temporary is removed and a
-/// std::runtime_error says why. `path` "-" writes to ctx.out instead.
+/// std::runtime_error says why. `path` "-" writes to ctx.out instead. A symlink's target is
+/// written (the link stays), a FIFO or device (/dev/stdout) is written through, an existing
+/// file keeps its mode: see makeTemporaryBeside/commitTemporary in Core/Audio/WavFile.h.
 void writeTextFile(const std::string& path, const std::string& text, Context& ctx);
 
 /// "a,b,,c" -> {"a", "b", "c"}: the items of a comma-separated list, empty ones skipped.

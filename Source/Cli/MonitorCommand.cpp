@@ -143,8 +143,8 @@ void registerMonitorCommand(CLI::App& app, Context& ctx)
 {
     auto* sub = app.add_subcommand("monitor", "Run the engine and print DSP load, xruns, CPU and memory live");
     auto o = std::make_shared<MonitorOptions>();
-    sub->add_option("--seconds", o->seconds, "How long to run")->capture_default_str();
-    sub->add_option("--interval", o->interval, "Seconds between lines")->capture_default_str();
+    sub->add_option("--seconds", o->seconds, "How long to run")->capture_default_str()->check(CLI::PositiveNumber);
+    sub->add_option("--interval", o->interval, "Seconds between lines")->capture_default_str()->check(CLI::PositiveNumber);
     sub->add_option("--chain", o->chain, "Effects to run, e.g. parametriceq,compressor,reverb");
     sub->add_option("--json", o->json, "Write the time series as JSON to FILE ('-' for stdout)");
     ctx.actions["monitor"] = [&ctx, o] { return runMonitor(*o, ctx); };

@@ -268,32 +268,40 @@ int runRender(const RenderOptions& o, Context& ctx)
     j["level_correction_db"] = summaryOfRender.levelCorrectionDb;
     j["clipped_samples"] = writer.clippedSamples();
 
-    const auto jsonTemp = makeTemporaryBeside(jsonPath, error);
-    bool jsonOk = false;
-    if (jsonTemp)
+    // A FIFO or a device (--out /dev/null) is written through and gets no sidecar: there is no
+    // folder of the user's to put FILE.json in.
+    const bool sidecar = !resolveOutputTarget(o.out).writeThrough;
+    std::optional<std::string> jsonTemp;
+    bool ok = true;
+    if (sidecar)
     {
-        std::ofstream f(*jsonTemp, std::ios::trunc);
-        f << j.dump(2) << "\n";
-        f.close();
-        jsonOk = static_cast<bool>(f);
-        if (!jsonOk)
-            error = fmt::format("writing {} failed", jsonPath);
+        jsonTemp = makeTemporaryBeside(jsonPath, error);
+        ok = false;
+        if (jsonTemp)
+        {
+            std::ofstream f(*jsonTemp, std::ios::trunc);
+            f << j.dump(2) << "\n";
+            f.close();
+            ok = static_cast<bool>(f);
+            if (!ok)
+                error = fmt::format("writing {} failed", jsonPath);
+        }
     }
-    std::error_code ec;
-    if (jsonOk)
-        std::filesystem::rename(*wavTemp, o.out, ec);
-    if (jsonOk && !ec)
+    // The sidecar first: when the WAV then fails, the sidecar (a new file) is taken back.
+    if (ok && sidecar)
+        ok = commitTemporary(*jsonTemp, jsonPath, error);
+    if (ok)
     {
-        std::filesystem::rename(*jsonTemp, jsonPath, ec);
-        if (ec)
-            removeQuietly(o.out);
+        ok = commitTemporary(*wavTemp, o.out, error);
+        if (!ok && sidecar)
+            removeQuietly(resolveOutputTarget(jsonPath).path);
     }
-    if (!jsonOk || ec)
+    if (!ok)
     {
         removeQuietly(*wavTemp);
         if (jsonTemp)
             removeQuietly(*jsonTemp);
-        ctx.err << "wavebench: error: " << (ec ? ec.message() : error) << "\n";
+        ctx.err << "wavebench: error: " << error << "\n";
         return kFailure;
     }
 
@@ -317,20 +325,22 @@ void registerRenderCommand(CLI::App& app, Context& ctx)
     sub->add_option("--signal", o->signal, "sine square saw triangle white white-gaussian pink brown impulse "
                                            "sweep-log sweep-lin silence dc")
         ->required();
-    sub->add_option("--freq", o->freq, "Tone frequency, or sweep start (Hz; default 1000, sweeps 20)");
-    sub->add_option("--to", o->to, "Sweep end frequency (Hz)")->capture_default_str();
+    sub->add_option("--freq", o->freq, "Tone frequency, or sweep start (Hz; default 1000, sweeps 20)")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--to", o->to, "Sweep end frequency (Hz)")->capture_default_str()->check(CLI::PositiveNumber);
     sub->add_option("--level", o->level, "Level in dBFS (peak or RMS, see --level-mode)")->capture_default_str();
     sub->add_option("--level-mode", o->levelMode, "peak or rms")->capture_default_str();
-    sub->add_option("--duration", o->duration, "Seconds")->capture_default_str();
-    sub->add_option("--rate", o->rate, "Sample rate (Hz)")->capture_default_str();
-    sub->add_option("--channels", o->channels, "Channels (1..8)")->capture_default_str();
+    sub->add_option("--duration", o->duration, "Seconds")->capture_default_str()->check(CLI::Range(0.0, 86400.0));
+    sub->add_option("--rate", o->rate, "Sample rate (Hz)")->capture_default_str()->check(CLI::Range(8000.0, 768000.0));
+    sub->add_option("--channels", o->channels, "Channels (1..8)")->capture_default_str()->check(CLI::Range(1, 8));
     sub->add_option("--format", o->format, "f32, s24 or s16 (no dither)")->capture_default_str();
     sub->add_option("--seed", o->seed, "Seed of the noises")->capture_default_str();
     sub->add_option("--phase", o->phase, "Start phase of tones, in cycles")->capture_default_str();
-    sub->add_option("--period", o->periodSamples, "Impulse period in samples (0: a single impulse)");
-    sub->add_option("--period-ms", o->periodMs, "Impulse period in milliseconds");
-    sub->add_option("--fade-in", o->fadeIn, "Raised-cosine fade-in (s)");
-    sub->add_option("--fade-out", o->fadeOut, "Raised-cosine fade-out (s)");
+    sub->add_option("--period", o->periodSamples, "Impulse period in samples (0: a single impulse)")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_option("--period-ms", o->periodMs, "Impulse period in milliseconds")->check(CLI::NonNegativeNumber);
+    sub->add_option("--fade-in", o->fadeIn, "Raised-cosine fade-in (s)")->check(CLI::NonNegativeNumber);
+    sub->add_option("--fade-out", o->fadeOut, "Raised-cosine fade-out (s)")->check(CLI::NonNegativeNumber);
     sub->add_option("--route", o->route, "Channels (1-based) that carry the signal; default all")->delimiter(',');
     sub->add_option("--invert", o->invert, "Channels (1-based) with inverted polarity")->delimiter(',');
     sub->add_option("--chain", o->chain, "Effects to run the signal through, in order (ids from "

@@ -11,10 +11,12 @@
 #include <filesystem>
 #include <memory>
 #include <system_error>
+#include <vector>
 
+#include <fcntl.h>  // open (POSIX)
 #include <stdlib.h> // mkstemp (POSIX)
-#include <sys/stat.h> // fchmod, umask (POSIX)
-#include <unistd.h>   // close (POSIX)
+#include <sys/stat.h> // chmod, fchmod, stat, umask (POSIX)
+#include <unistd.h>   // access, close, read, write (POSIX)
 
 namespace wb
 {
@@ -225,11 +227,88 @@ WavWriteResult writeWav(const std::string& path, const std::vector<std::vector<f
     return result;
 }
 
+namespace
+{
+constexpr int kMaxLinkHops = 40; // as the kernel's ELOOP limit
+
+/// A descriptor this process already holds: /dev/stdout, /dev/fd/N, /proc/self/fd/N ...
+bool isOpenDescriptorPath(const std::string& p)
+{
+    return p.rfind("/proc/", 0) == 0 || p.rfind("/dev/fd/", 0) == 0 || p == "/dev/stdout" || p == "/dev/stderr";
+}
+
+/// N for /dev/stdout (1), /dev/stderr (2), /dev/fd/N and /proc/self/fd/N when N is open; else -1.
+int openDescriptorOf(const std::string& p)
+{
+    std::string digits;
+    if (p == "/dev/stdout")
+        digits = "1";
+    else if (p == "/dev/stderr")
+        digits = "2";
+    else
+        for (const std::string prefix : {"/dev/fd/", "/proc/self/fd/"})
+            if (p.rfind(prefix, 0) == 0)
+                digits = p.substr(prefix.size());
+    if (digits.empty() || digits.size() > 6 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return -1;
+    const int fd = std::stoi(digits);
+    return ::fcntl(fd, F_GETFD) != -1 ? fd : -1;
+}
+} // namespace
+
+OutputTarget resolveOutputTarget(const std::string& path)
+{
+    namespace fs = std::filesystem;
+    OutputTarget t;
+    t.path = path;
+    t.descriptor = openDescriptorOf(path);
+    for (int hop = 0; hop < kMaxLinkHops && t.descriptor < 0 && !isOpenDescriptorPath(t.path); ++hop)
+    {
+        std::error_code ec;
+        if (!fs::is_symlink(fs::symlink_status(t.path, ec)))
+            break;
+        const auto next = fs::read_symlink(t.path, ec);
+        if (ec)
+            break;
+        t.path = (next.is_absolute() ? next : fs::path(t.path).parent_path() / next).lexically_normal().string();
+        t.descriptor = openDescriptorOf(t.path);
+    }
+    if (t.descriptor >= 0)
+    {
+        // Written to the descriptor itself: reopening a file stdout is redirected to would
+        // start a second offset at 0 and the two would overwrite each other.
+        t.writeThrough = true;
+        t.path = path;
+        return t;
+    }
+    struct stat st
+    {
+    };
+    if (::stat(path.c_str(), &st) == 0
+        && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)
+            || isOpenDescriptorPath(t.path)))
+    {
+        t.writeThrough = true;
+        t.path = path; // open what the user named: a descriptor's link may not be a path
+    }
+    return t;
+}
+
 std::optional<std::string> makeTemporaryBeside(const std::string& path, std::string& error)
 {
-    const std::filesystem::path target(path);
-    const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-    std::string pattern = (dir / ("." + target.filename().string() + ".partial-XXXXXX")).string();
+    const auto target = resolveOutputTarget(path);
+    const std::filesystem::path where(target.path);
+    std::filesystem::path dir;
+    if (target.writeThrough)
+    {
+        std::error_code ec;
+        dir = std::filesystem::temp_directory_path(ec);
+        if (ec)
+            dir = "/tmp";
+    }
+    else
+        dir = where.has_parent_path() ? where.parent_path() : std::filesystem::path(".");
+    std::string pattern = (dir / ("." + where.filename().string() + ".partial-XXXXXX")).string();
     const int fd = mkstemp(pattern.data());
     if (fd < 0)
     {
@@ -238,6 +317,7 @@ std::optional<std::string> makeTemporaryBeside(const std::string& path, std::str
     }
     // mkstemp creates the file 0600; give it the mode a plain open() would (0666 less the umask),
     // since it becomes the user's file on rename. (Reading the umask sets it; process-wide.)
+    // commitTemporary gives it an existing target's mode instead.
     const mode_t mask = umask(0);
     umask(mask);
     fchmod(fd, static_cast<mode_t>(0666) & ~mask);
@@ -245,11 +325,103 @@ std::optional<std::string> makeTemporaryBeside(const std::string& path, std::str
     return pattern;
 }
 
+namespace
+{
+/// Copies `from` into the already existing `to` (a FIFO, a device, a held descriptor).
+bool copyInto(const std::string& from, const OutputTarget& to, std::string& error)
+{
+    const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+    {
+        error = fmt::format("cannot read back {}: {}", from, std::strerror(errno));
+        return false;
+    }
+    const bool own = to.descriptor < 0;
+    const int out = own ? ::open(to.path.c_str(), O_WRONLY | O_CLOEXEC) : to.descriptor;
+    if (out < 0)
+    {
+        error = fmt::format("cannot write {}: {}", to.path, std::strerror(errno));
+        ::close(in);
+        return false;
+    }
+    std::vector<char> buffer(1 << 16);
+    bool ok = true;
+    for (;;)
+    {
+        const ssize_t n = ::read(in, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+        {
+            error = fmt::format("cannot read back {}: {}", from, std::strerror(errno));
+            ok = false;
+            break;
+        }
+        if (n == 0)
+            break;
+        for (ssize_t done = 0; done < n;)
+        {
+            const ssize_t w = ::write(out, buffer.data() + done, static_cast<std::size_t>(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+            {
+                error = fmt::format("cannot write {}: {}", to.path, w < 0 ? std::strerror(errno) : "nothing written");
+                ok = false;
+                break;
+            }
+            done += w;
+        }
+        if (!ok)
+            break;
+    }
+    ::close(in);
+    if (own && ::close(out) != 0 && ok)
+    {
+        error = fmt::format("cannot write {}: {}", to.path, std::strerror(errno));
+        ok = false;
+    }
+    return ok;
+}
+} // namespace
+
+bool commitTemporary(const std::string& temp, const std::string& path, std::string& error)
+{
+    const auto target = resolveOutputTarget(path);
+    std::error_code ec;
+    if (target.writeThrough)
+    {
+        const bool ok = copyInto(temp, target, error);
+        std::filesystem::remove(temp, ec);
+        return ok;
+    }
+    struct stat st
+    {
+    };
+    if (::stat(target.path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        ::chmod(temp.c_str(), st.st_mode & 07777); // an existing file keeps its permissions
+    std::filesystem::rename(temp, target.path, ec);
+    if (ec)
+    {
+        error = fmt::format("cannot rename the finished file to {}: {}", target.path, ec.message());
+        std::filesystem::remove(temp, ec);
+        return false;
+    }
+    return true;
+}
+
 std::optional<std::string> checkWritable(const std::string& path)
 {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
         return fmt::format("{} is a directory", path);
+    const auto target = resolveOutputTarget(path);
+    if (target.writeThrough)
+    {
+        if (::access(path.c_str(), W_OK) != 0)
+            return std::string(std::strerror(errno));
+        return std::nullopt;
+    }
     std::string error;
     const auto temp = makeTemporaryBeside(path, error);
     if (!temp)
@@ -272,13 +444,7 @@ WavWriteResult writeWavAtomically(const std::string& path, const std::vector<std
         std::filesystem::remove(*temp, ec);
         return result;
     }
-    std::filesystem::rename(*temp, path, ec);
-    if (ec)
-    {
-        std::filesystem::remove(*temp, ec);
-        result.ok = false;
-        result.error = fmt::format("cannot rename the finished file to {}: {}", path, ec.message());
-    }
+    result.ok = commitTemporary(*temp, path, result.error);
     return result;
 }
 

@@ -57,17 +57,36 @@ private:
 };
 
 /// As writeWav, but through a temporary file in the same directory that is renamed over `path`
-/// only when everything was written: a failure leaves no partial file behind.
+/// only when everything was written: a failure leaves no partial file behind. `path` is resolved
+/// as resolveOutputTarget says (links followed, devices and FIFOs written through).
 [[nodiscard]] WavWriteResult writeWavAtomically(const std::string& path,
                                                 const std::vector<std::vector<float>>& channels,
                                                 double sampleRate, SampleFormat format);
+
+/// Where writing to `path` puts the bytes. Symbolic links are followed to their end (the link
+/// stays a link; its target is replaced, in the target's own folder). A FIFO, a character or block
+/// device, or a descriptor this process already holds (/dev/stdout, /dev/fd/N, /proc/self/fd/N)
+/// is written through: opened and written, never replaced by a rename.
+struct OutputTarget
+{
+    std::string path;          ///< the file the bytes land in (links resolved)
+    bool writeThrough = false; ///< open and write; no temporary beside it, no rename
+    int descriptor = -1;       ///< /dev/stdout, /dev/fd/N: written to this open descriptor (its offset shared)
+};
+[[nodiscard]] OutputTarget resolveOutputTarget(const std::string& path);
+
+/// Finishes an output written to `temp` (from makeTemporaryBeside(path)): renamed over the
+/// resolved target, keeping an existing file's permission bits; or, for a write-through target,
+/// copied into it and removed. On failure the temporary is removed and `error` says why.
+[[nodiscard]] bool commitTemporary(const std::string& temp, const std::string& path, std::string& error);
 
 /// Checks, by creating and removing a temporary file beside it, that `path` could be written.
 /// Returns the reason when it could not.
 [[nodiscard]] std::optional<std::string> checkWritable(const std::string& path);
 
-/// Creates an empty, uniquely named temporary file in the directory of `path` and returns its
-/// name, or nullopt with the reason in `error`.
+/// Creates an empty, uniquely named temporary file in the directory of `path` (of the file its
+/// links lead to; the system's temporary folder for a write-through target) and returns its name,
+/// or nullopt with the reason in `error`. Finish it with commitTemporary.
 [[nodiscard]] std::optional<std::string> makeTemporaryBeside(const std::string& path, std::string& error);
 
 struct WavData
