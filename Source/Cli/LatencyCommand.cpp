@@ -15,6 +15,7 @@
 // The virtual device's round trip is period + --virtual-delay (see VirtualLoopbackDevice.h).
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
+#include "Cli/LoopbackDevice.h"
 #include "Engine/LatencyJack.h"
 #include "Engine/LatencyMeasurement.h"
 #include "Engine/VirtualLoopbackDevice.h"
@@ -32,18 +33,10 @@ namespace wb::cli
 {
 namespace
 {
-struct LatencyOptions
+struct LatencyOptions : LoopbackDeviceOptions // device, rate, period, the Virtual cable
 {
-    std::string device;
-    double rate = 48000.0;
-    int period = 256;
-    bool periodGiven = false;
     bool rateGiven = false;
     int runs = 5;
-    double virtualDelay = 0.0;
-    double virtualNoiseDb = -200.0;
-    double virtualGain = 1.0;
-    bool virtualFast = false;
     bool connectLoopback = false;
     int probePeriod = int(latency::kPeriod);
     bool quick = false;
@@ -115,38 +108,9 @@ void writeJson(const std::string& path, const nlohmann::json& j, Context& ctx)
 
 int runLatency(const LatencyOptions& o, Context& ctx)
 {
-    std::unique_ptr<juce::AudioIODevice> device;
-    if (o.device == "virtual")
-    {
-        VirtualLoopbackConfig c;
-        c.cableDelaySamples = o.virtualDelay;
-        c.noiseDb = o.virtualNoiseDb;
-        c.gain = o.virtualGain;
-        c.sampleRate = o.rate;
-        c.bufferSize = o.period;
-        c.pacing = o.virtualFast ? VirtualLoopbackConfig::Pacing::asFastAsPossible
-                                 : VirtualLoopbackConfig::Pacing::realTime;
-        device = std::make_unique<VirtualLoopbackDevice>(c);
-    }
-    else
-    {
-        std::string error;
-        device = createJackDevice(error);
-        if (device == nullptr)
-        {
-            ctx.err << "wavebench: error: " << error << "\n";
-            return kFailure;
-        }
-    }
-
-    juce::BigInteger channels;
-    channels.setRange(0, 1, true);
-    const int period = (o.device == "jack" && !o.periodGiven) ? device->getCurrentBufferSizeSamples() : o.period;
-    if (const auto error = device->open(channels, channels, o.rate, period); error.isNotEmpty())
-    {
-        ctx.err << "wavebench: error: cannot open " << device->getName() << ": " << error << "\n";
+    auto device = openLoopbackDevice(o, ctx);
+    if (device == nullptr)
         return kFailure;
-    }
     if (o.device == "jack")
     {
         if (o.periodGiven && device->getCurrentBufferSizeSamples() != o.period)

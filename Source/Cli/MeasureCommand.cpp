@@ -9,6 +9,7 @@
 // delay does not fit) with the reason on stderr; no output file is written then.
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
+#include "Cli/LoopbackDevice.h"
 #include "Cli/OfflineChain.h"
 #include "Cli/ResponsePlot.h"
 #include "Core/Analysis/SteppedTone.h"
@@ -34,16 +35,14 @@ namespace wb::cli
 {
 namespace
 {
-struct MeasureOptions
+struct MeasureOptions : LoopbackDeviceOptions // device, rate, period, the Virtual cable
 {
     bool offline = false;
-    std::string device;
     std::vector<std::string> chain;
     std::vector<std::string> sets;
     double from = 20.0;
     double to = 20000.0;
     double duration = 2.0;
-    double rate = 48000.0;
     double level = -6.0;
     double tail = 0.5;
     int block = 512;
@@ -57,11 +56,6 @@ struct MeasureOptions
     std::string plot;
     std::string compare;
     double toleranceDb = 0.5;
-    int period = 256;
-    bool periodGiven = false;
-    double virtualDelay = 0.0;
-    double virtualNoiseDb = -200.0;
-    bool virtualFast = false;
     bool connectLoopback = false;
 };
 
@@ -213,35 +207,9 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     } closer{device};
     if (!o.offline)
     {
-        if (o.device == "virtual")
-        {
-            VirtualLoopbackConfig c;
-            c.cableDelaySamples = o.virtualDelay;
-            c.noiseDb = o.virtualNoiseDb;
-            c.sampleRate = o.rate;
-            c.bufferSize = o.period;
-            c.pacing = o.virtualFast ? VirtualLoopbackConfig::Pacing::asFastAsPossible
-                                     : VirtualLoopbackConfig::Pacing::realTime;
-            device = std::make_unique<VirtualLoopbackDevice>(c);
-        }
-        else
-        {
-            std::string error;
-            device = createJackDevice(error);
-            if (device == nullptr)
-            {
-                ctx.err << "wavebench: error: " << error << "\n";
-                return kFailure;
-            }
-        }
-        juce::BigInteger channels;
-        channels.setRange(0, 1, true);
-        const int period = (o.device == "jack" && !o.periodGiven) ? device->getCurrentBufferSizeSamples() : o.period;
-        if (const auto error = device->open(channels, channels, o.rate, period); error.isNotEmpty())
-        {
-            ctx.err << "wavebench: error: cannot open " << device->getName() << ": " << error << "\n";
+        device = openLoopbackDevice(o, ctx);
+        if (device == nullptr)
             return kFailure;
-        }
         if (std::abs(device->getCurrentSampleRate() - o.rate) > 0.5)
         {
             ctx.err << fmt::format("wavebench: error: {} runs at {} Hz, not --rate {} Hz\n",
