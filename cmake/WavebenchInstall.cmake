@@ -58,8 +58,11 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)                 # wavebench_<version>_<a
 set(CPACK_DEBIAN_PACKAGE_SECTION "sound")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libx11-6, libxext6")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libxcursor1, libxinerama1, libxrandr2, libxrender1, fonts-dejavu-core, jackd2")
+# JUCE opens libX11/libXext with dlopen (invisible to shlibdeps) and finds fonts itself by reading
+# /etc/fonts/fonts.conf (fontconfig-config) with FreeType: without both a font and that file the app
+# draws no text at all (seen on a clean debootstrap of Debian 12 with --no-install-recommends).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libx11-6, libxext6, fontconfig-config, fonts-dejavu-core")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libxcursor1, libxinerama1, libxrandr2, libxrender1, jackd2")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "faust")
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 set(CPACK_STRIP_FILES ON)                               # the debug info stays in the build

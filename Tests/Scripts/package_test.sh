@@ -65,6 +65,9 @@ done
 for pkg in libx11-6 libxext6; do   # opened by JUCE with dlopen: invisible to shlibdeps
   depends_on "$pkg" || fail "Depends lacks $pkg (JUCE opens it at run time)"
 done
+for pkg in fontconfig-config fonts-dejavu-core; do   # JUCE reads /etc/fonts/fonts.conf and needs a font
+  depends_on "$pkg" || fail "Depends lacks $pkg (without it the app draws no text)"
+done
 
 echo "== dpkg-deb -c"
 need() { grep -qxF "$1" "$contents" || fail "the package has no $1"; }
