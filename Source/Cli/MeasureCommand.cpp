@@ -333,9 +333,13 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     for (const auto& p : r.distortion)
     {
         nlohmann::json harmonics = nlohmann::json::array();
+        nlohmann::json floors = nlohmann::json::array();
         for (double h : p.harmonicsDb)
             harmonics.push_back(nullable(h));
-        distortion.push_back({{"hz", p.hz}, {"thd_db", p.thdDb}, {"harmonics_db", harmonics}});
+        for (double h : p.floorDb)
+            floors.push_back(nullable(h));
+        distortion.push_back({{"hz", p.hz}, {"thd_db", nullable(p.thdDb)}, {"thd_floor_db", nullable(p.thdFloorDb)},
+                              {"harmonics_db", harmonics}, {"floor_db", floors}});
     }
     j["distortion"] = distortion;
     nlohmann::json steppedJson = nlohmann::json::array();
@@ -353,7 +357,8 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         writeTextFile(o.json, j.dump(2) + "\n", ctx);
     if (!o.csv.empty())
     {
-        std::string text = "hz,db,deg,gd_ms,thd_db,h2_db,h3_db,h4_db,h5_db,h6_db,h7_db,h8_db,h9_db\n";
+        std::string text = "hz,db,deg,gd_ms,thd_db,h2_db,h3_db,h4_db,h5_db,h6_db,h7_db,h8_db,h9_db,thd_floor_db,"
+                           "h2_floor_db,h3_floor_db,h4_floor_db,h5_floor_db,h6_floor_db,h7_floor_db,h8_floor_db,h9_floor_db\n";
         for (std::size_t i = 0; i < r.response.size(); ++i)
         {
             const auto& p = r.response[i];
@@ -363,9 +368,12 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
                 text += "," + csvNumber(r.distortion[i].thdDb);
                 for (double h : r.distortion[i].harmonicsDb)
                     text += "," + csvNumber(h);
+                text += "," + csvNumber(r.distortion[i].thdFloorDb);
+                for (double h : r.distortion[i].floorDb)
+                    text += "," + csvNumber(h);
             }
             else
-                text += std::string(9, ',');
+                text += std::string(18, ',');
             text += "\n";
         }
         writeTextFile(o.csv, text, ctx);

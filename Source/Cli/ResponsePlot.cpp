@@ -19,6 +19,7 @@ constexpr unsigned kPhaseColour = 0xff2a9d4a;
 constexpr unsigned kThdColour = 0xffc0392b;
 constexpr unsigned kH2Colour = 0xff8e44ad;
 constexpr unsigned kH3Colour = 0xffd68910;
+constexpr unsigned kFloorColour = 0xff8c8c8c; // grey
 constexpr double kDistortionTopDb = 0.0;
 constexpr double kDistortionBottomDb = -120.0;
 
@@ -195,6 +196,9 @@ std::optional<std::string> writeResponsePlot(const std::string& path, const anal
                                              * (PlotGeometry::kBottom2 - PlotGeometry::kTop2);
         };
         auto xd = [&](const analysis::DistortionPoint& q) { return p.xOf(q.hz); };
+        // The THD floor: what this sweep cannot tell from zero (masked points are not drawn).
+        drawCurve(g, r.distortion, xd, [&](const analysis::DistortionPoint& q) { return yDist(q.thdFloorDb); },
+                  kFloorColour, 1.5f, true, panel2);
         drawCurve(g, r.distortion, xd, [&](const analysis::DistortionPoint& q) { return yDist(q.harmonicsDb[1]); },
                   kH3Colour, 1.5f, false, panel2);
         drawCurve(g, r.distortion, xd, [&](const analysis::DistortionPoint& q) { return yDist(q.harmonicsDb[0]); },
@@ -206,6 +210,8 @@ std::optional<std::string> writeResponsePlot(const std::string& path, const anal
         legend(g, PlotGeometry::kLeft + 10, PlotGeometry::kTop2 + 8, kThdColour, "THD (dB re fundamental)");
         legend(g, PlotGeometry::kLeft + 10, PlotGeometry::kTop2 + 26, kH2Colour, "H2");
         legend(g, PlotGeometry::kLeft + 10, PlotGeometry::kTop2 + 44, kH3Colour, "H3");
+        legend(g, PlotGeometry::kLeft + 10, PlotGeometry::kTop2 + 62, kFloorColour,
+               "THD floor (dashed)");
         g.drawText("frequency (Hz)", juce::Rectangle<int>(0, PlotGeometry::kBottom2 + 24, PlotGeometry::kWidth, 16),
                    juce::Justification::centred);
     }

@@ -165,7 +165,8 @@ TEST_CASE("measure: --csv and --ir write what the JSON says", "[cli][analysis]")
     std::ifstream f(csv);
     std::string header;
     std::getline(f, header);
-    CHECK(header == "hz,db,deg,gd_ms,thd_db,h2_db,h3_db,h4_db,h5_db,h6_db,h7_db,h8_db,h9_db");
+    CHECK(header == "hz,db,deg,gd_ms,thd_db,h2_db,h3_db,h4_db,h5_db,h6_db,h7_db,h8_db,h9_db,thd_floor_db,"
+                    "h2_floor_db,h3_floor_db,h4_floor_db,h5_floor_db,h6_floor_db,h7_floor_db,h8_floor_db,h9_floor_db");
     std::size_t rows = 0;
     for (std::string line; std::getline(f, line);)
         ++rows;
@@ -377,4 +378,57 @@ TEST_CASE("measure --smooth 3: the analytic Butterworth power-averaged over 1/3 
             CHECK(p["db"].get<double>() - butterworthDb(p["hz"].get<double>(), 1000.0, 48000.0, false) > 0.5);
         }
     CHECK(near);
+}
+
+TEST_CASE("measure: a linear chain reports no distortion near --from, only its floor (JSON and CSV)", "[cli][analysis]")
+{
+    // A gain of 0 dB and a 1 kHz low-pass are linear: before the floor was applied the low-pass
+    // read THD -38 dB at 20 Hz (the method's own floor). Now no harmonic and no THD is reported
+    // where the floor is high; the floor is given instead, the same in the JSON and the CSV.
+    for (const auto& [args, name] :
+         {std::pair{std::vector<std::string>{"--chain", "gain"}, std::string("floor-gain")},
+          std::pair{std::vector<std::string>{"--chain", "lowpass", "--set", "lowpass.cutoff=1000"}, std::string("floor-lp")}})
+    {
+        INFO(name);
+        const auto csv = measureOutput(name + ".csv");
+        auto withCsv = args;
+        withCsv.insert(withCsv.end(), {"--csv", csv});
+        const auto j = measure(withCsv, name);
+        const auto& distortion = j["distortion"];
+        REQUIRE(distortion.size() > 100);
+        for (const auto& p : distortion)
+        {
+            const double hz = p["hz"].get<double>();
+            INFO(hz << " Hz");
+            REQUIRE(p["floor_db"].size() == 8);
+            REQUIRE(p["thd_floor_db"].is_number());
+            if (name == "floor-gain" || hz < 100.0)
+            {
+                // An exact gain has no distortion anywhere; the low-pass none near --from.
+                CHECK(p["thd_db"].is_null());
+                for (const auto& h : p["harmonics_db"])
+                    CHECK(h.is_null());
+            }
+            else
+            {
+                // The float32 low-pass's own rounding may show, far below any audible level.
+                for (const auto& h : p["harmonics_db"])
+                    if (!h.is_null())
+                        CHECK(h.get<double>() < -110.0);
+            }
+        }
+        CHECK(distortion[0]["thd_floor_db"].get<double>() > -45.0);
+        // The CSV: thd_db empty where the JSON has null, thd_floor_db the JSON's figure.
+        std::ifstream f(csv);
+        std::string line;
+        std::getline(f, line);
+        std::getline(f, line);
+        std::vector<std::string> cells;
+        std::stringstream row(line);
+        for (std::string cell; std::getline(row, cell, ',');)
+            cells.push_back(cell);
+        REQUIRE(cells.size() >= 14);
+        CHECK(cells[4].empty());
+        CHECK(std::stod(cells[13]) == Approx(distortion[0]["thd_floor_db"].get<double>()).epsilon(1e-5));
+    }
 }

@@ -552,9 +552,83 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
         w.fall = kPost / 4;
         harmonicWindows[static_cast<std::size_t>(k)] = w;
     }
+    // The same windows on the calibration (the identity system), placed around its own peak.
     std::vector<Segment> harmonicSegments(static_cast<std::size_t>(maxK + 1));
+    std::vector<Segment> identitySegments(static_cast<std::size_t>(maxK + 1));
+    std::vector<double> harmonicWindowPower(static_cast<std::size_t>(maxK + 1), 0.0);
     for (int k = 2; k <= maxK; ++k)
-        harmonicSegments[static_cast<std::size_t>(k)] = cut(h, harmonicWindows[static_cast<std::size_t>(k)]);
+    {
+        const auto& w = harmonicWindows[static_cast<std::size_t>(k)];
+        harmonicSegments[static_cast<std::size_t>(k)] = cut(h, w);
+        Window wc = w;
+        wc.start += calibrationPeak - peak;
+        identitySegments[static_cast<std::size_t>(k)] = cut(c, wc);
+        for (std::int64_t m = 0; m < w.length; ++m)
+            harmonicWindowPower[static_cast<std::size_t>(k)] += w.weight(m) * w.weight(m);
+    }
+    // The noise's power spectral density (per frame: |DFT|^2 over the Hann window's sum of
+    // squared weights) from a stretch of the deconvolved capture, Hann-windowed.
+    struct NoiseSpectrum
+    {
+        std::vector<double> psd;
+        double binHz = 0.0;
+    };
+    auto noiseSpectrum = [&](std::int64_t start, std::int64_t length)
+    {
+        NoiseSpectrum out;
+        if (length < 64)
+            return out;
+        const auto size = static_cast<std::int64_t>(std::bit_ceil(static_cast<std::uint64_t>(length)));
+        FftPair transform(size);
+        std::fill(transform.real.begin(), transform.real.end(), 0.0);
+        double hannPower = 0.0;
+        for (std::int64_t i = 0; i < length; ++i)
+        {
+            const double w = 0.5 - 0.5 * std::cos(kTwoPi * (static_cast<double>(i) + 0.5) / static_cast<double>(length));
+            transform.real[static_cast<std::size_t>(i)] = w * h[wrap(start + i, n)];
+            hannPower += w * w;
+        }
+        transform.runForward();
+        out.psd.resize(transform.spectrum.size());
+        for (std::size_t k = 0; k < out.psd.size(); ++k)
+            out.psd[k] = std::norm(transform.spectrum[k]) / hannPower;
+        out.binHz = fs / static_cast<double>(size);
+        return out;
+    };
+    // Mean of a noise PSD over +-1/12 octave around f, at least +-3 bins.
+    auto psdAt = [](const NoiseSpectrum& ns, double f)
+    {
+        if (ns.psd.empty())
+            return 0.0;
+        const auto last = static_cast<std::int64_t>(ns.psd.size()) - 1;
+        const auto centre = static_cast<std::int64_t>(std::llround(f / ns.binHz));
+        const auto half = std::max<std::int64_t>(3, std::llround(f * (std::exp2(1.0 / 12.0) - 1.0) / ns.binHz));
+        const std::int64_t lo = std::clamp<std::int64_t>(centre - half, 1, last);
+        const std::int64_t hi = std::clamp<std::int64_t>(centre + half, 1, last);
+        double sum = 0.0;
+        for (std::int64_t k = lo; k <= hi; ++k)
+            sum += ns.psd[static_cast<std::size_t>(k)];
+        return sum / static_cast<double>(hi - lo + 1);
+    };
+    // Stationary noise: the region after the linear window.
+    const NoiseSpectrum tailNoise = noiseSpectrum(noiseStart, tail - noiseStart);
+    // Noise that follows the signal (rounding in a float chain, a device's modulation noise):
+    // in the gap between harmonic j's and j+1's impulses (lags -L ln(j+1) .. -L ln j, a tenth of
+    // it kept clear at each end) the output at about j f was captured while the sweep played
+    // about f, as in harmonic j's window, and no harmonic lands there. Harmonic k's noise is the
+    // mean of the gaps j = k and k + 1.
+    std::vector<NoiseSpectrum> gapNoise(static_cast<std::size_t>(maxK + 2));
+    for (int j = 2; j <= maxK + 1; ++j)
+    {
+        const double near = rateL * std::log(static_cast<double>(j)) * fs;
+        const double far = rateL * std::log(j + 1.0) * fs;
+        const auto guard = static_cast<std::int64_t>(std::ceil(0.1 * (far - near)));
+        const std::int64_t start = peak - static_cast<std::int64_t>(std::floor(far)) + guard;
+        const std::int64_t end = peak - static_cast<std::int64_t>(std::ceil(near)) - guard;
+        gapNoise[static_cast<std::size_t>(j)] = noiseSpectrum(start, end - start);
+    }
+    const double margin = std::pow(10.0, kDistortionFloorMarginDb / 10.0); // power ratio
+    const double nan = std::numeric_limits<double>::quiet_NaN();
     for (std::size_t i = 0; i < grid.size(); ++i)
     {
         const double f = grid[i];
@@ -563,23 +637,42 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
             break;
         DistortionPoint p;
         p.hz = f;
-        p.harmonicsDb.fill(std::numeric_limits<double>::quiet_NaN());
+        p.harmonicsDb.fill(nan);
+        p.floorDb.fill(nan);
         const double fundamentalRaw = std::abs(segmentDft(segY, f, fs)) * productMagnitudeAt(f);
+        const double identityFundamental = std::abs(segmentDft(segC, f, fs)) * productMagnitudeAt(f);
+        const double linearAtF = std::abs(fundamental[i]);
         double power = 0.0;
+        double floorPower = 0.0;
         for (int k = 2; k <= maxK; ++k)
         {
             const double fk = k * f;
             if (fk > harmonicLimit)
                 break;
-            const Complex hk = segmentDft(harmonicSegments[static_cast<std::size_t>(k)], fk, fs);
+            const auto index = static_cast<std::size_t>(k);
+            const double levelAtFk = productMagnitudeAt(fk);
+            const Complex hk = segmentDft(harmonicSegments[index], fk, fs);
             // The harmonic comes from the excitation at f, not at k f: give it back the
             // excitation's level at k f that the exact inverse divided out, so that harmonic and
             // fundamental both carry the excitation's level at f, which cancels in the ratio.
-            const double relative = std::abs(hk) * productMagnitudeAt(fk) / fundamentalRaw;
-            p.harmonicsDb[static_cast<std::size_t>(k - 2)] = db(relative);
-            power += relative * relative;
+            const double relative = std::abs(hk) * levelAtFk / fundamentalRaw;
+            // The identity system's reading, filtered by the measured linear response.
+            const double identity = std::abs(segmentDft(identitySegments[index], fk, fs)) * levelAtFk / identityFundamental;
+            const double method = identity * std::abs(calibrated(fk)) / std::max(linearAtF, 1e-300);
+            const double noisePsd = std::max(psdAt(tailNoise, fk), 0.5 * (psdAt(gapNoise[index], fk) + psdAt(gapNoise[index + 1], fk)));
+            const double noise = std::sqrt(noisePsd * harmonicWindowPower[index]) * levelAtFk / fundamentalRaw;
+            const double floorSquared = method * method + noise * noise;
+            p.floorDb[index - 2] = 10.0 * std::log10(std::max(floorSquared, 1e-300));
+            if (relative * relative > margin * floorSquared)
+            {
+                p.harmonicsDb[index - 2] = db(relative);
+                power += relative * relative;
+            }
+            floorPower += floorSquared;
         }
-        p.thdDb = 10.0 * std::log10(std::max(power, 1e-300));
+        // THD sums the harmonics that clear their floors; none clear: not reported.
+        p.thdFloorDb = 10.0 * std::log10(std::max(floorPower, 1e-300));
+        p.thdDb = power > 0.0 ? 10.0 * std::log10(power) : nan;
         r.distortion.push_back(p);
     }
     r.valid = true;

@@ -35,7 +35,16 @@
 //    reported for f <= f2 / 2. Each harmonic gets back |P(k f)| and the fundamental |P(f)|, so
 //    the excitation's level at f (its fades included) cancels in their ratio. Below about 3 f1
 //    the harmonic windows are too short for the harmonics' low band edge (2 f1, 3 f1, ...):
-//    expect errors of ~0.5 dB there, and a rising floor (see README).
+//    expect errors of ~0.5 dB there.
+//    Floor: near f1 the deconvolved impulse's band edge rings into the harmonic windows, so even
+//    a perfectly linear system reads "harmonics". The exact sweep's own reading is computed: the
+//    calibration (the excitation deconvolved by itself, i.e. an identity system) goes through
+//    the same harmonic windows and ratios; scaled by the measured |H(k f) / H(f)| (a linear
+//    system filters that ringing like any other signal) it is the method's floor for harmonic k
+//    at f. The noise's share: the noise region after the linear window (power spectrum, Hann
+//    window, averaged over >= 17 bins around k f) scaled to the harmonic window's energy. Their
+//    power sum is floorDb; a harmonic is reported only kDistortionFloorMarginDb above it, else
+//    NaN. THD sums the reported harmonics (NaN when none is); thdFloorDb sums the floors.
 //  - snr_db: energy of the linear impulse response window over the energy of a stretch of equal
 //    length taken from the noise region right after it (where only noise can be).
 // Refusals (never numbers): no signal, clipping in the capture, SNR below minSnrDb, a delay that
@@ -134,12 +143,25 @@ struct ResponsePoint
     double noiseDb = std::numeric_limits<double>::quiet_NaN();
 };
 
+/// A harmonic (or THD) is reported only where it stands this far above its floor, dB.
+inline constexpr double kDistortionFloorMarginDb = 10.0;
+
 struct DistortionPoint
 {
     double hz = 0.0;   ///< excitation frequency
+    /// THD, dB: the power sum of the harmonics reported (those clear of their floors) over
+    /// the fundamental's; NaN (JSON null) where none is.
     double thdDb = 0.0;
-    /// H2..H9 relative to the fundamental, dB; NaN where not measurable (or above maxHarmonic).
+    /// 10 log10 of the sum of the measurable harmonics' floor powers (floorDb), dB.
+    double thdFloorDb = 0.0;
+    /// H2..H9 relative to the fundamental, dB; NaN where not measurable (or above maxHarmonic)
+    /// or where not kDistortionFloorMarginDb above its floor.
     std::array<double, kMaxHarmonic - 1> harmonicsDb{};
+    /// What this measurement cannot tell from zero for each harmonic, dB relative to the
+    /// fundamental: the method's own floor (the identity system's harmonic reading, scaled by
+    /// the measured |H(k f) / H(f)|) power-summed with the expected noise in the harmonic's
+    /// window. NaN where the harmonic is not measurable.
+    std::array<double, kMaxHarmonic - 1> floorDb{};
 };
 
 struct SweptSineResult
