@@ -627,6 +627,19 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
         const std::int64_t end = peak - static_cast<std::int64_t>(std::ceil(near)) - guard;
         gapNoise[static_cast<std::size_t>(j)] = noiseSpectrum(start, end - start);
     }
+    // |H| at any f in [f1, f2]: the response grid's dB interpolated linearly in log f (for
+    // scaling a floor; the grid is 1/pointsPerOctave octave fine).
+    auto linearMagnitudeAt = [&](double f)
+    {
+        const double position = std::log2(f / s.fromHz) * s.pointsPerOctave;
+        const auto last = static_cast<double>(r.response.size() - 1);
+        const double clamped = std::clamp(position, 0.0, last);
+        const auto below = std::min(static_cast<std::size_t>(clamped), r.response.size() - 1);
+        const auto above = std::min(below + 1, r.response.size() - 1);
+        const double t = clamped - static_cast<double>(below);
+        const double dbAt = (1.0 - t) * r.response[below].db + t * r.response[above].db;
+        return std::pow(10.0, dbAt / 20.0);
+    };
     const double margin = std::pow(10.0, kDistortionFloorMarginDb / 10.0); // power ratio
     const double nan = std::numeric_limits<double>::quiet_NaN();
     for (std::size_t i = 0; i < grid.size(); ++i)
@@ -658,7 +671,7 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
             const double relative = std::abs(hk) * levelAtFk / fundamentalRaw;
             // The identity system's reading, filtered by the measured linear response.
             const double identity = std::abs(segmentDft(identitySegments[index], fk, fs)) * levelAtFk / identityFundamental;
-            const double method = identity * std::abs(calibrated(fk)) / std::max(linearAtF, 1e-300);
+            const double method = identity * linearMagnitudeAt(fk) / std::max(linearAtF, 1e-300);
             const double noisePsd = std::max(psdAt(tailNoise, fk), 0.5 * (psdAt(gapNoise[index], fk) + psdAt(gapNoise[index + 1], fk)));
             const double noise = std::sqrt(noisePsd * harmonicWindowPower[index]) * levelAtFk / fundamentalRaw;
             const double floorSquared = method * method + noise * noise;
