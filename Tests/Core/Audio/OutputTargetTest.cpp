@@ -168,11 +168,13 @@ TEST_CASE("an output named by an open descriptor (/dev/fd/N, as /dev/stdout) sha
     const auto t = wb::resolveOutputTarget(name);
     CHECK(t.writeThrough);
     CHECK(t.descriptor == fd);
-    const auto r = wb::writeWavAtomically(name, someAudio(), 48000.0, wb::SampleFormat::Float32);
+    // 24-bit PCM: libsndfile gives float files a PEAK chunk stamped with the time, so two float
+    // writes a second apart differ (seen once under load); integer files are byte-reproducible.
+    const auto r = wb::writeWavAtomically(name, someAudio(), 48000.0, wb::SampleFormat::Pcm24);
     CHECK(r.ok);
     ::close(fd);
     const auto regular = dir / "regular.wav";
-    REQUIRE(wb::writeWavAtomically(regular.string(), someAudio(), 48000.0, wb::SampleFormat::Float32).ok);
+    REQUIRE(wb::writeWavAtomically(regular.string(), someAudio(), 48000.0, wb::SampleFormat::Pcm24).ok);
     CHECK(slurp(file) == before + slurp(regular));
     CHECK(namesIn(dir).size() == 2); // no temporary left beside it
     fs::remove_all(dir);
