@@ -81,6 +81,19 @@ PrivateJackServer::~PrivateJackServer()
     std::remove(logPath.c_str());
 }
 
+void PrivateJackServer::killNow()
+{
+    if (pid > 0)
+    {
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        pid = -1;
+    }
+    up = false;
+    why = "killed by the test";
+}
+
 namespace
 {
 /// The last `maxChars` characters of a file (what jackd said before it died).

@@ -35,6 +35,10 @@ public:
     /// "JACK_DEFAULT_SERVER=<name>", for runProcess's extra environment.
     [[nodiscard]] std::string env() const { return "JACK_DEFAULT_SERVER=" + name; }
 
+    /// Kills the server at once (SIGKILL, as a crash would) and reaps it; isUp() is false after.
+    /// For tests of clients that must notice a server dying under them.
+    void killNow();
+
 private:
     bool waitUntilUp();
 
