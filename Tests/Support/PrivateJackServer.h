@@ -36,17 +36,21 @@ public:
     [[nodiscard]] std::string env() const { return "JACK_DEFAULT_SERVER=" + name; }
 
     /// Kills the server at once (SIGKILL, as a crash would) and reaps it; isUp() is false after.
-    /// For tests of clients that must notice a server dying under them.
+    /// For tests of clients that must notice a server dying under them. The destructor then
+    /// starts the server again under its name and stops it cleanly (see the .cpp: JACK's registry).
     void killNow();
 
 private:
+    void start();
     bool waitUntilUp();
 
     std::string name;
     std::string logPath;
     std::string why;
+    int periodFrames = 0;
     pid_t pid = -1;
     bool up = false;
+    bool killedHard = false;
 };
 } // namespace wb::test
 
