@@ -30,6 +30,7 @@
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
 #include "Cli/DeviceWatch.h"
+#include "Core/Audio/WavFile.h"
 #include "Core/Monitor/CallbackStats.h"
 #include "Core/Monitor/NodeTimes.h"
 #include "Core/Monitor/ProcessStats.h"
@@ -126,6 +127,10 @@ int runStreams(const StreamsOptions& o, Context& ctx)
     if (static_cast<int>(effects.size()) > EffectChainNode::kMaxSlots)
         throw UsageError(fmt::format("--effects: at most {} effects per stream", EffectChainNode::kMaxSlots));
     const double maxLoad = o.maxLoadPercent / 100.0;
+    // Before the run, not after it: a --json that cannot be written is refused at once (exit 2).
+    if (!o.json.empty() && o.json != "-")
+        if (const auto problem = checkWritable(o.json))
+            throw UsageError(fmt::format("cannot write {}: {}", o.json, *problem));
 
     nlohmann::json settings{{"device", o.device},
                             {"rate", o.rate},

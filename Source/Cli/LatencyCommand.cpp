@@ -18,6 +18,7 @@
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
 #include "Cli/LoopbackDevice.h"
+#include "Core/Audio/WavFile.h"
 #include "Engine/LatencyJack.h"
 #include "Engine/LatencyMeasurement.h"
 #include "Engine/VirtualLoopbackDevice.h"
@@ -115,6 +116,10 @@ void writeJson(const std::string& path, const nlohmann::json& j, Context& ctx)
 
 int runLatency(const LatencyOptions& o, Context& ctx)
 {
+    // Before the measurement, not after it: a --json that cannot be written is refused at once (exit 2).
+    if (!o.jsonFile.empty() && o.jsonFile != "-")
+        if (const auto problem = checkWritable(o.jsonFile))
+            throw UsageError(fmt::format("cannot write {}: {}", o.jsonFile, *problem));
     auto device = openLoopbackDevice(o, ctx);
     if (device == nullptr)
         return kFailure;

@@ -24,6 +24,7 @@
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
 #include "Cli/DeviceWatch.h"
+#include "Core/Audio/WavFile.h"
 #include "Core/Monitor/ProcessStats.h"
 #include "Engine/AudioEngine.h"
 #include "Engine/GeneratorNode.h"
@@ -52,6 +53,10 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
 {
     if (!(o.seconds > 0.0) || !(o.interval > 0.0) || o.interval > o.seconds)
         throw UsageError("--seconds and --interval must be positive, with the interval no longer than the run");
+    // Before the run, not after it: a --json that cannot be written is refused at once (exit 2).
+    if (!o.json.empty() && o.json != "-")
+        if (const auto problem = checkWritable(o.json))
+            throw UsageError(fmt::format("cannot write {}: {}", o.json, *problem));
     auto enginePtr = AudioEngine::createWithGenerator();
     auto& engine = *enginePtr;
     // A 1 kHz sine at -20 dBFS on both channels runs through the chain, so the load is real.
