@@ -169,6 +169,7 @@ TEST_CASE("render refuses --period with --period-ms (one quantity given twice): 
 {
     const std::string out = std::string(WB_TEST_OUTPUT_DIR) + "/period_twice.wav";
     std::filesystem::remove(out);
+    std::filesystem::remove(out + ".json");
     const auto r = runProcess(WB_CLI_PATH, {"render", "--signal", "impulse", "--period", "480", "--period-ms", "5",
                                             "--duration", "1", "--out", out});
     INFO(r.err);
