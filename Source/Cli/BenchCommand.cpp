@@ -18,13 +18,19 @@
 //   steps      [{streams, callbacks, load_mean, load_p99, load_max,
 //                callback_us {mean, p50, p99, max}, period_us, overruns, device_xruns, xruns,
 //                meter {load_mean, load_window_max},                   -- LoadMeter at the step's end
-//                timing_samples_lost, passed,
+//                timing_samples_lost, passed, device_lost,
 //                nodes [{name, instances, mean_us, max_us}]}]          -- per instance, per callback
 //   max_streams   the largest stream count that passed (0: not even one)
-//   stopped_by    "load" | "xrun" | "max-streams"
-// Exit: 0 done (whatever the count), 2 bad usage, 1 the device could not run.
+//   stopped_by    "load" | "xrun" | "max-streams" | "device-lost"
+// The device lost (it stopped calling back for max(1 s, 8 periods) or reported an error: a JACK
+// server killed): the step under way is marked not passed with device_lost true (only streams,
+// callbacks 0, passed and device_lost when the device would not even reopen), the steps before it
+// are kept, stderr says so, and the exit is 1.
+// Exit: 0 done (whatever the count), 2 bad usage, 1 the device could not run or was lost.
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
+#include "Cli/DeviceWatch.h"
+#include "Core/Audio/WavFile.h"
 #include "Core/Monitor/CallbackStats.h"
 #include "Core/Monitor/NodeTimes.h"
 #include "Core/Monitor/ProcessStats.h"
@@ -87,13 +93,15 @@ void setUpStream(GeneratorNode& generator, EffectChainNode& chain, int k, const 
             throw std::runtime_error("the chain could not take effect '" + id + "'");
 }
 
-/// Runs the message loop for `seconds`, handing every telemetry message to `sink`.
+/// Runs the message loop for `seconds`, handing every telemetry message to `sink`. False when the
+/// device was lost on the way (`watch` says so: it stopped calling back); it returns at once then.
 template <typename Sink>
-void pumpFor(AudioEngine& engine, double seconds, Sink&& sink)
+bool pumpFor(AudioEngine& engine, DeviceWatch& watch, double seconds, Sink&& sink)
 {
     const double until = monitor::wallSeconds() + seconds;
     Telemetry t;
-    while (monitor::wallSeconds() < until)
+    bool lost = false;
+    while (monitor::wallSeconds() < until && !(lost = watch.lost()))
     {
         juce::MessageManager::getInstance()->runDispatchLoopUntil(5);
         while (engine.telemetryQueue().popOnUi(t))
@@ -101,6 +109,7 @@ void pumpFor(AudioEngine& engine, double seconds, Sink&& sink)
     }
     while (engine.telemetryQueue().popOnUi(t))
         sink(t);
+    return !lost;
 }
 
 int deviceXruns(AudioEngine& engine)
@@ -118,6 +127,10 @@ int runStreams(const StreamsOptions& o, Context& ctx)
     if (static_cast<int>(effects.size()) > EffectChainNode::kMaxSlots)
         throw UsageError(fmt::format("--effects: at most {} effects per stream", EffectChainNode::kMaxSlots));
     const double maxLoad = o.maxLoadPercent / 100.0;
+    // Before the run, not after it: a --json that cannot be written is refused at once (exit 2).
+    if (!o.json.empty() && o.json != "-")
+        if (const auto problem = checkWritable(o.json))
+            throw UsageError(fmt::format("cannot write {}: {}", o.json, *problem));
 
     nlohmann::json settings{{"device", o.device},
                             {"rate", o.rate},
@@ -146,6 +159,12 @@ int runStreams(const StreamsOptions& o, Context& ctx)
     int maxStreams = 0;
     std::string stoppedBy = "max-streams";
     std::ostream& text = o.json == "-" ? ctx.err : ctx.out;
+    DeviceWatch watch(*engine);
+    const auto sayLost = [&](int n) {
+        ctx.err << "wavebench: error: the " << (o.device == "jack" ? "JACK server stopped" : "device stopped")
+                << " calling back during step " << n << " (" << n
+                << " streams); that step is not passed, the steps before it are kept\n";
+    };
     for (int n = 1; n <= o.maxStreams; ++n)
     {
         engine->closeDevice();
@@ -162,8 +181,15 @@ int runStreams(const StreamsOptions& o, Context& ctx)
         if (const auto error = open(); error.isNotEmpty())
         {
             ctx.err << "wavebench: error: cannot open the " << o.device << " device: " << error << "\n";
-            return kFailure;
+            if (n == 1)
+                return kFailure;
+            // The device went away between steps (a JACK server killed): keep what was measured.
+            steps.push_back({{"streams", n}, {"callbacks", 0}, {"passed", false}, {"device_lost", true}});
+            stoppedBy = "device-lost";
+            sayLost(n);
+            break;
         }
+        watch.restart();
         auto* device = engine->deviceManager().getCurrentAudioDevice();
         if (n == 1)
         {
@@ -183,18 +209,21 @@ int runStreams(const StreamsOptions& o, Context& ctx)
         }
 
         // Warm-up: discard what it produces.
-        pumpFor(*engine, o.warmup, [](const Telemetry&) {});
+        bool deviceLost = !pumpFor(*engine, watch, o.warmup, [](const Telemetry&) {});
         const int xrunsBefore = deviceXruns(*engine);
         const auto rejectedBefore = engine->telemetryQueue().rejected();
         std::vector<TimingSample> samples;
         samples.reserve(static_cast<std::size_t>(o.secondsPerStep * o.rate / 16.0) + 64);
         monitor::NodeTimingSummary nodeTimes;
-        pumpFor(*engine, o.secondsPerStep, [&](const Telemetry& t) {
-            if (t.type == TelemetryType::timingSample)
-                samples.push_back(t.timing);
-            else if (t.type == TelemetryType::nodeTiming)
-                nodeTimes.add(t.nodeTiming);
-        });
+        if (!deviceLost)
+            deviceLost = !pumpFor(*engine, watch, o.secondsPerStep, [&](const Telemetry& t) {
+                if (t.type == TelemetryType::timingSample)
+                    samples.push_back(t.timing);
+                else if (t.type == TelemetryType::nodeTiming)
+                    nodeTimes.add(t.nodeTiming);
+            });
+        if (!deviceLost)
+            deviceLost = !watch.confirmAlive();
         const int devXruns = std::max(0, deviceXruns(*engine) - xrunsBefore);
         const auto lost = engine->telemetryQueue().rejected() - rejectedBefore;
         const auto meter = engine->loadMeter().snapshot();
@@ -205,7 +234,7 @@ int runStreams(const StreamsOptions& o, Context& ctx)
         const auto s = monitor::summariseCallbacks(samples);
         const std::uint64_t xruns = s.overruns + static_cast<std::uint64_t>(devXruns);
         const bool loadOk = s.callbacks > 0 && s.loadMean <= maxLoad;
-        const bool passed = loadOk && xruns <= static_cast<std::uint64_t>(o.maxXruns);
+        const bool passed = !deviceLost && loadOk && xruns <= static_cast<std::uint64_t>(o.maxXruns);
 
         // Per node kind: mean and max per instance per callback (the callback itself as "callback").
         struct Kind
@@ -233,7 +262,7 @@ int runStreams(const StreamsOptions& o, Context& ctx)
                              {"max_us", double(k.maxNs) / 1000.0}});
 
         const auto us = [](double ns) { return ns / 1000.0; };
-        const char* result = passed ? "ok" : (loadOk ? "XRUN" : "LOAD");
+        const char* result = passed ? "ok" : deviceLost ? "LOST" : (loadOk ? "XRUN" : "LOAD");
         text << fmt::format("{:>7} {:>9} {:>8.2f} {:>8.2f} {:>8.2f} {:>9.1f} {:>9.1f} {:>9.1f} {:>6}  {}{}\n", n,
                             s.callbacks, 100.0 * s.loadMean, 100.0 * s.loadP99, 100.0 * s.loadMax, us(s.meanNs),
                             us(double(s.p99Ns)), us(double(s.maxNs)), xruns, result,
@@ -254,7 +283,14 @@ int runStreams(const StreamsOptions& o, Context& ctx)
                          {"meter", {{"load_mean", meter.meanLoad}, {"load_window_max", meter.windowMaxLoad}}},
                          {"timing_samples_lost", lost},
                          {"passed", passed},
+                         {"device_lost", deviceLost},
                          {"nodes", nodes}});
+        if (deviceLost)
+        {
+            stoppedBy = "device-lost";
+            sayLost(n);
+            break;
+        }
         if (!passed)
         {
             stoppedBy = loadOk ? "xrun" : "load";
@@ -280,7 +316,7 @@ int runStreams(const StreamsOptions& o, Context& ctx)
                          {"stopped_by", stoppedBy}};
         writeTextFile(o.json, j.dump(2) + "\n", ctx);
     }
-    return kOk;
+    return stoppedBy == "device-lost" ? kFailure : kOk;
 }
 } // namespace
 

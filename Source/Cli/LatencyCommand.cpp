@@ -5,7 +5,9 @@
 //   settings  {device, rate, period, runs, connect_loopback, probe_period, settle_samples, [max_ms],
 //              [virtual {delay_samples, noise_db, gain, pacing}]}   -- what was asked
 //   device    {type, name, rate, period}                            -- what was used
-//   valid     true | false;  when false: reason (text) and no latency figure at all
+//   valid     true | false;  when false: reason (text) and no latency figure at all; when the
+//             device stopped calling back (a JACK server killed; noticed within about a second):
+//             stopped_by "device-lost" and runs_completed (the runs done before), exit 1
 //   runs      [{frames, ms, inverted, gain_db, snr_db, phase_error_cycles}]
 //   stats     {mean_frames, sigma_frames, min_frames, max_frames, mean_ms, sigma_ms, min_ms, max_ms}
 //   reported  {input_frames, output_frames, round_trip_frames, round_trip_ms}  -- the device's claim
@@ -16,6 +18,7 @@
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
 #include "Cli/LoopbackDevice.h"
+#include "Core/Audio/WavFile.h"
 #include "Engine/LatencyJack.h"
 #include "Engine/LatencyMeasurement.h"
 #include "Engine/VirtualLoopbackDevice.h"
@@ -73,6 +76,11 @@ nlohmann::json reportJson(const LatencyOptions& o, const LatencyReport& r, bool 
     if (!r.valid)
     {
         j["reason"] = r.reason; // never a number when the measurement cannot be trusted
+        if (r.deviceLost)
+        {
+            j["stopped_by"] = "device-lost";
+            j["runs_completed"] = r.runs.size();
+        }
         return j;
     }
     j["runs"] = nlohmann::json::array();
@@ -108,6 +116,10 @@ void writeJson(const std::string& path, const nlohmann::json& j, Context& ctx)
 
 int runLatency(const LatencyOptions& o, Context& ctx)
 {
+    // Before the measurement, not after it: a --json that cannot be written is refused at once (exit 2).
+    if (!o.jsonFile.empty() && o.jsonFile != "-")
+        if (const auto problem = checkWritable(o.jsonFile))
+            throw UsageError(fmt::format("cannot write {}: {}", o.jsonFile, *problem));
     auto device = openLoopbackDevice(o, ctx);
     if (device == nullptr)
         return kFailure;
@@ -142,7 +154,12 @@ int runLatency(const LatencyOptions& o, Context& ctx)
     text << fmt::format("device: {} / {}, {:.0f} Hz, period {}\n", r.deviceType, r.deviceName, r.sampleRate, r.period);
     if (!r.valid)
     {
-        ctx.err << "wavebench: latency not measured: " << r.reason << "\n";
+        if (r.deviceLost)
+            ctx.err << "wavebench: error: "
+                    << (o.device == "jack" ? "the JACK server stopped" : "the device stopped")
+                    << fmt::format(" calling back after {} of {} runs; latency not measured\n", r.runs.size(), o.runs);
+        else
+            ctx.err << "wavebench: latency not measured: " << r.reason << "\n";
         return r.deviceFailure ? kFailure : kUntrustworthy;
     }
     for (std::size_t i = 0; i < r.runs.size(); ++i)

@@ -17,8 +17,14 @@
 //                            "mean_us": µs per callback, "max_us": µs, "share": mean / period,
 //                            "callbacks": n}, ...]}, ...]}
 //   (nodes in the order they ran, the whole callback last; empty when no window closed yet)
+//   "stopped_by": "seconds" (ran its --seconds) | "device-lost" (the device stopped calling back
+//   for max(1 s, 8 periods) or reported an error, a JACK server killed: the samples before are
+//   kept, stderr says so, exit 1)
+// --device default | virtual | jack picks the device (default: the system's, else Virtual loopback).
 #include "Cli/Cli.h"
 #include "Cli/Commands.h"
+#include "Cli/DeviceWatch.h"
+#include "Core/Audio/WavFile.h"
 #include "Core/Monitor/ProcessStats.h"
 #include "Engine/AudioEngine.h"
 #include "Engine/GeneratorNode.h"
@@ -28,6 +34,7 @@
 
 #include <chrono>
 #include <memory>
+#include <vector>
 
 namespace wb::cli
 {
@@ -39,12 +46,17 @@ struct MonitorOptions
     double interval = 0.5;
     std::string chain;
     std::string json;
+    std::string device = "default";
 };
 
 int runMonitor(const MonitorOptions& o, Context& ctx)
 {
     if (!(o.seconds > 0.0) || !(o.interval > 0.0) || o.interval > o.seconds)
         throw UsageError("--seconds and --interval must be positive, with the interval no longer than the run");
+    // Before the run, not after it: a --json that cannot be written is refused at once (exit 2).
+    if (!o.json.empty() && o.json != "-")
+        if (const auto problem = checkWritable(o.json))
+            throw UsageError(fmt::format("cannot write {}: {}", o.json, *problem));
     auto enginePtr = AudioEngine::createWithGenerator();
     auto& engine = *enginePtr;
     // A 1 kHz sine at -20 dBFS on both channels runs through the chain, so the load is real.
@@ -57,7 +69,10 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
     for (const auto& id : splitCommaList(o.chain))
         if (engine.chain().addEffectFromUi(id) == 0)
             throw UsageError("unknown effect '" + id + "' (see `wavebench effects`)");
-    if (const auto error = engine.openDevice(nullptr); error.isNotEmpty())
+    const auto openError = o.device == "jack"      ? engine.openJackDevice()
+                         : o.device == "virtual" ? engine.openVirtualDevice(VirtualLoopbackConfig{})
+                                                 : engine.openDevice(nullptr);
+    if (const auto& error = openError; error.isNotEmpty())
     {
         ctx.err << "wavebench: error: no audio device: " << error << "\n";
         return kFailure;
@@ -68,16 +83,24 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
     nlohmann::json samples = nlohmann::json::array();
     monitor::NodeTimingSummary nodeTimes;
     monitor::CpuUsage audioCpu, mainCpu, processCpu;
+    DeviceWatch watch(engine);
+    // engine.callbacks() at the start, then when each sample was taken (one more than samples).
+    std::vector<std::uint64_t> sampleCallbacks{engine.callbacks()};
+    bool deviceLost = false;
+    const bool isJack = engine.deviceManager().getCurrentAudioDevice() != nullptr
+                     && engine.deviceManager().getCurrentAudioDevice()->getTypeName() == "JACK";
     const double t0 = monitor::wallSeconds();
     (void) mainCpu.update(monitor::currentThreadCpuSeconds(), t0);
     (void) processCpu.update(monitor::processCpuSeconds(), t0);
     if (auto a = engine.audioThreadCpuSeconds())
         (void) audioCpu.update(*a, t0);
-    for (double next = t0 + o.interval; next <= t0 + o.seconds + 1e-9; next += o.interval)
+    for (double next = t0 + o.interval; next <= t0 + o.seconds + 1e-9 && !deviceLost; next += o.interval)
     {
         // The message thread keeps working (draining telemetry, collecting garbage) while it waits.
         while (monitor::wallSeconds() < next)
         {
+            if ((deviceLost = watch.lost()))
+                break;
             juce::MessageManager::getInstance()->runDispatchLoopUntil(10);
             Telemetry t;
             while (engine.telemetryQueue().popOnUi(t))
@@ -88,6 +111,20 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
             {
             }
             engine.collectGarbage();
+        }
+        if (deviceLost)
+        {
+            // Samples taken after the last callback (the loss takes up to the stall limit to
+            // notice) describe nothing: drop every trailing sample with no callback in its interval.
+            while (!samples.empty() && sampleCallbacks.back() == sampleCallbacks[sampleCallbacks.size() - 2])
+            {
+                sampleCallbacks.pop_back();
+                samples.erase(samples.size() - 1);
+            }
+            ctx.err << "wavebench: error: " << (isJack ? "the JACK server stopped" : "the device stopped")
+                    << fmt::format(" calling back (none for {:.1f} s) at t = {:.2f} s; the {} sample(s) before are kept\n",
+                                   watch.stallLimitSeconds(), monitor::wallSeconds() - t0, samples.size());
+            break;
         }
         const double now = monitor::wallSeconds();
         const auto load = engine.loadSnapshotFromUi();
@@ -116,6 +153,7 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
         }
         if (!nodeLine.empty())
             ctx.out << "       per node (mean/max per callback, share of the period):" << nodeLine << "\n";
+        sampleCallbacks.push_back(engine.callbacks());
         samples.push_back({{"t", now - t0}, {"load_mean", load.meanLoad}, {"load_max", load.windowMaxLoad},
                            {"xruns", load.xruns()}, {"overruns", load.overruns},
                            {"device_xruns", load.deviceXruns}, {"callbacks", load.callbacks}, {"cpu_audio", cpuAudio},
@@ -130,12 +168,13 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
     engine.closeDevice();
     if (!o.json.empty())
     {
-        nlohmann::json j{{"settings", {{"seconds", o.seconds}, {"interval", o.interval}, {"chain", splitCommaList(o.chain)}}},
+        nlohmann::json j{{"settings", {{"seconds", o.seconds}, {"interval", o.interval}, {"chain", splitCommaList(o.chain)}, {"device", o.device}}},
                          {"device", device},
-                         {"samples", samples}};
+                         {"samples", samples},
+                         {"stopped_by", deviceLost ? "device-lost" : "seconds"}};
         writeTextFile(o.json, j.dump(2) + "\n", ctx);
     }
-    return kOk;
+    return deviceLost ? kFailure : kOk;
 }
 } // namespace
 
@@ -145,6 +184,10 @@ void registerMonitorCommand(CLI::App& app, Context& ctx)
     auto o = std::make_shared<MonitorOptions>();
     sub->add_option("--seconds", o->seconds, "How long to run")->capture_default_str()->check(CLI::PositiveNumber);
     sub->add_option("--interval", o->interval, "Seconds between lines")->capture_default_str()->check(CLI::PositiveNumber);
+    sub->add_option("--device", o->device,
+                    "default (the system's default device, else the Virtual loopback), virtual, or jack (a running server)")
+        ->check(CLI::IsMember({"default", "virtual", "jack"}))
+        ->capture_default_str();
     sub->add_option("--chain", o->chain, "Effects to run, e.g. parametriceq,compressor,reverb");
     sub->add_option("--json", o->json, "Write the time series as JSON to FILE ('-' for stdout)");
     ctx.actions["monitor"] = [&ctx, o] { return runMonitor(*o, ctx); };

@@ -336,9 +336,12 @@ void registerRenderCommand(CLI::App& app, Context& ctx)
     sub->add_option("--format", o->format, "f32, s24 or s16 (no dither)")->capture_default_str();
     sub->add_option("--seed", o->seed, "Seed of the noises")->capture_default_str();
     sub->add_option("--phase", o->phase, "Start phase of tones, in cycles")->capture_default_str();
-    sub->add_option("--period", o->periodSamples, "Impulse period in samples (0: a single impulse)")
-        ->check(CLI::NonNegativeNumber);
-    sub->add_option("--period-ms", o->periodMs, "Impulse period in milliseconds")->check(CLI::NonNegativeNumber);
+    auto* periodOpt = sub->add_option("--period", o->periodSamples, "Impulse period in samples (0: a single impulse)")
+                          ->check(CLI::NonNegativeNumber);
+    // One quantity, two spellings: both together are refused (exit 2), never one silently picked.
+    sub->add_option("--period-ms", o->periodMs, "Impulse period in milliseconds")
+        ->check(CLI::NonNegativeNumber)
+        ->excludes(periodOpt);
     sub->add_option("--fade-in", o->fadeIn, "Raised-cosine fade-in (s)")->check(CLI::NonNegativeNumber);
     sub->add_option("--fade-out", o->fadeOut, "Raised-cosine fade-out (s)")->check(CLI::NonNegativeNumber);
     sub->add_option("--route", o->route, "Channels (1-based) that carry the signal; default all")->delimiter(',');

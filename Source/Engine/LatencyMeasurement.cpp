@@ -52,6 +52,7 @@ public:
     }
     void audioDeviceAboutToStart(juce::AudioIODevice*) override {}
     void audioDeviceStopped() override {}
+    void audioDeviceError(const juce::String&) override { errored.store(true, std::memory_order_release); }
 
     latency::MultiToneProbe probe;
     std::vector<float> capture;
@@ -60,6 +61,7 @@ public:
     std::atomic<int> state{idle};
     std::atomic<std::int64_t> captured{0};
     std::atomic<std::int64_t> samplesSeen{0};
+    std::atomic<bool> errored{false};
 };
 } // namespace
 
@@ -115,14 +117,32 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
         return report;
     }
 
-    // Waits until the device has run `samples` more frames; false on timeout.
+    // True once the device has made no callback for the stall limit, or reported an error.
+    const double stallLimit = std::max(settings.stallSeconds,
+                                       report.sampleRate > 0.0 ? 8.0 * report.period / report.sampleRate : 0.0);
+    std::int64_t lastSeen = cb.samplesSeen.load(std::memory_order_acquire);
+    auto lastMove = clock::now();
+    auto stalled = [&]
+    {
+        const auto seen = cb.samplesSeen.load(std::memory_order_acquire);
+        const auto now = clock::now();
+        if (seen != lastSeen)
+        {
+            lastSeen = seen;
+            lastMove = now;
+        }
+        return cb.errored.load(std::memory_order_acquire)
+            || std::chrono::duration<double>(now - lastMove).count() > stallLimit;
+    };
+
+    // Waits until the device has run `samples` more frames; false on timeout or a stall.
     auto waitSamples = [&](std::int64_t samples)
     {
         const std::int64_t target = cb.samplesSeen.load(std::memory_order_acquire) + samples;
         const auto limit = clock::now() + std::chrono::duration<double>(settings.runTimeoutSeconds);
         while (cb.samplesSeen.load(std::memory_order_acquire) < target)
         {
-            if (clock::now() > limit)
+            if (clock::now() > limit || stalled())
                 return false;
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
@@ -139,7 +159,7 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
         if (!waitSamples(silence))
         {
             report.reason = "the device stopped calling back";
-            report.deviceFailure = true;
+            report.deviceFailure = report.deviceLost = true;
             break;
         }
         cb.captured.store(0, std::memory_order_relaxed);
@@ -166,7 +186,7 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
                 if (!wait || full)
                     break;
             }
-            if (clock::now() > limit)
+            if (clock::now() > limit || stalled())
             {
                 timedOut = true;
                 break;
@@ -176,7 +196,7 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
         if (timedOut)
         {
             report.reason = "the device stopped calling back";
-            report.deviceFailure = true;
+            report.deviceFailure = report.deviceLost = true;
             break;
         }
         report.runs.push_back(result);

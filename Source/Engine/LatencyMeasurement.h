@@ -20,7 +20,10 @@ struct LatencyMeasurementSettings
     double probeLevel = 0.5;           ///< probe peak, linear
     int probePeriodLog2 = latency::kPeriodLog2; ///< probe period 2^N (12..16): one period per run
     std::int64_t maxDelaySamples = latency::kPeriod; ///< longest round trip waited for
-    double runTimeoutSeconds = 20.0;   ///< a device that stops calling back fails the run
+    double runTimeoutSeconds = 20.0;   ///< a run that takes longer fails (the device misbehaves)
+    /// A device that makes no callback for this long (or 8 periods, if longer), or reports an
+    /// error, fails the measurement at once (a JACK server killed): "the device stopped calling back".
+    double stallSeconds = 1.0;
     latency::EstimatorSettings estimator{};
 };
 
@@ -34,6 +37,7 @@ struct LatencyReport
     bool valid = false;
     std::string reason;                     ///< why it was refused (empty when valid)
     bool deviceFailure = false;             ///< refused because the device misbehaved, not the signal
+    bool deviceLost = false;                ///< ... because it stopped calling back (runs: those done before)
     std::string deviceType, deviceName;
     double sampleRate = 0.0;
     int period = 0;

@@ -6,10 +6,12 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 
 using wb::test::runProcess;
 
@@ -138,6 +140,49 @@ TEST_CASE("bench streams --device jack on a private dummy server: the server's p
     }
     CHECK(j["max_streams"] == 2);
     CHECK(j["stopped_by"] == "max-streams");
+}
+
+TEST_CASE("bench streams --device jack, the server killed during step 2: step 1 kept, step 2 not passed, exit 1",
+          "[cli][bench][jack]")
+{
+    wb::test::PrivateJackServer server(256, "benchkill");
+    REQUIRE_JACK_SERVER(server);
+    const std::string json = std::string(WB_TEST_OUTPUT_DIR) + "/bench_streams_jack_killed.json";
+    std::remove(json.c_str());
+    // Five 4-second steps (20 s if nothing happened); the server is killed as soon as step 1's line
+    // is printed, so step 2 is under way (or its device opening).
+    std::optional<std::chrono::steady_clock::time_point> killedAt;
+    const auto r = wb::test::runProcessWatching(
+        WB_CLI_PATH,
+        {"bench", "streams", "--device", "jack", "--max-streams", "5", "--seconds-per-step", "4", "--warmup", "0.1",
+         "--effects", "none", "--max-load", "100", "--max-xruns", "1000000", "--json", json},
+        {server.env()}, [&](const std::string& out, const std::string&) {
+            if (!killedAt && out.find("\n      1 ") != std::string::npos)
+            {
+                server.killNow();
+                killedAt = std::chrono::steady_clock::now();
+            }
+        });
+    const auto exitedAt = std::chrono::steady_clock::now();
+    INFO(r.out << r.err);
+    REQUIRE(killedAt.has_value());
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("the JACK server stopped"));
+    // A bound on a hang, not a speed figure: without the check the run went on for its 20 s.
+    CHECK(std::chrono::duration<double>(exitedAt - *killedAt).count() < 10.0);
+    std::ifstream f(json);
+    REQUIRE(f.good());
+    const auto j = nlohmann::json::parse(f);
+    CHECK(j["stopped_by"] == "device-lost");
+    REQUIRE(j["steps"].size() == 2);
+    CHECK(j["steps"][0]["streams"] == 1);
+    CHECK(j["steps"][0]["passed"] == true);
+    CHECK(j["steps"][0]["device_lost"] == false);
+    CHECK(j["steps"][0]["callbacks"].get<int>() > 100); // 4 s of 256-frame periods: ~750
+    CHECK(j["steps"][1]["streams"] == 2);
+    CHECK(j["steps"][1]["passed"] == false);
+    CHECK(j["steps"][1]["device_lost"] == true);
+    CHECK(j["max_streams"] == 1);
 }
 
 TEST_CASE("bench streams --device jack with no server: exit 1 and the reason", "[cli][bench][jack]")

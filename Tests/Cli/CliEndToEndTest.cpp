@@ -1,12 +1,17 @@
 // The `wavebench` executable, run for real as a user would.
+#include "Support/PrivateJackServer.h"
 #include "Support/RunProcess.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <sstream>
 
 using wb::test::runProcess;
 
@@ -155,4 +160,55 @@ TEST_CASE("wavebench monitor prints live figures and writes the time series", "[
     CHECK_THAT(bad.err, Catch::Contains("nope"));
     const auto neg = runProcess(WB_CLI_PATH, {"monitor", "--seconds", "-1"});
     CHECK(neg.exitCode == 2);
+}
+
+TEST_CASE("wavebench monitor --device jack, the server killed under it: exit 1, the reason, the samples before",
+          "[cli][engine][jack]")
+{
+    wb::test::PrivateJackServer server(256, "monkill");
+    REQUIRE_JACK_SERVER(server);
+    const std::string json = std::string(WB_TEST_OUTPUT_DIR) + "/monitor_jack_killed.json";
+    std::remove(json.c_str());
+    // Lines of figures printed so far (they start with the time, a number).
+    const auto sampleLines = [](const std::string& out) {
+        std::istringstream in(out);
+        int n = 0;
+        for (std::string line; std::getline(in, line);)
+            if (const auto p = line.find_first_not_of(' '); p != std::string::npos && std::isdigit(line[p]))
+                ++n;
+        return n;
+    };
+    std::optional<std::chrono::steady_clock::time_point> killedAt;
+    int printedBeforeKill = 0;
+    const auto r = wb::test::runProcessWatching(
+        WB_CLI_PATH, {"monitor", "--device", "jack", "--seconds", "30", "--interval", "0.25", "--json", json},
+        {server.env()}, [&](const std::string& out, const std::string&) {
+            if (!killedAt && (printedBeforeKill = sampleLines(out)) >= 2)
+            {
+                server.killNow();
+                killedAt = std::chrono::steady_clock::now();
+            }
+        });
+    const auto exitedAt = std::chrono::steady_clock::now();
+    INFO(r.out << r.err);
+    REQUIRE(killedAt.has_value());
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("the JACK server stopped"));
+    // A bound on a hang, not a speed figure: without the check it printed stale lines for 30 s.
+    CHECK(std::chrono::duration<double>(exitedAt - *killedAt).count() < 10.0);
+    std::ifstream f(json);
+    REQUIRE(f.good());
+    const auto j = nlohmann::json::parse(f);
+    CHECK(j["stopped_by"] == "device-lost");
+    CHECK(j["settings"]["device"] == "jack");
+    CHECK_THAT(j["device"].get<std::string>(), Catch::Contains("JACK"));
+    // The samples printed before the kill are kept; the ones after it, with no callback, are not.
+    const auto& samples = j["samples"];
+    REQUIRE(samples.size() >= std::size_t(printedBeforeKill));
+    std::uint64_t previous = 0;
+    for (const auto& s : samples)
+    {
+        CHECK(s["callbacks"].get<std::uint64_t>() > previous); // each kept interval saw callbacks
+        previous = s["callbacks"].get<std::uint64_t>();
+    }
 }

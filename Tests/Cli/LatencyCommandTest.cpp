@@ -9,9 +9,13 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 using wb::test::PrivateJackServer;
 using wb::test::readJson;
@@ -160,6 +164,60 @@ TEST_CASE("latency --device jack --connect-loopback on a private dummy server: e
         CHECK(nlohmann::json::parse(quick.out)["stats"]["mean_frames"].get<double>() ==
               Approx(double(period)).margin(0.01));
     }
+}
+
+TEST_CASE("latency --device jack, the server killed mid-measurement: exit 1 within seconds, the reason, the JSON",
+          "[jack][cli]")
+{
+    PrivateJackServer server(256, "latkill");
+    REQUIRE_JACK_SERVER(server);
+    const std::string json = std::string(WB_TEST_OUTPUT_DIR) + "/latency_jack_killed.json";
+    std::remove(json.c_str());
+    // 20 runs of the full probe (1.4 s each): about 30 s if nothing happened.
+    wb::test::ProcessResult r;
+    std::atomic<bool> done{false};
+    std::chrono::steady_clock::time_point exitedAt;
+    std::thread child([&] {
+        r = runProcess(WB_CLI_PATH, {"latency", "--device", "jack", "--connect-loopback", "--runs", "20", "--json", json},
+                       {server.env()});
+        exitedAt = std::chrono::steady_clock::now();
+        done = true;
+    });
+    // Kill the server once Wavebench's ports are wired (the measurement is under way).
+    const std::string lsp = wb::test::findProgram("jack_lsp");
+    bool wired = false;
+    std::string lastPorts;
+    int polls = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!wired && !done && !lsp.empty() && std::chrono::steady_clock::now() < deadline)
+    {
+        const auto ports = runProcess(lsp, {"-c", "Wavebench:in_1"}, {server.env(), "JACK_NO_START_SERVER=1"});
+        lastPorts = ports.out + ports.err;
+        // jack_lsp -c Wavebench:in_1 lists that port with its peers indented below it: the
+        // loopback is wired when Wavebench:out_1 is among them.
+        wired = ports.out.find("\n   Wavebench:out_1") != std::string::npos;
+        ++polls;
+        if (!wired)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    // The measurement starts right after the wiring; a second later it is well inside run 1 of 20
+    // (a run is 1.4 s). Not a count after a sleep: only where the kill lands.
+    if (wired)
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    server.killNow();
+    const auto killedAt = std::chrono::steady_clock::now();
+    child.join();
+    INFO(r.out << r.err << "\n" << polls << " polls; last jack_lsp -c: " << lastPorts);
+    REQUIRE(wired);
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("the JACK server stopped"));
+    // A bound on a hang, not a speed figure: before the stall check it took about 20 s.
+    CHECK(std::chrono::duration<double>(exitedAt - killedAt).count() < 10.0);
+    const auto j = readJson(json);
+    CHECK(j["valid"] == false);
+    CHECK(j["stopped_by"] == "device-lost");
+    CHECK(j["runs_completed"].get<int>() < 20);
+    CHECK_FALSE(j.contains("stats")); // never a figure from a measurement cut short
 }
 
 TEST_CASE("latency --device jack with no server: a failure (exit 1) with a message, no server started", "[cli]")

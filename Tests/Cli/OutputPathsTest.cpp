@@ -143,3 +143,41 @@ TEST_CASE("a --json file that cannot be written says why (never \"Success\")", "
     CHECK_THAT(r.err, Catch::Contains("No such file or directory"));
     CHECK_THAT(r.err, !Catch::Contains("Success"));
 }
+
+TEST_CASE("latency, monitor and bench refuse a --json they cannot write before measuring (exit 2)", "[cli]")
+{
+    const std::string dir = std::string(WB_TEST_OUTPUT_DIR) + "/no-such-folder-" + std::to_string(getpid());
+    const std::string json = dir + "/out.json";
+    std::filesystem::remove_all(dir);
+    const std::vector<std::vector<std::string>> commands{
+        {"latency", "--device", "virtual", "--runs", "5", "--json", json},
+        {"monitor", "--device", "virtual", "--seconds", "30", "--json", json},
+        {"bench", "streams", "--max-streams", "20", "--seconds-per-step", "5", "--json", json}};
+    for (const auto& args : commands)
+    {
+        const auto r = runProcess(WB_CLI_PATH, args);
+        INFO(args[0] << ": " << r.out << r.err);
+        CHECK(r.exitCode == 2);
+        CHECK_THAT(r.err, Catch::Contains("cannot write " + json));
+        // Refused before any device was opened (each prints "device: ..." once it has one).
+        CHECK_THAT(r.out + r.err, !Catch::Contains("device:"));
+        CHECK_FALSE(std::filesystem::exists(dir));
+    }
+}
+
+TEST_CASE("render refuses --period with --period-ms (one quantity given twice): exit 2, no file", "[cli]")
+{
+    const std::string out = std::string(WB_TEST_OUTPUT_DIR) + "/period_twice.wav";
+    std::filesystem::remove(out);
+    std::filesystem::remove(out + ".json");
+    const auto r = runProcess(WB_CLI_PATH, {"render", "--signal", "impulse", "--period", "480", "--period-ms", "5",
+                                            "--duration", "1", "--out", out});
+    INFO(r.err);
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("--period") && Catch::Contains("--period-ms"));
+    CHECK_FALSE(std::filesystem::exists(out));
+    CHECK_FALSE(std::filesystem::exists(out + ".json"));
+    // Each alone is still accepted.
+    CHECK(runProcess(WB_CLI_PATH, {"render", "--signal", "impulse", "--period-ms", "5", "--duration", "0.1", "--out", out})
+              .exitCode == 0);
+}

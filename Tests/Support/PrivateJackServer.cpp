@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -37,8 +38,14 @@ std::string findProgram(const std::string& name)
 
 PrivateJackServer::PrivateJackServer(int period, const std::string& tag)
     : name("wbtest" + std::to_string(getpid()) + "p" + std::to_string(period) + tag),
-      logPath("/tmp/" + name + ".jackd.log")
+      logPath("/tmp/" + name + ".jackd.log"), periodFrames(period)
 {
+    start();
+}
+
+void PrivateJackServer::start()
+{
+    const int period = periodFrames;
     const auto jackd = findProgram("jackd");
     if (jackd.empty())
     {
@@ -66,6 +73,11 @@ PrivateJackServer::PrivateJackServer(int period, const std::string& tag)
 
 PrivateJackServer::~PrivateJackServer()
 {
+    // A server killed with SIGKILL leaves its slot in JACK's shared registry (at most 8 servers a
+    // machine): only a server of the same name reclaims it. Start one and stop it cleanly, or
+    // every later jackd on this machine fails with "Too many servers already active".
+    if (killedHard)
+        start();
     if (pid > 0)
     {
         kill(pid, SIGTERM);
@@ -79,6 +91,30 @@ PrivateJackServer::~PrivateJackServer()
         }
     }
     std::remove(logPath.c_str());
+    if (killedHard)
+    {
+        // The semaphores of clients that were connected when it died (jack_sem.<uid>_<name>_<client>).
+        std::error_code ec;
+        const std::string infix = "_" + name + "_";
+        for (const auto& entry : std::filesystem::directory_iterator("/dev/shm", ec))
+            if (const auto file = entry.path().filename().string();
+                file.rfind("jack_sem.", 0) == 0 && file.find(infix) != std::string::npos)
+                std::filesystem::remove(entry.path(), ec);
+    }
+}
+
+void PrivateJackServer::killNow()
+{
+    if (pid > 0)
+    {
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        pid = -1;
+        killedHard = true;
+    }
+    up = false;
+    why = "killed by the test";
 }
 
 namespace

@@ -35,14 +35,22 @@ public:
     /// "JACK_DEFAULT_SERVER=<name>", for runProcess's extra environment.
     [[nodiscard]] std::string env() const { return "JACK_DEFAULT_SERVER=" + name; }
 
+    /// Kills the server at once (SIGKILL, as a crash would) and reaps it; isUp() is false after.
+    /// For tests of clients that must notice a server dying under them. The destructor then
+    /// starts the server again under its name and stops it cleanly (see the .cpp: JACK's registry).
+    void killNow();
+
 private:
+    void start();
     bool waitUntilUp();
 
     std::string name;
     std::string logPath;
     std::string why;
+    int periodFrames = 0;
     pid_t pid = -1;
     bool up = false;
+    bool killedHard = false;
 };
 } // namespace wb::test
 

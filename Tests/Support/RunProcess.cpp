@@ -15,6 +15,13 @@ namespace wb::test
 ProcessResult runProcess(const std::string& program, const std::vector<std::string>& args,
                          const std::vector<std::string>& extraEnv)
 {
+    return runProcessWatching(program, args, extraEnv, nullptr);
+}
+
+ProcessResult runProcessWatching(const std::string& program, const std::vector<std::string>& args,
+                                 const std::vector<std::string>& extraEnv,
+                                 const std::function<void(const std::string& out, const std::string& err)>& onOutput)
+{
     int outPipe[2], errPipe[2];
     if (pipe(outPipe) != 0 || pipe(errPipe) != 0)
         throw std::runtime_error("pipe failed");
@@ -80,6 +87,8 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
             else
             {
                 (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
+                if (onOutput)
+                    onOutput(r.out, r.err);
             }
         }
     }

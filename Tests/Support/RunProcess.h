@@ -1,5 +1,6 @@
 #pragma once
 // Runs a program for end-to-end tests and captures its exit code, stdout and stderr.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,4 +17,11 @@ struct ProcessResult
 /// `extraEnv` entries ("NAME=value") are added to the child's environment.
 ProcessResult runProcess(const std::string& program, const std::vector<std::string>& args,
                          const std::vector<std::string>& extraEnv = {});
+
+/// As runProcess, calling `onOutput(out, err)` with all that was printed so far each time the
+/// child prints something (on this thread, while it runs): for tests that act on a running
+/// child (kill a server under it once it has printed a line). Keep `onOutput` quick.
+ProcessResult runProcessWatching(const std::string& program, const std::vector<std::string>& args,
+                                 const std::vector<std::string>& extraEnv,
+                                 const std::function<void(const std::string& out, const std::string& err)>& onOutput);
 } // namespace wb::test
