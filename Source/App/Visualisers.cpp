@@ -46,7 +46,10 @@ int drawLegendItem(juce::Graphics& g, int x, int y, juce::Colour colour, const j
 }
 } // namespace
 
-void setUpChannelBox(juce::ComboBox& box)
+/// The channel box of a view (scope or spectrum): its items, its ID for the tests, and a choice
+/// that goes to the view's setChannelView and then to its onChannelViewChanged listener.
+template <typename View>
+void setUpChannelBox(View& view, juce::ComboBox& box)
 {
     box.addItem("Out 1", static_cast<int>(ChannelView::channel1));
     box.addItem("Out 2", static_cast<int>(ChannelView::channel2));
@@ -56,6 +59,14 @@ void setUpChannelBox(juce::ComboBox& box)
     box.setWantsKeyboardFocus(false);
     box.setTooltip("Which output to show: 1 (left), 2 (right), both overlaid (1 blue, 2 orange), or L - R "
                    "(the difference: flat when both carry the same signal)");
+    box.setComponentID(View::kChannelBoxId);
+    box.onChange = [&view, &box] {
+        const auto v = static_cast<ChannelView>(box.getSelectedId());
+        view.setChannelView(v);
+        if (view.onChannelViewChanged)
+            view.onChannelViewChanged(v);
+    };
+    view.addAndMakeVisible(box);
 }
 
 // ---------------------------------------------------------------------------------------- scope
@@ -73,14 +84,7 @@ ScopeView::ScopeView()
     spanBox.setWantsKeyboardFocus(false);
     spanBox.setTooltip("Time span of the trace: 10 or 20 ms");
     addAndMakeVisible(spanBox);
-    setUpChannelBox(channelBox);
-    channelBox.setComponentID(kChannelBoxId);
-    channelBox.onChange = [this] {
-        setChannelView(static_cast<ChannelView>(channelBox.getSelectedId()));
-        if (onChannelViewChanged)
-            onChannelViewChanged(view);
-    };
-    addAndMakeVisible(channelBox);
+    setUpChannelBox(*this, channelBox);
     setTooltip("Oscilloscope: the chosen output(s), triggered on the rising zero crossing of the blue trace. "
                "corr: the correlation of outputs 1 and 2 over ~0.3 s: +1 the same signal, -1 one inverted, "
                "0 unrelated (or one silent: -)");
@@ -352,14 +356,7 @@ SpectrumView::SpectrumView()
     : input(kFftSize), input2(kFftSize), db(kFftSize / 2 + 1, -INFINITY), db2(kFftSize / 2 + 1, -INFINITY)
 {
     setOpaque(true);
-    setUpChannelBox(channelBox);
-    channelBox.setComponentID(kChannelBoxId);
-    channelBox.onChange = [this] {
-        setChannelView(static_cast<ChannelView>(channelBox.getSelectedId()));
-        if (onChannelViewChanged)
-            onChannelViewChanged(view);
-    };
-    addAndMakeVisible(channelBox);
+    setUpChannelBox(*this, channelBox);
     setTooltip("Amplitude spectrum (FFT 4096, Blackman-Harris window) in dBFS: a sine on a bin reads its peak level. "
                "Blue: the chosen output; orange: its decaying peak hold, or output 2 when both are shown");
     window = makeWindow(Window::BlackmanHarris4, kFftSize);
