@@ -20,15 +20,25 @@
 namespace wb::test
 {
 
-/// A fresh folder for WAVEBENCH_SETTINGS_DIR, removed at the end of the test.
+/// A fresh folder for WAVEBENCH_SETTINGS_DIR, removed at the end of the test. Made by mkdtemp:
+/// ctest runs app tests in parallel processes, and a check-then-create name (JUCE's
+/// getNonexistentChildFile) once gave two of them the same folder, so one test read the other's
+/// saved session.
 struct ScopedSettingsDir
 {
     juce::File dir;
-    ScopedSettingsDir()
-        : dir(juce::File::getSpecialLocation(juce::File::tempDirectory).getNonexistentChildFile("wb-apptest", ""))
+    ScopedSettingsDir() : dir(makeUnique())
     {
-        dir.createDirectory();
         ::setenv("WAVEBENCH_SETTINGS_DIR", dir.getFullPathName().toRawUTF8(), 1);
+    }
+    static juce::File makeUnique()
+    {
+        auto pattern = (juce::File::getSpecialLocation(juce::File::tempDirectory).getFullPathName() +
+                        "/wb-apptest-XXXXXX")
+                           .toStdString();
+        const char* made = ::mkdtemp(pattern.data());
+        REQUIRE(made != nullptr);
+        return juce::File(juce::String(made));
     }
     ~ScopedSettingsDir() { dir.deleteRecursively(); }
     [[nodiscard]] juce::File settingsFile() const { return dir.getChildFile("Wavebench.settings"); }
