@@ -1,0 +1,113 @@
+#include "Core/Session/ParamSpec.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace wb
+{
+namespace
+{
+std::string_view trim(std::string_view s) noexcept
+{
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0)
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0)
+        s.remove_suffix(1);
+    return s;
+}
+
+bool endsWithIgnoringCase(std::string_view s, std::string_view suffix) noexcept
+{
+    if (suffix.size() > s.size())
+        return false;
+    return std::equal(suffix.begin(), suffix.end(), s.end() - static_cast<std::ptrdiff_t>(suffix.size()),
+                      [](char a, char b)
+                      { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); });
+}
+} // namespace
+
+double logToNormalised(double start, double end, double value) noexcept
+{
+    if (!(start > 0.0) || !(end > start))
+        return 0.0;
+    return std::clamp(std::log(std::clamp(value, start, end) / start) / std::log(end / start), 0.0, 1.0);
+}
+
+double logFromNormalised(double start, double end, double proportion) noexcept
+{
+    if (!(start > 0.0) || !(end > start))
+        return start;
+    const double p = std::clamp(proportion, 0.0, 1.0);
+    // The ends exactly, not start * (end / start) rounded.
+    if (p >= 1.0)
+        return end;
+    return std::clamp(start * std::pow(end / start, p), start, end);
+}
+
+bool ParamSpec::isLog() const noexcept { return scale == ParamScale::log && min > 0.0 && max > min; }
+
+bool ParamSpec::contains(double value) const noexcept { return std::isfinite(value) && value >= min && value <= max; }
+
+double ParamSpec::clamp(double value) const noexcept
+{
+    if (std::isnan(value))
+        return min;
+    return std::clamp(value, min, std::max(min, max));
+}
+
+double ParamSpec::toNormalised(double value) const noexcept
+{
+    if (isLog())
+        return logToNormalised(min, max, value);
+    if (!(max > min))
+        return 0.0;
+    return (clamp(value) - min) / (max - min);
+}
+
+double ParamSpec::fromNormalised(double proportion) const noexcept
+{
+    if (isLog())
+        return logFromNormalised(min, max, proportion);
+    const double p = std::isnan(proportion) ? 0.0 : std::clamp(proportion, 0.0, 1.0);
+    if (p >= 1.0)
+        return std::max(min, max);
+    return clamp(min + p * (max - min));
+}
+
+ValueUnit ParamSpec::entryUnit() const noexcept
+{
+    if (unit == "Hz")
+        return ValueUnit::Hertz;
+    if (unit == "dB")
+        return ValueUnit::Decibel;
+    if (unit == "s")
+        return ValueUnit::Seconds;
+    return ValueUnit::None;
+}
+
+std::string ParamSpec::format(double value, int significant) const
+{
+    const ValueUnit entry = entryUnit();
+    std::string text = formatValue(value, entry, significant);
+    if (entry == ValueUnit::None && !unit.empty())
+        text += " " + unit;
+    return text;
+}
+
+std::string_view ParamSpec::numberPart(std::string_view text) const noexcept
+{
+    std::string_view t = trim(text);
+    // A plain-number control accepts its own unit after the number ("250 ms", "30 %").
+    if (entryUnit() == ValueUnit::None && !unit.empty() && endsWithIgnoringCase(t, unit))
+        t = trim(t.substr(0, t.size() - unit.size()));
+    return t;
+}
+
+ParsedValue ParamSpec::parseUnchecked(std::string_view text) const { return parseValue(numberPart(text), entryUnit()); }
+
+ParsedValue ParamSpec::parse(std::string_view text) const
+{
+    return parseValueInRange(numberPart(text), entryUnit(), min, max);
+}
+} // namespace wb
