@@ -2,6 +2,7 @@
 
 #include "Core/Monitor/ProcessStats.h"
 #include "Core/Realtime/FiniteScan.h"
+#include "Core/Session/ParamNames.h"
 #include "Faust/FaustCatalogue.h"
 
 #include <algorithm>
@@ -27,11 +28,12 @@ FaustEffectNode::FaustEffectNode(std::unique_ptr<::dsp> d, std::string effectId)
     numOuts = dsp->getNumOutputs();
     dsp->init(48000); // every zone gets its initial value before the description is read
     desc = describeFaustDsp(*dsp);
+    paramSpecs = paramSpecsOf(desc);
     ramps.resize(desc.controls.size());
     for (size_t i = 0; i < desc.controls.size(); ++i)
     {
         const auto& c = desc.controls[i];
-        ramps[i].logDomain = c.scale == "log" && c.min > 0.0f;
+        ramps[i].logDomain = paramSpecs[i].isLog();
         ramps[i].ramp.reset(toRampDomain(i, *c.zone));
     }
     // `faust -inpl` makes compute() correct when inputs[k] == outputs[k]; the class says so in its
@@ -63,10 +65,8 @@ std::unique_ptr<FaustEffectNode> FaustEffectNode::create(const std::string& effe
 
 int FaustEffectNode::findControl(const std::string& name) const noexcept
 {
-    for (size_t i = 0; i < desc.controls.size(); ++i)
-        if (desc.controls[i].label == name || desc.controls[i].path == name)
-            return static_cast<int>(i);
-    return -1;
+    const auto index = indexOfParam(paramSpecs, name, ParamFilter::all);
+    return index ? static_cast<int>(*index) : -1;
 }
 
 double FaustEffectNode::toRampDomain(size_t index, double value) const noexcept

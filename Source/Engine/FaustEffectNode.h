@@ -24,6 +24,7 @@
 #include "Core/Realtime/TimedCommands.h"
 #include "Core/Realtime/Smoother.h"
 #include "Core/Realtime/TelemetryQueue.h"
+#include "Core/Session/ParamSpec.h"
 #include "Engine/FaustParameters.h"
 
 #include "Engine/NodeBase.h"
@@ -59,7 +60,10 @@ public:
 
     [[nodiscard]] const std::string& effectId() const noexcept { return id; }
     [[nodiscard]] const FaustDescription& description() const noexcept { return desc; }
-    /// Index of the control whose label or full path is `name`, or -1.
+    /// Every control (inputs and meters) described as a ParamSpec, indexed as description().controls.
+    [[nodiscard]] const std::vector<ParamSpec>& specs() const noexcept { return paramSpecs; }
+    /// Index of the control (an input or a meter) called `name`, or -1; names as Core/Session/ParamNames
+    /// reads them (label or full path, any case, '_' for spaces, quotes allowed). Never allocates.
     [[nodiscard]] int findControl(const std::string& name) const noexcept;
 
     /// Message thread, before audio runs: the id commands address, and where telemetry goes.
@@ -130,6 +134,7 @@ private:
     std::size_t instanceBytes = 0; ///< the Faust class's size, counted in ResourceCounters
     std::string id;
     FaustDescription desc;
+    std::vector<ParamSpec> paramSpecs; // from desc, at construction
     NodeId node = 0;
     TelemetryQueue* telemetry = nullptr;
     double smoothingSeconds = kDefaultSmoothingSeconds;

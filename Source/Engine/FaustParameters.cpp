@@ -96,4 +96,29 @@ FaustDescription describeFaustDsp(::dsp& dsp)
     dsp.buildUserInterface(&c);
     return d;
 }
+
+ParamSpec paramSpecOf(const FaustControl& control)
+{
+    ParamSpec s;
+    s.path = control.path;
+    s.label = control.label;
+    s.unit = control.unit;
+    s.tooltip = control.tooltip;
+    s.min = static_cast<double>(control.min);
+    s.max = static_cast<double>(control.max);
+    s.defaultValue = static_cast<double>(control.init);
+    s.step = static_cast<double>(control.step);
+    s.scale = control.scale == "log" ? ParamScale::log : ParamScale::linear;
+    s.isOutput = control.isOutput();
+    return s;
+}
+
+std::vector<ParamSpec> paramSpecsOf(const FaustDescription& description)
+{
+    std::vector<ParamSpec> specs;
+    specs.reserve(description.controls.size());
+    for (const auto& c : description.controls)
+        specs.push_back(paramSpecOf(c));
+    return specs;
+}
 } // namespace wb

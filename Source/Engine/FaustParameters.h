@@ -1,6 +1,7 @@
 #pragma once
 // Reads a Faust DSP's UI description (sliders, entries, buttons, checkboxes, bargraphs, with
 // their ranges, steps and metadata such as [unit:dB]) into a flat, JUCE-free list.
+#include "Core/Session/ParamSpec.h"
 #include "Faust/FaustPrelude.h"
 
 #include <map>
@@ -33,4 +34,10 @@ struct FaustDescription
 
 /// Describe a DSP instance; zones point into that instance. Allocates: not for the audio thread.
 FaustDescription describeFaustDsp(::dsp& dsp);
+
+/// The control as a ParamSpec: path, label, unit, tooltip, range, init as default, step; [scale:log]
+/// gives ParamScale::log ("exp" and "lin" are linear); a bargraph is an output. Allocates.
+[[nodiscard]] ParamSpec paramSpecOf(const FaustControl& control);
+/// paramSpecOf for every control, in order (the indices are the controls' indices).
+[[nodiscard]] std::vector<ParamSpec> paramSpecsOf(const FaustDescription& description);
 } // namespace wb
