@@ -1,28 +1,16 @@
 #include "Cli/OfflineChain.h"
 
+#include "Core/Session/ParamNames.h"
 #include "Faust/FaustCatalogue.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <fstream>
 
 namespace wb::cli
 {
-std::string lowerCase(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    return s;
-}
-
-std::string underscored(std::string s)
-{
-    std::replace(s.begin(), s.end(), ' ', '_');
-    return lowerCase(s);
-}
-
 std::string knownEffects()
 {
     std::string names;
@@ -31,64 +19,36 @@ std::string knownEffects()
     return names;
 }
 
-std::size_t findStage(const std::vector<ChainStage>& stages, std::string name)
+std::size_t findStage(const std::vector<ChainStage>& stages, const std::string& name)
 {
-    if (name.size() > 2 && name.ends_with("#1"))
-        name.resize(name.size() - 2);
-    for (std::size_t i = 0; i < stages.size(); ++i)
-        if (stages[i].instance == name)
-            return i;
-    std::string names;
+    std::vector<std::string> instances;
     for (const auto& s : stages)
-        names += (names.empty() ? "" : " ") + s.instance;
-    throw UsageError(fmt::format("effect '{}' is not in the chain (instances: {})", name,
-                                 names.empty() ? "none, see --chain" : names));
+        instances.push_back(s.instance);
+    const auto found = findInstance(instances, name);
+    if (!found.index)
+        throw UsageError(found.error);
+    return *found.index;
 }
 
-/// The index of an input control by label, path or underscored label; throws UsageError.
-int findParameter(const ChainStage& stage, std::string name)
+int findParameter(const ChainStage& stage, const std::string& name)
 {
-    if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
-        name = name.substr(1, name.size() - 2);
-    const auto& node = *stage.perPair.front();
-    const auto& controls = node.description().controls;
-    int found = node.findControl(name);
-    for (std::size_t i = 0; found < 0 && i < controls.size(); ++i)
-        if (lowerCase(controls[i].label) == lowerCase(name) || underscored(controls[i].label) == underscored(name))
-            found = static_cast<int>(i);
-    if (found < 0 || controls[static_cast<std::size_t>(found)].isOutput())
-    {
-        std::string names;
-        for (const auto& c : controls)
-            if (!c.isOutput())
-                names += (names.empty() ? "'" : ", '") + c.label + "'";
-        throw UsageError(fmt::format("effect '{}' has no parameter '{}' (parameters: {})", stage.instance, name, names));
-    }
-    return found;
+    const auto found = findParam(stage.perPair.front()->specs(), name, stage.instance);
+    if (!found.index)
+        throw UsageError(found.error);
+    return static_cast<int>(*found.index);
 }
 
-void checkRange(const ChainStage& stage, int control, double value)
+namespace
 {
-    const auto& c = stage.perPair.front()->description().controls[static_cast<std::size_t>(control)];
-    if (!std::isfinite(value) || value < static_cast<double>(c.min) || value > static_cast<double>(c.max))
-        throw UsageError(fmt::format("{}.{} = {} is outside its range {}..{}{}", stage.instance, c.label, value, c.min,
-                                     c.max, c.unit.empty() ? "" : " " + c.unit));
-}
-
-double parseNumber(const std::string& text, const std::string& what)
+/// Values are refused, not clamped: a value outside the control's range is an error.
+void requireInRange(const ChainStage& stage, int control, double value)
 {
-    try
-    {
-        std::size_t used = 0;
-        const double v = std::stod(text, &used);
-        if (used == text.size())
-            return v;
-    }
-    catch (const std::exception&)
-    {
-    }
-    throw UsageError(fmt::format("{}: '{}' is not a number", what, text));
+    const auto& spec = stage.perPair.front()->specs()[static_cast<std::size_t>(control)];
+    if (!spec.contains(value))
+        throw UsageError(fmt::format("{}.{} = {} is outside its range {:.7g}..{:.7g}{}", stage.instance, spec.label, value,
+                                     spec.min, spec.max, spec.unit.empty() ? "" : " " + spec.unit));
 }
+} // namespace
 
 std::vector<ChainStage> buildChain(const std::vector<std::string>& ids, int numChannels)
 {
@@ -103,7 +63,7 @@ std::vector<ChainStage> buildChain(const std::vector<std::string>& ids, int numC
             occurrence += s.effectId == id ? 1 : 0;
         ChainStage stage;
         stage.effectId = id;
-        stage.instance = occurrence == 1 ? id : fmt::format("{}#{}", id, occurrence);
+        stage.instance = instanceName(id, occurrence);
         for (int p = 0; p < pairs; ++p)
             stage.perPair.push_back(FaustEffectNode::create(id));
         stages.push_back(std::move(stage));
@@ -117,14 +77,17 @@ nlohmann::json applySets(std::vector<ChainStage>& stages, const std::vector<std:
     nlohmann::json applied = nlohmann::json::array();
     for (const auto& text : sets)
     {
-        const auto dot = text.find('.');
-        const auto eq = text.rfind('=');
-        if (dot == std::string::npos || eq == std::string::npos || eq < dot)
+        const auto assignment = splitAssignment(text);
+        if (!assignment)
             throw UsageError(fmt::format("--set '{}' is not FX.PARAM=VALUE", text));
-        auto& stage = stages[findStage(stages, text.substr(0, dot))];
-        const int control = findParameter(stage, text.substr(dot + 1, eq - dot - 1));
-        const double value = parseNumber(text.substr(eq + 1), fmt::format("--set '{}'", text));
-        checkRange(stage, control, value);
+        auto& stage = stages[findStage(stages, assignment->effect)];
+        const int control = findParameter(stage, assignment->param);
+        // The value in the control's unit, as the app's boxes read it ("-6", "-6 dB", "1k" for Hz).
+        const auto parsed = stage.perPair.front()->specs()[static_cast<std::size_t>(control)].parseUnchecked(assignment->value);
+        if (!parsed.value)
+            throw UsageError(fmt::format("--set '{}': {}", text, parsed.error));
+        const double value = *parsed.value;
+        requireInRange(stage, control, value);
         for (auto& node : stage.perPair)
             node->setControlOnAudio(control, static_cast<float>(value));
         applied.push_back({{"effect", stage.instance},
@@ -165,7 +128,7 @@ std::vector<ChainEvent> readAutomation(const std::string& path, const std::vecto
         ev.stage = findStage(stages, e["effect"].get<std::string>());
         ev.control = findParameter(stages[ev.stage], e["param"].get<std::string>());
         ev.value = e["value"].get<double>();
-        checkRange(stages[ev.stage], ev.control, ev.value);
+        requireInRange(stages[ev.stage], ev.control, ev.value);
         if (e.contains("sample") == e.contains("time"))
             throw UsageError(where + ": give either \"time\" (seconds) or \"sample\" (an integer)");
         if (e.contains("sample"))

@@ -37,19 +37,13 @@ struct ChainEvent
     double ramp = 0.0;
 };
 
-std::string lowerCase(std::string s);
-/// Lower case with '_' for spaces ("Peak 1 Gain" -> "peak_1_gain").
-std::string underscored(std::string s);
 /// The catalogue's effect ids, space-separated.
 std::string knownEffects();
-/// The index of a stage by instance name ("gain", "gain#2"); throws UsageError.
-std::size_t findStage(const std::vector<ChainStage>& stages, std::string name);
-/// The index of an input control by label, path or underscored label; throws UsageError.
-int findParameter(const ChainStage& stage, std::string name);
-/// Throws UsageError when value is outside the control's range (values are refused, not clamped).
-void checkRange(const ChainStage& stage, int control, double value);
-/// The whole text as a number, or UsageError naming `what`.
-double parseNumber(const std::string& text, const std::string& what);
+/// The index of a stage by instance name ("gain", "gain#2"; Core/Session/ParamNames); throws UsageError.
+std::size_t findStage(const std::vector<ChainStage>& stages, const std::string& name);
+/// The index of an input control of the stage (Core/Session/ParamNames: label, path, '_' for
+/// spaces, any case, quotes allowed); throws UsageError naming the known parameters.
+int findParameter(const ChainStage& stage, const std::string& name);
 /// The stages for --chain ids, one node per channel pair; throws UsageError for an unknown id.
 std::vector<ChainStage> buildChain(const std::vector<std::string>& ids, int numChannels);
 /// Applies --set FX.PARAM=VALUE to every pair's instance; returns them for the sidecar.

@@ -10,7 +10,8 @@
 //     the first output. So an effect's state is never shared between pairs.
 //   - --set FX.PARAM=VALUE sets a control before the first sample (no ramp). PARAM is the control
 //     label ("peak 1 gain"), its full path, or the label with '_' for spaces (peak_1_gain),
-//     case-insensitive; the label may carry double quotes (parametriceq."peak 1 gain"=6).
+//     case-insensitive; the label may carry double quotes (parametriceq."peak 1 gain"=6). Names
+//     are read by Core/Session/ParamNames; VALUE in the control's unit by its ParamSpec ("1k").
 //   - --automation FILE.json: {"events":[{"effect","param","time" (s) | "sample","value",
 //     "ramp" (s, 0 = step), "shape":"linear"}]}. Each event becomes Command::setParameter queued
 //     on the node in the block that holds its sample, at its offset in that block, so it lands on
