@@ -4,6 +4,7 @@
 #include "App/ValueEntry.h"
 #include "App/VisualLogic.h"
 #include "App/XmlNumbers.h"
+#include "Core/Session/ParamSpec.h"
 #include "Faust/FaustCatalogue.h"
 
 namespace wb::app
@@ -51,19 +52,6 @@ private:
     juce::String unit;
 };
 
-/// The ValueEntry unit of a Faust control's unit: Hz, dB and s are parsed with their prefixes
-/// ("1k", "-6 dB", "250 ms"); any other unit (ms, %) is a plain number, its unit shown after it.
-ValueUnit entryUnitOf(const std::string& unit)
-{
-    if (unit == "Hz")
-        return ValueUnit::Hertz;
-    if (unit == "dB")
-        return ValueUnit::Decibel;
-    if (unit == "s")
-        return ValueUnit::Seconds;
-    return ValueUnit::None;
-}
-
 /// An effect parameter's slider. Its text box takes typed values through ValueEntrySlider (units,
 /// SI prefixes; a refusal keeps the old value and says why). The mouse wheel belongs to the
 /// scrolling list under it unless the slider has the keyboard focus (clicked or tabbed to): then
@@ -73,27 +61,21 @@ ValueUnit entryUnitOf(const std::string& unit)
 class ParamSlider final : public ValueEntrySlider
 {
 public:
-    explicit ParamSlider(const std::string& faustUnit)
-        : ValueEntrySlider(entryUnitOf(faustUnit)), plainUnit(entryUnitOf(faustUnit) == ValueUnit::None ? faustUnit : "")
+    /// Range, scale (a log control moves geometrically: equal distances, equal ratios), step,
+    /// text of a value and typed text, all from the control's ParamSpec.
+    explicit ParamSlider(const ParamSpec& s) : ValueEntrySlider(s.entryUnit()), spec(s)
     {
         setSliderStyle(juce::Slider::LinearHorizontal);
         setTextBoxStyle(juce::Slider::TextBoxRight, false, 84, 20);
         setWantsKeyboardFocus(true);
         setVelocityModeParameters(0.2, 1, 0.0, true, juce::ModifierKeys::shiftModifier);
+        juce::NormalisableRange<double> range(
+            spec.min, spec.max, [this](double, double, double p) { return spec.fromNormalised(p); },
+            [this](double, double, double v) { return spec.toNormalised(v); });
+        range.interval = spec.step > 0.0 ? spec.step : 0.0;
+        setNormalisableRange(range);
     }
-    double getValueFromText(const juce::String& text) override
-    {
-        // A plain-number control accepts its own unit after the number ("250 ms", "30 %").
-        auto t = text.trim();
-        if (!plainUnit.empty() && t.endsWithIgnoreCase(juce::String(plainUnit)))
-            t = t.dropLastCharacters(static_cast<int>(juce::String(plainUnit).length())).trim();
-        return ValueEntrySlider::getValueFromText(t);
-    }
-    juce::String getTextFromValue(double value) override
-    {
-        const auto text = ValueEntrySlider::getTextFromValue(value);
-        return plainUnit.empty() ? text : text + " " + juce::String(plainUnit);
-    }
+    juce::String getTextFromValue(double value) override { return juce::String(spec.format(value)); }
     void mouseWheelMove(const juce::MouseEvent& e, const juce::MouseWheelDetails& wheel) override
     {
         if (hasKeyboardFocus(true))
@@ -116,8 +98,11 @@ public:
         return true;
     }
 
+protected:
+    ParsedValue parseText(const juce::String& text) const override { return spec.parse(text.toStdString()); }
+
 private:
-    std::string plainUnit; ///< the unit shown after a plain number ("ms", "%"), else empty
+    const ParamSpec spec;
 };
 
 /// The height `text` needs when wrapped at `width` in `font`.
@@ -531,11 +516,9 @@ void ChainPanel::rebuildEditor()
             editorParts.push_back(std::move(meter));
             continue;
         }
-        auto slider = std::make_unique<ParamSlider>(c.unit);
+        const auto& spec = slot.node->specs()[i];
+        auto slider = std::make_unique<ParamSlider>(spec);
         slider->setTooltip(tip + (c.unit == "dB" ? "\nA typed rise of more than 6 dB ramps there at 20 dB/s." : ""));
-        slider->setRange(c.min, c.max, c.step > 0.0f ? double(c.step) : 0.0);
-        if (c.scale == "log" && c.min > 0.0f)
-            slider->setSkewFactorFromMidPoint(std::sqrt(double(c.min) * double(c.max)));
         slider->setValue(vals[i], juce::dontSendNotification);
         slider->setComponentID(kParamIdPrefix + juce::String(c.path));
         const NodeId fx = selected;
@@ -543,7 +526,7 @@ void ChainPanel::rebuildEditor()
         slider->onValueChange = [this, fx, i, raw] { setParameter(fx, int(i), float(raw->getValue())); };
         // The reason names the control, and the unit of a plain-number control ("time (ms): ...").
         const juce::String refusedPrefix = juce::String(c.label)
-                                         + (entryUnitOf(c.unit) == ValueUnit::None && !c.unit.empty() ? " (" + juce::String(c.unit) + ")" : "")
+                                         + (spec.entryUnit() == ValueUnit::None && !c.unit.empty() ? " (" + juce::String(c.unit) + ")" : "")
                                          + ": ";
         slider->onRefused = [this, refusedPrefix](const juce::String& why) { showMessage(refusedPrefix + why, true); };
         slider->onAccepted = [this] { showMessage({}, false); };

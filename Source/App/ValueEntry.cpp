@@ -6,7 +6,7 @@ ValueEntrySlider::ValueEntrySlider(ValueUnit unit, int significantDigits) : valu
 
 double ValueEntrySlider::getValueFromText(const juce::String& text)
 {
-    const auto parsed = parseValueInRange(text.toStdString(), valueUnit, getMinimum(), getMaximum());
+    const auto parsed = parseText(text);
     if (!parsed.value)
     {
         refusal = juce::String(parsed.error);
@@ -21,6 +21,11 @@ double ValueEntrySlider::getValueFromText(const juce::String& text)
         return *parsed.value;
     const auto now = typedFilter(*parsed.value);
     return now ? *now : getValue(); // nullopt: the filter applies it its own way
+}
+
+ParsedValue ValueEntrySlider::parseText(const juce::String& text) const
+{
+    return parseValueInRange(text.toStdString(), valueUnit, getMinimum(), getMaximum());
 }
 
 juce::String ValueEntrySlider::getTextFromValue(double value)

@@ -39,6 +39,11 @@ public:
     double getValueFromText(const juce::String& text) override;
     juce::String getTextFromValue(double value) override;
 
+protected:
+    /// The typed text as a value of this box, or the reason why not. By default ValueParse in the
+    /// box's unit and the slider's range; a box described by a ParamSpec reads it with the spec.
+    [[nodiscard]] virtual ParsedValue parseText(const juce::String& text) const;
+
 private:
     ValueUnit valueUnit;
     int digits;

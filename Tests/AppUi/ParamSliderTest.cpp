@@ -1,0 +1,73 @@
+// An effect control's slider takes its range, scale, step and text from the control's ParamSpec
+// (Core/Session/ParamSpec). A [scale:log] control moves geometrically: each equal stretch of the
+// track is the same number of octaves. (Before ParamSpec the slider used JUCE's power-law skew
+// with its middle at sqrt(min * max): right at the middle only; a quarter of the way along the
+// lowpass cutoff's track read 39 Hz instead of 10 * 2000^0.25 = 66.9 Hz.)
+#include "AppUi/AppFixture.h"
+
+#include "App/ChainPanel.h"
+#include "App/ValueEntry.h"
+
+#include <cmath>
+
+using wb::app::ChainPanel;
+using wb::app::ValueEntrySlider;
+using wb::test::findById;
+
+namespace
+{
+ValueEntrySlider& sliderOf(ChainPanel& panel, wb::AudioEngine& engine, wb::NodeId fx, const char* label)
+{
+    const int slot = engine.chain().indexOfFromUi(fx);
+    REQUIRE(slot >= 0);
+    const auto& node = *engine.chain().slotsFromUi()[size_t(slot)].node;
+    const int index = node.findControl(label);
+    REQUIRE(index >= 0);
+    auto* s = findById<ValueEntrySlider>(panel, ChainPanel::kParamIdPrefix + juce::String(node.specs()[size_t(index)].path));
+    REQUIRE(s != nullptr);
+    return *s;
+}
+} // namespace
+
+TEST_CASE("app: a log control's slider is geometric, a linear one linear, both from the ParamSpec", "[gui][app][chain]")
+{
+    auto engine = wb::AudioEngine::createWithGenerator();
+    ChainPanel panel(*engine);
+    panel.setSize(330, 900);
+
+    const auto lp = panel.addEffect("lowpass");
+    auto& cutoff = sliderOf(panel, *engine, lp, "cutoff"); // 10 .. 20000 Hz, [scale:log], step 0.1
+    CHECK(cutoff.getMinimum() == 10.0);
+    CHECK(cutoff.getMaximum() == 20000.0);
+    CHECK(cutoff.getInterval() == Approx(0.1).epsilon(1e-6));
+    for (const double p : {0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0})
+    {
+        const double analytic = 10.0 * std::pow(2000.0, p); // min * (max / min)^p
+        INFO("proportion " << p);
+        CHECK(cutoff.proportionOfLengthToValue(p) == Approx(analytic).epsilon(1e-9));
+        CHECK(cutoff.valueToProportionOfLength(analytic) == Approx(p).margin(1e-9));
+    }
+    CHECK(cutoff.getTextFromValue(1500.0) == "1.5 kHz");
+
+    panel.clearForTest();
+    const auto gain = panel.addEffect("gain");
+    auto& g = sliderOf(panel, *engine, gain, "gain");
+    const double lo = g.getMinimum(), hi = g.getMaximum();
+    REQUIRE(hi > lo);
+    for (const double p : {0.0, 0.25, 0.5, 1.0})
+    {
+        INFO("proportion " << p);
+        CHECK(g.proportionOfLengthToValue(p) == Approx(lo + p * (hi - lo)).margin(1e-9));
+        CHECK(g.valueToProportionOfLength(lo + p * (hi - lo)) == Approx(p).margin(1e-9));
+    }
+    CHECK(g.getTextFromValue(-6.0) == "-6 dB");
+
+    panel.clearForTest();
+    const auto dl = panel.addEffect("delay");
+    auto& time = sliderOf(panel, *engine, dl, "time"); // a plain-number unit: shown after the number
+    CHECK(time.getTextFromValue(125.0) == "125 ms");
+    CHECK(time.enterText("250 ms"));
+    CHECK(time.getValue() == Approx(250.0));
+    CHECK_FALSE(time.enterText("5 s"));
+    CHECK(time.getValue() == Approx(250.0));
+}
