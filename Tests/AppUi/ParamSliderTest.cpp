@@ -1,8 +1,9 @@
 // An effect control's slider takes its range, scale, step and text from the control's ParamSpec
 // (Core/Session/ParamSpec). A [scale:log] control moves geometrically: each equal stretch of the
 // track is the same number of octaves. (Before ParamSpec the slider used JUCE's power-law skew
-// with its middle at sqrt(min * max): right at the middle only; a quarter of the way along the
-// lowpass cutoff's track read 39 Hz instead of 10 * 2000^0.25 = 66.9 Hz.)
+// with its middle at sqrt(min * max): right at the middle only. Run against it, this test read
+// 19.6 Hz a quarter of the way along the lowpass cutoff's track instead of 10 * 2000^0.25 =
+// 66.9 Hz, and 10.06 Hz at a tenth: the first quarter spanned one octave of the eleven.)
 #include "AppUi/AppFixture.h"
 
 #include "App/ChainPanel.h"
