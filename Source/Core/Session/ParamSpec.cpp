@@ -1,35 +1,13 @@
 #include "Core/Session/ParamSpec.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 namespace wb
 {
-namespace
-{
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0)
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0)
-        s.remove_suffix(1);
-    return s;
-}
-
-bool endsWithIgnoringCase(std::string_view s, std::string_view suffix) noexcept
-{
-    if (suffix.size() > s.size())
-        return false;
-    return std::equal(suffix.begin(), suffix.end(), s.end() - static_cast<std::ptrdiff_t>(suffix.size()),
-                      [](char a, char b)
-                      { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); });
-}
-} // namespace
-
 double logToNormalised(double start, double end, double value) noexcept
 {
-    if (!(start > 0.0) || !(end > start))
+    if (!(start > 0.0) || !(end > start) || std::isnan(value))
         return 0.0;
     return std::clamp(std::log(std::clamp(value, start, end) / start) / std::log(end / start), 0.0, 1.0);
 }
@@ -38,7 +16,7 @@ double logFromNormalised(double start, double end, double proportion) noexcept
 {
     if (!(start > 0.0) || !(end > start))
         return start;
-    const double p = std::clamp(proportion, 0.0, 1.0);
+    const double p = std::isnan(proportion) ? 0.0 : std::clamp(proportion, 0.0, 1.0);
     // The ends exactly, not start * (end / start) rounded.
     if (p >= 1.0)
         return end;
@@ -97,10 +75,11 @@ std::string ParamSpec::format(double value, int significant) const
 
 std::string_view ParamSpec::numberPart(std::string_view text) const noexcept
 {
-    std::string_view t = trim(text);
+    std::string_view t = trimSpaces(text);
     // A plain-number control accepts its own unit after the number ("250 ms", "30 %").
-    if (entryUnit() == ValueUnit::None && !unit.empty() && endsWithIgnoringCase(t, unit))
-        t = trim(t.substr(0, t.size() - unit.size()));
+    if (entryUnit() == ValueUnit::None && !unit.empty() && t.size() >= unit.size()
+        && equalsIgnoringCase(t.substr(t.size() - unit.size()), unit))
+        t = trimSpaces(t.substr(0, t.size() - unit.size()));
     return t;
 }
 

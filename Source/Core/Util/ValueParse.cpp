@@ -23,22 +23,6 @@ constexpr std::array<Prefix, 8> kPrefixes{{{"p", 1e-12}, {"n", 1e-9}, {"u", 1e-6
 
 bool takesPrefix(ValueUnit unit) noexcept { return unit != ValueUnit::Decibel; }
 
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0)
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0)
-        s.remove_suffix(1);
-    return s;
-}
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b) noexcept
-{
-    return a.size() == b.size()
-           && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y)
-                         { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
-}
-
 /// True when `s` names the unit itself (no prefix).
 bool isUnit(std::string_view s, ValueUnit unit) noexcept
 {
@@ -64,6 +48,22 @@ std::string expected(ValueUnit unit)
 ParsedValue refuse(std::string text) { return {std::nullopt, std::move(text)}; }
 } // namespace
 
+std::string_view trimSpaces(std::string_view s) noexcept
+{
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0)
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0)
+        s.remove_suffix(1);
+    return s;
+}
+
+bool equalsIgnoringCase(std::string_view a, std::string_view b) noexcept
+{
+    return a.size() == b.size()
+           && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y)
+                         { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
+}
+
 std::string_view unitSymbol(ValueUnit unit) noexcept
 {
     switch (unit)
@@ -78,7 +78,7 @@ std::string_view unitSymbol(ValueUnit unit) noexcept
 
 ParsedValue parseValue(std::string_view text, ValueUnit unit)
 {
-    const std::string_view all = trim(text);
+    const std::string_view all = trimSpaces(text);
     if (all.empty())
         return refuse("empty: type " + expected(unit));
     std::string_view rest = all;
@@ -90,7 +90,7 @@ ParsedValue parseValue(std::string_view text, ValueUnit unit)
         return refuse(fmt::format("'{}' is not a number: type {}", all, expected(unit)));
     if (!std::isfinite(number))
         return refuse(fmt::format("'{}' is not a finite number", all));
-    std::string_view suffix = trim(rest.substr(static_cast<std::size_t>(end - rest.data())));
+    std::string_view suffix = trimSpaces(rest.substr(static_cast<std::size_t>(end - rest.data())));
     double factor = 1.0;
     if (!suffix.empty() && !isUnit(suffix, unit))
     {
@@ -99,7 +99,7 @@ ParsedValue parseValue(std::string_view text, ValueUnit unit)
             for (const auto& p : kPrefixes)
                 if (suffix.substr(0, p.text.size()) == p.text)
                 {
-                    const std::string_view after = trim(suffix.substr(p.text.size()));
+                    const std::string_view after = trimSpaces(suffix.substr(p.text.size()));
                     if (after.empty() || isUnit(after, unit))
                     {
                         factor = p.factor;

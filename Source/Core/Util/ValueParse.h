@@ -29,6 +29,11 @@ struct ParsedValue
     std::string error;           ///< why not, when value is empty
 };
 
+/// text without white space at either end.
+[[nodiscard]] std::string_view trimSpaces(std::string_view text) noexcept;
+/// True when a and b are equal ignoring ASCII case.
+[[nodiscard]] bool equalsIgnoringCase(std::string_view a, std::string_view b) noexcept;
+
 /// The unit's symbol as displayed ("Hz", "dB", "s", "").
 [[nodiscard]] std::string_view unitSymbol(ValueUnit unit) noexcept;
 

@@ -17,16 +17,8 @@ namespace
 ParamSpec spec(std::string path, std::string label, std::string unit, double min, double max, double init,
                ParamScale scale = ParamScale::linear, bool output = false)
 {
-    ParamSpec s;
-    s.path = std::move(path);
-    s.label = std::move(label);
-    s.unit = std::move(unit);
-    s.min = min;
-    s.max = max;
-    s.defaultValue = init;
-    s.scale = scale;
-    s.isOutput = output;
-    return s;
+    return {.path = std::move(path), .label = std::move(label), .unit = std::move(unit), .tooltip = {}, .min = min, .max = max,
+            .defaultValue = init, .scale = scale, .isOutput = output};
 }
 
 /// The parameters of an EQ-like effect: spaces in labels, groups in paths, a meter.
@@ -100,6 +92,9 @@ TEST_CASE("ParamSpec: log normalisation is geometric: log(v / min) / log(max / m
     CHECK(lastQuarterOctaves == Approx(quarterOctaves).epsilon(1e-12));
     CHECK(cutoff.fromNormalised(1.0) == 20000.0); // exactly the end
     CHECK(cutoff.fromNormalised(0.0) == 10.0);
+    CHECK(cutoff.toNormalised(std::numeric_limits<double>::quiet_NaN()) == 0.0);
+    CHECK(cutoff.fromNormalised(std::numeric_limits<double>::quiet_NaN()) == 10.0);
+    CHECK(cutoff.toNormalised(1.0) == 0.0); // below the range: clamped
     // Round trip across the range.
     for (int i = 0; i <= 100; ++i)
     {
