@@ -28,7 +28,7 @@
 // are kept, stderr says so, and the exit is 1.
 // Exit: 0 done (whatever the count), 2 bad usage, 1 the device could not run or was lost.
 #include "Cli/Cli.h"
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Cli/DeviceWatch.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Monitor/CallbackStats.h"

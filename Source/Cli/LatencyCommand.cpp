@@ -16,7 +16,7 @@
 //   timing    {first_result_s, total_s}  -- device start to the first valid run / to the end
 // The virtual device's round trip is period + --virtual-delay (see VirtualLoopbackDevice.h).
 #include "Cli/Cli.h"
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Cli/LoopbackDevice.h"
 #include "Core/Audio/WavFile.h"
 #include "Engine/LatencyJack.h"

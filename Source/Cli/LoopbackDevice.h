@@ -1,7 +1,7 @@
 #pragma once
 // The device a loopback measurement runs on (`latency`, `measure`): the built-in Virtual loopback
 // or a running JACK server, opened with one input and one output.
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 
 #include <juce_audio_devices/juce_audio_devices.h>
 

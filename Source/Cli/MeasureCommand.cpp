@@ -8,7 +8,7 @@
 // I/O failure); 2 bad usage; 3 the measurement was refused (clipping, no signal, SNR too low,
 // delay does not fit) with the reason on stderr; no output file is written then.
 #include "Cli/Cli.h"
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Cli/LoopbackDevice.h"
 #include "Cli/OfflineChain.h"
 #include "Cli/ResponsePlot.h"

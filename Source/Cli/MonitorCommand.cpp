@@ -22,7 +22,7 @@
 //   kept, stderr says so, exit 1)
 // --device default | virtual | jack picks the device (default: the system's, else Virtual loopback).
 #include "Cli/Cli.h"
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Cli/DeviceWatch.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Monitor/ProcessStats.h"

@@ -21,7 +21,7 @@
 #include "Engine/FaustEffectNode.h"
 #include "Faust/FaustCatalogue.h"
 #include "Cli/Cli.h"
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Core/Analysis/Levels.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Signals/Render.h"

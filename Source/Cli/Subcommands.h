@@ -1,5 +1,7 @@
 #pragma once
-// Each command registers its CLI11 subcommand and its action here.
+// The CLI's subcommands (render, measure, ...): each registers its CLI11 subcommand and its
+// action here, with the helpers they share. Not to be confused with the real-time engine's
+// Command (Core/Realtime/Commands.h), the message the UI sends the audio thread.
 #include <CLI/CLI.hpp>
 
 #include <functional>
@@ -25,7 +27,7 @@ struct Context
     std::map<std::string, std::function<int()>> actions;
 };
 
-void registerCommands(CLI::App& app, Context& ctx);
+void registerSubcommands(CLI::App& app, Context& ctx);
 
 /// A CLI11 check that refuses a value that reads as a number but not a finite one: nan, inf,
 /// -inf, 1e999 (exit 2, "--OPTION: ..."). Text that is no number at all is left to the option's
@@ -34,7 +36,7 @@ void registerCommands(CLI::App& app, Context& ctx);
 CLI::Validator finiteNumber();
 
 /// Adds finiteNumber() to every option of `app` and of its subcommands, recursively, whose value
-/// is a number (CLI11 type FLOAT, INT or UINT). registerCommands calls it last, so a command added
+/// is a number (CLI11 type FLOAT, INT or UINT). registerSubcommands calls it last, so a command added
 /// later is covered without doing anything.
 void requireFiniteNumbers(CLI::App& app);
 

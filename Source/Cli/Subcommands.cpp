@@ -1,4 +1,4 @@
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 
 #include "Core/Audio/WavFile.h"
 
@@ -91,7 +91,7 @@ void requireFiniteNumbers(CLI::App& app)
         requireFiniteNumbers(*sub);
 }
 
-void registerCommands(CLI::App& app, Context& ctx)
+void registerSubcommands(CLI::App& app, Context& ctx)
 {
     registerDevicesCommand(app, ctx);
     registerEffectsCommand(app, ctx);
