@@ -23,6 +23,12 @@ std::vector<std::string> splitCommaList(const std::string& list)
     return out;
 }
 
+void removeQuietly(const std::string& path)
+{
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+}
+
 void writeTextFile(const std::string& path, const std::string& text, Context& ctx)
 {
     if (path == "-")

@@ -47,6 +47,9 @@ void requireFiniteNumbers(CLI::App& app);
 /// file keeps its mode: see makeTemporaryBeside/commitTemporary in Core/Audio/WavFile.h.
 void writeTextFile(const std::string& path, const std::string& text, Context& ctx);
 
+/// Removes a file if it exists; never throws.
+void removeQuietly(const std::string& path);
+
 /// "a,b,,c" -> {"a", "b", "c"}: the items of a comma-separated list, empty ones skipped.
 std::vector<std::string> splitCommaList(const std::string& list);
 
