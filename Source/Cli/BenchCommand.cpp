@@ -128,9 +128,7 @@ int runStreams(const StreamsOptions& o, Context& ctx)
         throw UsageError(fmt::format("--effects: at most {} effects per stream", EffectChainNode::kMaxSlots));
     const double maxLoad = o.maxLoadPercent / 100.0;
     // Before the run, not after it: a --json that cannot be written is refused at once (exit 2).
-    if (!o.json.empty() && o.json != "-")
-        if (const auto problem = checkWritable(o.json))
-            throw UsageError(fmt::format("cannot write {}: {}", o.json, *problem));
+    refuseUnwritable(o.json);
 
     nlohmann::json settings{{"device", o.device},
                             {"rate", o.rate},
@@ -314,7 +312,7 @@ int runStreams(const StreamsOptions& o, Context& ctx)
                          {"steps", steps},
                          {"max_streams", maxStreams},
                          {"stopped_by", stoppedBy}};
-        writeTextFile(o.json, j.dump(2) + "\n", ctx);
+        writeJsonFile(o.json, j, ctx);
     }
     return stoppedBy == "device-lost" ? kFailure : kOk;
 }

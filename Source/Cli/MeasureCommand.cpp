@@ -16,7 +16,6 @@
 #include "Core/Analysis/SweptSine.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Util/BuildInfo.h"
-#include "Engine/LatencyJack.h"
 #include "Engine/SweepCapture.h"
 #include "Engine/VirtualLoopbackDevice.h"
 
@@ -56,7 +55,6 @@ struct MeasureOptions : LoopbackDeviceOptions // device, rate, period, the Virtu
     std::string plot;
     std::string compare;
     double toleranceDb = 0.5;
-    bool connectLoopback = false;
 };
 
 constexpr const char* kConvention =
@@ -188,9 +186,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     if (!o.compare.empty())
         reference = readReference(o.compare);
     for (const auto* path : {&o.json, &o.csv, &o.ir, &o.plot})
-        if (!path->empty() && *path != "-")
-            if (const auto problem = checkWritable(*path))
-                throw UsageError(fmt::format("cannot write {}: {}", *path, *problem));
+        refuseUnwritable(*path);
 
     const analysis::SynchronizedSweep sweep(s);
     std::vector<float> capture;
@@ -216,12 +212,8 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
                                    device->getName().toStdString(), device->getCurrentSampleRate(), o.rate);
             return kFailure;
         }
-        if (o.device == "jack" && o.connectLoopback)
-            if (const auto error = connectJackLoopback(); !error.empty())
-            {
-                ctx.err << "wavebench: error: " << error << "\n";
-                return kFailure;
-            }
+        if (!connectLoopbackIfAsked(o, ctx))
+            return kFailure;
         deviceRecord = {{"type", device->getTypeName().toStdString()},
                         {"name", device->getName().toStdString()},
                         {"rate", device->getCurrentSampleRate()},
@@ -354,7 +346,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     j["stepped"] = steppedJson;
 
     if (!o.json.empty())
-        writeTextFile(o.json, j.dump(2) + "\n", ctx);
+        writeJsonFile(o.json, j, ctx);
     if (!o.csv.empty())
     {
         std::string text = "hz,db,deg,gd_ms,thd_db,h2_db,h3_db,h4_db,h5_db,h6_db,h7_db,h8_db,h9_db,thd_floor_db,"

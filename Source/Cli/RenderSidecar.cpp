@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <optional>
 
 namespace wb::cli
@@ -84,17 +83,10 @@ bool commitRender(const RenderRequest& request, const RenderedWav& wav, const nl
     bool ok = true;
     if (sidecar)
     {
-        jsonTemp = makeTemporaryBeside(jsonPath, error);
-        ok = false;
-        if (jsonTemp)
-        {
-            std::ofstream f(*jsonTemp, std::ios::trunc);
-            f << j.dump(2) << "\n";
-            f.close();
-            ok = static_cast<bool>(f);
-            if (!ok)
-                error = fmt::format("writing {} failed", jsonPath);
-        }
+        jsonTemp = writeTemporaryBeside(jsonPath, j.dump(2) + "\n", error);
+        ok = jsonTemp.has_value();
+        if (!ok)
+            error = fmt::format("cannot write {}: {}", jsonPath, error);
     }
     // The sidecar first: when the WAV then fails, the sidecar (a new file) is taken back.
     if (ok && sidecar)

@@ -29,6 +29,25 @@ void removeQuietly(const std::string& path)
     std::filesystem::remove(path, ec);
 }
 
+std::optional<std::string> writeTemporaryBeside(const std::string& path, const std::string& text, std::string& error)
+{
+    const auto tmp = makeTemporaryBeside(path, error);
+    if (!tmp)
+        return std::nullopt;
+    errno = 0;
+    std::ofstream f(*tmp, std::ios::trunc);
+    f << text;
+    f.close();
+    if (!f)
+    {
+        error = std::string("writing a temporary file beside it failed: ") +
+                (errno != 0 ? std::strerror(errno) : "unknown error");
+        removeQuietly(*tmp);
+        return std::nullopt;
+    }
+    return tmp;
+}
+
 void writeTextFile(const std::string& path, const std::string& text, Context& ctx)
 {
     if (path == "-")
@@ -41,27 +60,21 @@ void writeTextFile(const std::string& path, const std::string& text, Context& ct
     // What was printed so far goes first when the file is this process's own stdout.
     ctx.out.flush();
     std::string error;
-    const auto tmp = makeTemporaryBeside(path, error);
-    bool ok = tmp.has_value();
-    if (ok)
-    {
-        errno = 0;
-        std::ofstream f(*tmp, std::ios::trunc);
-        f << text;
-        f.close();
-        ok = static_cast<bool>(f);
-        if (!ok)
-            error = std::string("writing a temporary file beside it failed: ") +
-                    (errno != 0 ? std::strerror(errno) : "unknown error");
-        ok = ok && commitTemporary(*tmp, path, error);
-    }
-    if (!ok)
-    {
-        std::error_code ec;
-        if (tmp)
-            std::filesystem::remove(*tmp, ec);
+    const auto tmp = writeTemporaryBeside(path, text, error);
+    if (!tmp || !commitTemporary(*tmp, path, error))
         throw std::runtime_error("cannot write " + path + ": " + error);
-    }
+}
+
+void writeJsonFile(const std::string& path, const nlohmann::json& j, Context& ctx)
+{
+    writeTextFile(path, j.dump(2) + "\n", ctx);
+}
+
+void refuseUnwritable(const std::string& path)
+{
+    if (!path.empty() && path != "-")
+        if (const auto problem = checkWritable(path))
+            throw UsageError("cannot write " + path + ": " + *problem);
 }
 
 CLI::Validator finiteNumber()

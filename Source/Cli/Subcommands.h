@@ -3,9 +3,11 @@
 // action here, with the helpers they share. Not to be confused with the real-time engine's
 // Command (Core/Realtime/Commands.h), the message the UI sends the audio thread.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -46,6 +48,19 @@ void requireFiniteNumbers(CLI::App& app);
 /// written (the link stays), a FIFO or device (/dev/stdout) is written through, an existing
 /// file keeps its mode: see makeTemporaryBeside/commitTemporary in Core/Audio/WavFile.h.
 void writeTextFile(const std::string& path, const std::string& text, Context& ctx);
+
+/// writeTextFile of `j`, indented by 2, and a newline: every command's --json.
+void writeJsonFile(const std::string& path, const nlohmann::json& j, Context& ctx);
+
+/// Writes `text` into a new temporary file beside `path` (makeTemporaryBeside) and returns its
+/// name, for commitTemporary to put in place; nullopt with the reason in `error` (and no
+/// temporary left) when it could not.
+std::optional<std::string> writeTemporaryBeside(const std::string& path, const std::string& text, std::string& error);
+
+/// Refuses an output file that cannot be written before any work is done, not after it: throws
+/// UsageError "cannot write PATH: reason" (exit 2). An empty path (no file asked for) and "-"
+/// (stdout) pass.
+void refuseUnwritable(const std::string& path);
 
 /// Removes a file if it exists; never throws.
 void removeQuietly(const std::string& path);
