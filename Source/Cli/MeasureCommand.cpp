@@ -24,7 +24,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <memory>
 #include <string>
@@ -96,18 +95,7 @@ std::string csvNumber(double v)
 /// The reference's response as (hz, db) pairs, ascending; throws UsageError when unreadable.
 std::vector<std::pair<double, double>> readReference(const std::string& path)
 {
-    std::ifstream f(path);
-    if (!f)
-        throw UsageError(fmt::format("--compare: cannot read '{}'", path));
-    nlohmann::json j;
-    try
-    {
-        j = nlohmann::json::parse(f);
-    }
-    catch (const nlohmann::json::exception& e)
-    {
-        throw UsageError(fmt::format("--compare {}: not valid JSON ({})", path, e.what()));
-    }
+    const auto j = readJsonFile(path, "--compare");
     if (!j.is_object() || !j.contains("response") || !j["response"].is_array())
         throw UsageError(fmt::format("--compare {}: no \"response\" list (write one with measure --json)", path));
     std::vector<std::pair<double, double>> points;

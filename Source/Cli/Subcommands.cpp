@@ -70,6 +70,21 @@ void writeJsonFile(const std::string& path, const nlohmann::json& j, Context& ct
     writeTextFile(path, j.dump(2) + "\n", ctx);
 }
 
+nlohmann::json readJsonFile(const std::string& path, const std::string& option)
+{
+    std::ifstream f(path);
+    if (!f)
+        throw UsageError(option + ": cannot read '" + path + "'");
+    try
+    {
+        return nlohmann::json::parse(f);
+    }
+    catch (const nlohmann::json::exception& e)
+    {
+        throw UsageError(option + " " + path + ": not valid JSON (" + e.what() + ")");
+    }
+}
+
 void refuseUnwritable(const std::string& path)
 {
     if (!path.empty() && path != "-")

@@ -57,6 +57,10 @@ void writeJsonFile(const std::string& path, const nlohmann::json& j, Context& ct
 /// temporary left) when it could not.
 std::optional<std::string> writeTemporaryBeside(const std::string& path, const std::string& text, std::string& error);
 
+/// The JSON file an option names (--compare, --automation).
+/// Throws: UsageError "OPTION: cannot read 'PATH'" or "OPTION PATH: not valid JSON (why)" (exit 2).
+nlohmann::json readJsonFile(const std::string& path, const std::string& option);
+
 /// Refuses an output file that cannot be written before any work is done, not after it: throws
 /// UsageError "cannot write PATH: reason" (exit 2). An empty path (no file asked for) and "-"
 /// (stdout) pass.
