@@ -1,6 +1,6 @@
 #pragma once
 // The monitor panel: DSP load (mean, window max, a 30 s history graph), xruns, CPU (audio
-// thread, message thread, process), memory (RSS, heap, buffer pool, Faust instances) and the
+// thread, message thread, process), memory (private/PSS, RSS, heap, Faust instances) and the
 // device's round-trip latency, and the time per node (generator, each effect, the whole callback:
 // mean µs per callback and share of the period). Figures beyond their thresholds turn red.
 // update() runs on the message thread's timer and only reads counters; the latency measurement

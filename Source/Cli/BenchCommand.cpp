@@ -28,7 +28,7 @@
 // are kept, stderr says so, and the exit is 1.
 // Exit: 0 done (whatever the count), 2 bad usage, 1 the device could not run or was lost.
 #include "Cli/Cli.h"
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Cli/DeviceWatch.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Monitor/CallbackStats.h"
@@ -128,9 +128,7 @@ int runStreams(const StreamsOptions& o, Context& ctx)
         throw UsageError(fmt::format("--effects: at most {} effects per stream", EffectChainNode::kMaxSlots));
     const double maxLoad = o.maxLoadPercent / 100.0;
     // Before the run, not after it: a --json that cannot be written is refused at once (exit 2).
-    if (!o.json.empty() && o.json != "-")
-        if (const auto problem = checkWritable(o.json))
-            throw UsageError(fmt::format("cannot write {}: {}", o.json, *problem));
+    refuseUnwritable(o.json);
 
     nlohmann::json settings{{"device", o.device},
                             {"rate", o.rate},
@@ -314,7 +312,7 @@ int runStreams(const StreamsOptions& o, Context& ctx)
                          {"steps", steps},
                          {"max_streams", maxStreams},
                          {"stopped_by", stoppedBy}};
-        writeTextFile(o.json, j.dump(2) + "\n", ctx);
+        writeJsonFile(o.json, j, ctx);
     }
     return stoppedBy == "device-lost" ? kFailure : kOk;
 }
@@ -330,29 +328,18 @@ void registerBenchCommand(CLI::App& app, Context& ctx)
     streams->add_option("--device", o->device, "virtual (built-in, real-time thread) or jack (a running server)")
         ->check(CLI::IsMember({"virtual", "jack"}))
         ->capture_default_str();
-    streams->add_option("--rate", o->rate, "Sample rate in Hz (virtual; JACK uses the server's)")
-        ->check(CLI::Range(8000.0, 768000.0))
-        ->capture_default_str();
-    streams->add_option("--period", o->period, "Period in frames (virtual; JACK uses the server's)")
-        ->check(CLI::Range(16, 8192))
-        ->capture_default_str();
+    // A number with its range checked and its default shown in --help.
+    const auto ranged = [streams](const std::string& name, auto& value, const std::string& help, auto low, auto high)
+    { return streams->add_option(name, value, help)->check(CLI::Range(low, high))->capture_default_str(); };
+    ranged("--rate", o->rate, "Sample rate in Hz (virtual; JACK uses the server's)", 8000.0, 768000.0);
+    ranged("--period", o->period, "Period in frames (virtual; JACK uses the server's)", 16, 8192);
     streams->add_option("--effects", o->effects, "Each stream's chain, comma-separated ('none': generator only)")
         ->capture_default_str();
-    streams->add_option("--seconds-per-step", o->secondsPerStep, "Measured seconds per step")
-        ->check(CLI::Range(0.05, 3600.0))
-        ->capture_default_str();
-    streams->add_option("--warmup", o->warmup, "Seconds run before each step's measurement")
-        ->check(CLI::Range(0.0, 60.0))
-        ->capture_default_str();
-    streams->add_option("--max-streams", o->maxStreams, "Stop after this many streams")
-        ->check(CLI::Range(1, 400))
-        ->capture_default_str();
-    streams->add_option("--max-load", o->maxLoadPercent, "Mean DSP load a step may reach, percent")
-        ->check(CLI::Range(1.0, 100.0))
-        ->capture_default_str();
-    streams->add_option("--max-xruns", o->maxXruns, "Xruns a step may have and still pass (a shared machine)")
-        ->check(CLI::Range(0, 1000000))
-        ->capture_default_str();
+    ranged("--seconds-per-step", o->secondsPerStep, "Measured seconds per step", 0.05, 3600.0);
+    ranged("--warmup", o->warmup, "Seconds run before each step's measurement", 0.0, 60.0);
+    ranged("--max-streams", o->maxStreams, "Stop after this many streams", 1, 400);
+    ranged("--max-load", o->maxLoadPercent, "Mean DSP load a step may reach, percent", 1.0, 100.0);
+    ranged("--max-xruns", o->maxXruns, "Xruns a step may have and still pass (a shared machine)", 0, 1000000);
     streams->add_option("--json", o->json, "Write the settings and every step as JSON to FILE ('-' for stdout)");
     ctx.actions["bench"] = [&ctx, o, streams] {
         o->periodGiven = streams->count("--period") > 0;

@@ -1,6 +1,6 @@
 #include "Cli/Cli.h"
 
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Core/Util/BuildCommit.h"
 #include "Engine/JackQuiet.h"
 
@@ -36,7 +36,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     CLI::App app;
     configureApp(app);
     Context ctx{out, err, {}};
-    registerCommands(app, ctx);
+    registerSubcommands(app, ctx);
 
     std::vector<const char*> argv;
     argv.push_back(args.empty() ? "wavebench" : args.front().c_str());

@@ -1,4 +1,4 @@
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Engine/Devices.h"
 
 #include <nlohmann/json.hpp>

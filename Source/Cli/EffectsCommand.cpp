@@ -1,4 +1,4 @@
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Engine/FaustEffectNode.h"
 #include "Faust/FaustCatalogue.h"
 

@@ -16,10 +16,9 @@
 //   timing    {first_result_s, total_s}  -- device start to the first valid run / to the end
 // The virtual device's round trip is period + --virtual-delay (see VirtualLoopbackDevice.h).
 #include "Cli/Cli.h"
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Cli/LoopbackDevice.h"
 #include "Core/Audio/WavFile.h"
-#include "Engine/LatencyJack.h"
 #include "Engine/LatencyMeasurement.h"
 #include "Engine/VirtualLoopbackDevice.h"
 
@@ -29,7 +28,6 @@
 #include <bit>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 namespace wb::cli
@@ -40,7 +38,6 @@ struct LatencyOptions : LoopbackDeviceOptions // device, rate, period, the Virtu
 {
     bool rateGiven = false;
     int runs = 5;
-    bool connectLoopback = false;
     int probePeriod = int(latency::kPeriod);
     bool quick = false;
     double maxMs = -1.0;
@@ -109,17 +106,10 @@ double clean(double x)
     return std::abs(x) < 5e-9 ? 0.0 : x;
 }
 
-void writeJson(const std::string& path, const nlohmann::json& j, Context& ctx)
-{
-    writeTextFile(path, j.dump(2) + "\n", ctx);
-}
-
 int runLatency(const LatencyOptions& o, Context& ctx)
 {
     // Before the measurement, not after it: a --json that cannot be written is refused at once (exit 2).
-    if (!o.jsonFile.empty() && o.jsonFile != "-")
-        if (const auto problem = checkWritable(o.jsonFile))
-            throw UsageError(fmt::format("cannot write {}: {}", o.jsonFile, *problem));
+    refuseUnwritable(o.jsonFile);
     auto device = openLoopbackDevice(o, ctx);
     if (device == nullptr)
         return kFailure;
@@ -131,12 +121,8 @@ int runLatency(const LatencyOptions& o, Context& ctx)
         if (o.rateGiven && std::abs(device->getCurrentSampleRate() - o.rate) > 0.5)
             ctx.err << "wavebench: note: the JACK server runs at " << device->getCurrentSampleRate() << " Hz, not "
                     << o.rate << "\n";
-        if (o.connectLoopback)
-            if (const auto error = connectJackLoopback(); !error.empty())
-            {
-                ctx.err << "wavebench: error: " << error << "\n";
-                return kFailure;
-            }
+        if (!connectLoopbackIfAsked(o, ctx))
+            return kFailure;
     }
 
     LatencyMeasurementSettings settings;
@@ -148,7 +134,7 @@ int runLatency(const LatencyOptions& o, Context& ctx)
 
     const bool passed = !r.valid || o.maxMs < 0.0 || r.toMs(r.frames.mean) <= o.maxMs;
     if (!o.jsonFile.empty())
-        writeJson(o.jsonFile, reportJson(o, r, passed), ctx);
+        writeJsonFile(o.jsonFile, reportJson(o, r, passed), ctx);
 
     std::ostream& text = o.jsonFile == "-" ? ctx.err : ctx.out;
     text << fmt::format("device: {} / {}, {:.0f} Hz, period {}\n", r.deviceType, r.deviceName, r.sampleRate, r.period);

@@ -40,4 +40,15 @@ std::unique_ptr<juce::AudioIODevice> openLoopbackDevice(const LoopbackDeviceOpti
     }
     return device;
 }
+
+bool connectLoopbackIfAsked(const LoopbackDeviceOptions& o, Context& ctx)
+{
+    if (o.device == "jack" && o.connectLoopback)
+        if (const auto error = connectJackLoopback(); !error.empty())
+        {
+            ctx.err << "wavebench: error: " << error << "\n";
+            return false;
+        }
+    return true;
+}
 } // namespace wb::cli

@@ -8,7 +8,7 @@
 // I/O failure); 2 bad usage; 3 the measurement was refused (clipping, no signal, SNR too low,
 // delay does not fit) with the reason on stderr; no output file is written then.
 #include "Cli/Cli.h"
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Cli/LoopbackDevice.h"
 #include "Cli/OfflineChain.h"
 #include "Cli/ResponsePlot.h"
@@ -16,7 +16,6 @@
 #include "Core/Analysis/SweptSine.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Util/BuildInfo.h"
-#include "Engine/LatencyJack.h"
 #include "Engine/SweepCapture.h"
 #include "Engine/VirtualLoopbackDevice.h"
 
@@ -25,7 +24,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <memory>
 #include <string>
@@ -56,7 +54,6 @@ struct MeasureOptions : LoopbackDeviceOptions // device, rate, period, the Virtu
     std::string plot;
     std::string compare;
     double toleranceDb = 0.5;
-    bool connectLoopback = false;
 };
 
 constexpr const char* kConvention =
@@ -98,18 +95,7 @@ std::string csvNumber(double v)
 /// The reference's response as (hz, db) pairs, ascending; throws UsageError when unreadable.
 std::vector<std::pair<double, double>> readReference(const std::string& path)
 {
-    std::ifstream f(path);
-    if (!f)
-        throw UsageError(fmt::format("--compare: cannot read '{}'", path));
-    nlohmann::json j;
-    try
-    {
-        j = nlohmann::json::parse(f);
-    }
-    catch (const nlohmann::json::exception& e)
-    {
-        throw UsageError(fmt::format("--compare {}: not valid JSON ({})", path, e.what()));
-    }
+    const auto j = readJsonFile(path, "--compare");
     if (!j.is_object() || !j.contains("response") || !j["response"].is_array())
         throw UsageError(fmt::format("--compare {}: no \"response\" list (write one with measure --json)", path));
     std::vector<std::pair<double, double>> points;
@@ -188,9 +174,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     if (!o.compare.empty())
         reference = readReference(o.compare);
     for (const auto* path : {&o.json, &o.csv, &o.ir, &o.plot})
-        if (!path->empty() && *path != "-")
-            if (const auto problem = checkWritable(*path))
-                throw UsageError(fmt::format("cannot write {}: {}", *path, *problem));
+        refuseUnwritable(*path);
 
     const analysis::SynchronizedSweep sweep(s);
     std::vector<float> capture;
@@ -216,12 +200,8 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
                                    device->getName().toStdString(), device->getCurrentSampleRate(), o.rate);
             return kFailure;
         }
-        if (o.device == "jack" && o.connectLoopback)
-            if (const auto error = connectJackLoopback(); !error.empty())
-            {
-                ctx.err << "wavebench: error: " << error << "\n";
-                return kFailure;
-            }
+        if (!connectLoopbackIfAsked(o, ctx))
+            return kFailure;
         deviceRecord = {{"type", device->getTypeName().toStdString()},
                         {"name", device->getName().toStdString()},
                         {"rate", device->getCurrentSampleRate()},
@@ -354,7 +334,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     j["stepped"] = steppedJson;
 
     if (!o.json.empty())
-        writeTextFile(o.json, j.dump(2) + "\n", ctx);
+        writeJsonFile(o.json, j, ctx);
     if (!o.csv.empty())
     {
         std::string text = "hz,db,deg,gd_ms,thd_db,h2_db,h3_db,h4_db,h5_db,h6_db,h7_db,h8_db,h9_db,thd_floor_db,"

@@ -22,7 +22,7 @@
 //   kept, stderr says so, exit 1)
 // --device default | virtual | jack picks the device (default: the system's, else Virtual loopback).
 #include "Cli/Cli.h"
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Cli/DeviceWatch.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Monitor/ProcessStats.h"
@@ -54,9 +54,7 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
     if (!(o.seconds > 0.0) || !(o.interval > 0.0) || o.interval > o.seconds)
         throw UsageError("--seconds and --interval must be positive, with the interval no longer than the run");
     // Before the run, not after it: a --json that cannot be written is refused at once (exit 2).
-    if (!o.json.empty() && o.json != "-")
-        if (const auto problem = checkWritable(o.json))
-            throw UsageError(fmt::format("cannot write {}: {}", o.json, *problem));
+    refuseUnwritable(o.json);
     auto enginePtr = AudioEngine::createWithGenerator();
     auto& engine = *enginePtr;
     // A 1 kHz sine at -20 dBFS on both channels runs through the chain, so the load is real.
@@ -172,7 +170,7 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
                          {"device", device},
                          {"samples", samples},
                          {"stopped_by", deviceLost ? "device-lost" : "seconds"}};
-        writeTextFile(o.json, j.dump(2) + "\n", ctx);
+        writeJsonFile(o.json, j, ctx);
     }
     return deviceLost ? kFailure : kOk;
 }

@@ -8,7 +8,7 @@
 //     chain; an odd last channel (and a mono signal) feeds both inputs of its instances and keeps
 //     the first output. So an effect's state is never shared between pairs.
 // Everything here throws UsageError for bad input, before any audio is processed.
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 #include "Engine/FaustEffectNode.h"
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,9 @@
 // wavebench render: a test signal to a WAV file, with FILE.wav.json beside it saying what was made.
 // The render itself is wb::renderSignal (Source/Core), the same code path the tests check; the
 // effect chain (--chain / --set / --automation) plugs into its BlockProcessor argument.
+// By concern: the options are checked into a request (Cli/RenderRequest), the chain is built
+// here from Cli/OfflineChain, the render streams into a temporary WAV (Cli/RenderToWav), and the
+// sidecar is written and the files put in place together (Cli/RenderSidecar).
 //
 // The chain, offline and sample-accurate (Cli/OfflineChain, shared with `wavebench measure`):
 //   - --chain gain,reverb,gain: catalogue ids in order. Instances are named by id for the first
@@ -22,130 +25,34 @@
 #include "Engine/FaustEffectNode.h"
 #include "Faust/FaustCatalogue.h"
 #include "Cli/Cli.h"
-#include "Cli/Commands.h"
-#include "Core/Analysis/Levels.h"
+#include "Cli/RenderRequest.h"
+#include "Cli/RenderSidecar.h"
+#include "Cli/RenderToWav.h"
+#include "Cli/Subcommands.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Signals/Render.h"
-#include "Core/Util/BuildInfo.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <unistd.h> // isatty
-
 namespace wb::cli
 {
 namespace
 {
-/// Renders longer than this (in seconds of audio) show progress when stderr is a terminal.
-constexpr double kProgressMinSeconds = 5.0;
-constexpr double kDefaultSweepStartHz = 20.0;
-
-struct RenderOptions
+int runRender(const RenderOptions& options, Context& ctx)
 {
-    std::string signal;
-    std::optional<double> freq;
-    double to = 20000.0;
-    double level = -1.0;
-    std::string levelMode = "peak";
-    double duration = 1.0;
-    double rate = 48000.0;
-    int channels = 1;
-    std::string format = "s24";
-    std::uint64_t seed = 1;
-    double phase = 0.0;
-    double periodSamples = 0.0;
-    double periodMs = 0.0;
-    double fadeIn = 0.0;
-    double fadeOut = 0.0;
-    std::vector<int> route;  ///< 1-based channels that carry the signal (empty: all)
-    std::vector<int> invert; ///< 1-based channels with inverted polarity
-    std::vector<std::string> chain; ///< effect ids, in order
-    std::vector<std::string> sets;  ///< FX.PARAM=VALUE
-    std::string automation;         ///< JSON file of parameter events
-    std::string out;
-};
-
-
-std::string knownSignals()
-{
-    std::string names;
-    for (int k = 0; k < kNumSignalKinds; ++k)
-        names += (names.empty() ? "" : " ") + std::string(signalKindName(static_cast<SignalKind>(k)));
-    return names;
-}
-
-/// Removes a file if it exists; never throws.
-void removeQuietly(const std::string& path)
-{
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-}
-
-nlohmann::json levelsJson(const LevelStats& l)
-{
-    return {{"peak_dbfs", l.peakDb()}, {"rms_dbfs", l.rmsDb()}, {"crest_db", l.crestDb()},
-            {"crest_factor", l.crest()}, {"dc", l.mean}};
-}
-
-int runRender(const RenderOptions& o, Context& ctx)
-{
-    const auto kind = parseSignalKind(o.signal);
-    if (!kind)
-        throw UsageError(fmt::format("unknown signal '{}' (known: {})", o.signal, knownSignals()));
-    if (o.levelMode != "peak" && o.levelMode != "rms")
-        throw UsageError(fmt::format("--level-mode must be peak or rms, not '{}'", o.levelMode));
-    const auto format = parseSampleFormat(o.format);
-    if (!format)
-        throw UsageError(fmt::format("--format must be f32, s24 or s16, not '{}'", o.format));
-    if (o.out.empty())
-        throw UsageError("--out FILE.wav is required");
-
-    SignalSettings s;
-    s.kind = *kind;
-    s.freq = o.freq.value_or(isSweep(*kind) ? kDefaultSweepStartHz : 1000.0);
-    s.freqTo = o.to;
-    s.levelDb = o.level;
-    s.mode = o.levelMode == "rms" ? LevelMode::Rms : LevelMode::Peak;
-    s.duration = o.duration;
-    s.startPhase = o.phase;
-    s.seed = o.seed;
-    if (o.periodSamples < 0.0 || o.periodMs < 0.0)
-        throw UsageError("an impulse period must not be negative");
-    s.periodSamples = o.periodMs > 0.0 ? o.periodMs * 1e-3 * o.rate : o.periodSamples;
-    s.fadeIn = o.fadeIn;
-    s.fadeOut = o.fadeOut;
-
-    RenderConfig c;
-    c.sampleRate = o.rate;
-    c.numChannels = o.channels;
-    c.blockSize = 4096; // offline: the output does not depend on it (block-size invariance)
-    if (!o.route.empty())
-        c.routing.enabledMask = 0;
-    for (int ch : o.route)
-    {
-        if (ch < 1 || ch > o.channels)
-            throw UsageError(fmt::format("--route channel {} is not in 1..{}", ch, o.channels));
-        c.routing.enabledMask |= 1u << (ch - 1);
-    }
-    for (int ch : o.invert)
-    {
-        if (ch < 1 || ch > o.channels)
-            throw UsageError(fmt::format("--invert channel {} is not in 1..{}", ch, o.channels));
-        c.routing.invert[static_cast<std::size_t>(ch - 1)] = true;
-    }
-    if (const auto problem = validateRenderRequest(s, c))
-        throw UsageError(*problem);
+    const auto request = checkRenderOptions(options);
+    const auto& o = request.options;
+    const auto& s = request.signal;
+    const auto& c = request.config;
+    const auto kind = request.kind;
+    const auto format = request.format;
 
     // The effect chain, checked completely before any file is made.
     if (!o.chain.empty() && o.rate > FaustEffectNode::kMaxSampleRate)
@@ -172,149 +79,28 @@ int runRender(const RenderOptions& o, Context& ctx)
         chain = [&runner](float* const* channels, int count, int n) { runner->process(channels, count, n); };
     }
 
-    const std::string jsonPath = o.out + ".json";
     if (const auto problem = checkWritable(o.out))
         throw UsageError(fmt::format("cannot write {}: {}", o.out, *problem));
 
-    // Render (progress on a terminal for long renders).
-    const bool showProgress = isatty(STDERR_FILENO) != 0 && o.duration >= kProgressMinSeconds;
-    int lastPercent = -1;
-    RenderProgress progress;
-    if (showProgress)
-        progress = [&](double fraction)
-        {
-            const int percent = static_cast<int>(fraction * 100.0);
-            if (percent != lastPercent)
-            {
-                lastPercent = percent;
-                ctx.err << fmt::format("\rrendering {}: {:3d} %", signalKindName(*kind), percent) << std::flush;
-            }
-        };
-    // Stream the render into a temporary WAV beside the target, measuring as it goes.
+    const auto wav = renderToTemporaryWav(request, chain, ctx);
+    if (!wav)
+        return kFailure;
     std::string error;
-    const auto wavTemp = makeTemporaryBeside(o.out, error);
-    if (!wavTemp)
-        throw UsageError(fmt::format("cannot write {}: {}", o.out, error));
-    WavWriter writer;
-    bool writeOk = writer.open(*wavTemp, o.channels, o.rate, *format, error);
-    std::vector<LevelAccumulator> meters(static_cast<std::size_t>(o.channels));
-    const auto summaryOfRender = renderSignalTo(
-        s, c,
-        [&](const float* const* channels, int count, int n)
-        {
-            for (int ch = 0; ch < count; ++ch)
-                meters[static_cast<std::size_t>(ch)].add(channels[ch], n);
-            writeOk = writeOk && writer.write(channels, n, error);
-        },
-        progress, chain);
-    writeOk = writeOk && writer.close(error);
-    if (showProgress)
-        ctx.err << "\n";
-    if (!writeOk)
+    if (!commitRender(request, *wav, renderSidecarJson(request, *wav, {chainJson, setsRecord, automationRecord}), error))
     {
-        removeQuietly(*wavTemp);
         ctx.err << "wavebench: error: " << error << "\n";
         return kFailure;
     }
 
-    // What was made: every channel, and the loudest carrying channel as the summary.
-    nlohmann::json perChannel = nlohmann::json::array();
-    LevelStats summary;
-    for (const auto& m : meters)
-    {
-        const auto l = m.stats();
-        perChannel.push_back(levelsJson(l));
-        if (l.rms > summary.rms || (l.rms == summary.rms && l.peak > summary.peak))
-            summary = l;
-    }
-
-    nlohmann::json j;
-    j["wavebench"] = versionString();
-    j["file"] = std::filesystem::path(o.out).filename().string();
-    j["signal"] = signalKindName(*kind);
-    j["parameters"] = {
-        {"freq_hz", s.freq},
-        {"to_hz", s.freqTo},
-        {"duration_s", s.duration},
-        {"rate_hz", o.rate},
-        {"channels", o.channels},
-        {"format", sampleFormatName(*format)},
-        {"start_phase_cycles", s.startPhase},
-        {"impulse_period_samples", s.periodSamples},
-        {"fade_in_s", s.fadeIn},
-        {"fade_out_s", s.fadeOut},
-    };
-    nlohmann::json routed = nlohmann::json::array();
-    nlohmann::json inverted = nlohmann::json::array();
-    for (int ch = 0; ch < o.channels; ++ch)
-    {
-        if (c.routing.enabled(ch))
-            routed.push_back(ch + 1);
-        if (c.routing.invert[static_cast<std::size_t>(ch)])
-            inverted.push_back(ch + 1);
-    }
-    j["parameters"]["routed_channels"] = routed;
-    j["parameters"]["inverted_channels"] = inverted;
-    j["seed"] = s.seed;
-    j["chain"] = chainJson;
-    j["chain_channel_policy"] = "channel pairs, each through its own instances; an odd last channel feeds both "
-                                "inputs and keeps the first output";
-    j["set"] = setsRecord;
-    j["automation"] = automationRecord;
-    j["requested"] = {{"level_dbfs", s.levelDb}, {"level_mode", o.levelMode}};
-    j["measured"] = levelsJson(summary);
-    j["measured"]["per_channel"] = perChannel;
-    j["measured"]["note"] = "sample values before conversion to the file format";
-    j["frames"] = summaryOfRender.numFrames;
-    j["level_correction_db"] = summaryOfRender.levelCorrectionDb;
-    j["clipped_samples"] = writer.clippedSamples();
-
-    // A FIFO or a device (--out /dev/null) is written through and gets no sidecar: there is no
-    // folder of the user's to put FILE.json in.
-    const bool sidecar = !resolveOutputTarget(o.out).writeThrough;
-    std::optional<std::string> jsonTemp;
-    bool ok = true;
-    if (sidecar)
-    {
-        jsonTemp = makeTemporaryBeside(jsonPath, error);
-        ok = false;
-        if (jsonTemp)
-        {
-            std::ofstream f(*jsonTemp, std::ios::trunc);
-            f << j.dump(2) << "\n";
-            f.close();
-            ok = static_cast<bool>(f);
-            if (!ok)
-                error = fmt::format("writing {} failed", jsonPath);
-        }
-    }
-    // The sidecar first: when the WAV then fails, the sidecar (a new file) is taken back.
-    if (ok && sidecar)
-        ok = commitTemporary(*jsonTemp, jsonPath, error);
-    if (ok)
-    {
-        ok = commitTemporary(*wavTemp, o.out, error);
-        if (!ok && sidecar)
-            removeQuietly(resolveOutputTarget(jsonPath).path);
-    }
-    if (!ok)
-    {
-        removeQuietly(*wavTemp);
-        if (jsonTemp)
-            removeQuietly(*jsonTemp);
-        ctx.err << "wavebench: error: " << error << "\n";
-        return kFailure;
-    }
-
-    if (writer.clippedSamples() > 0)
+    if (wav->clippedSamples > 0)
         ctx.err << fmt::format("wavebench: warning: {} samples beyond full scale were clipped in {}\n",
-                               writer.clippedSamples(), o.out);
+                               wav->clippedSamples, o.out);
     ctx.out << fmt::format("wrote {} ({} {}, {} s, {} Hz, {} ch, {}): peak {:.2f} dBFS, RMS {:.2f} dBFS, "
                            "crest {:.2f} dB\n",
-                           o.out, signalKindName(*kind), isPeriodicTone(*kind) || isSweep(*kind)
-                                                             ? fmt::format("{} Hz", s.freq) : std::string("-"),
-                           s.duration, o.rate, o.channels, sampleFormatName(*format), summary.peakDb(),
-                           summary.rmsDb(), summary.crestDb());
+                           o.out, signalKindName(kind), isPeriodicTone(kind) || isSweep(kind)
+                                                            ? fmt::format("{} Hz", s.freq) : std::string("-"),
+                           s.duration, o.rate, o.channels, sampleFormatName(format), wav->summary.peakDb(),
+                           wav->summary.rmsDb(), wav->summary.crestDb());
     return kOk;
 }
 } // namespace

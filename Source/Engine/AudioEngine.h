@@ -3,7 +3,7 @@
 //
 //   device callback (audio thread)                         message thread (UI, CLI)
 //   ------------------------------                         ------------------------
-//   EngineCallback::audioDeviceIOCallbackWithContext       pushFromUi(Command) ─┐
+//   AudioEngine::Callback::audioDeviceIOCallbackWithContext pushFromUi(Command) ─┐
 //     1. CommandDispatcher::dispatchOnAudio(commands)  <────────────────────────┘ CommandQueue
 //     2. the graph: generator → effect chain → output (its topology is fixed while audio runs;
 //        live edits happen inside the chain node, through rings)

@@ -1,6 +1,7 @@
 // The monitor panel's memory figures: the first is the private memory (checked against awk's sum
 // of Private_Clean + Private_Dirty over /proc/PID/smaps, an independent read), with the PSS in
-// brackets; RSS is a separate detail row, never smaller than the private figure.
+// brackets; RSS is a separate detail row, never smaller than the private figure. No buffer-pool
+// row while nothing uses the pool.
 #include "AppUi/AppFixture.h"
 
 #include <malloc.h>
@@ -75,6 +76,9 @@ TEST_CASE("app monitor: the memory figure is the private memory, PSS beside it, 
     CHECK(shownPss <= shownRss + 0.5);
     CHECK_FALSE(mem.alarm); // ~20-40 MB: under the 100 MB threshold
     CHECK(mem.tooltip.contains("Private_Clean"));
+    // Nothing acquires from the buffer pool yet: no row shows a pool figure that could not move.
+    for (const auto& f : panel->figures())
+        CHECK_FALSE(f.name.containsIgnoreCase("pool"));
 
     // 120 MB more private memory (allocated and touched): over the 100 MB threshold, red; freed:
     // back under it.

@@ -253,6 +253,12 @@ TEST_CASE("measure: refusals exit 3 with the reason and write nothing; bad usage
         INFO(r.err);
         CHECK(r.exitCode == 2);
     }
+    // A reference that is no JSON: refused with the reason, before any measuring.
+    const auto notJson = measureOutput("not-json.json");
+    std::ofstream(notJson) << "{\"response\": [";
+    const auto r = runProcess(WB_CLI_PATH, {"measure", "--offline", "--compare", notJson});
+    CHECK(r.exitCode == 2);
+    CHECK(r.err.find("--compare " + notJson + ": not valid JSON") != std::string::npos);
 }
 
 TEST_CASE("measure: softclip THD at 1 kHz from the sweep agrees with a steady tone's THD+N within 1 dB", "[cli][analysis]")

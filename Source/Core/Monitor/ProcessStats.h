@@ -59,12 +59,10 @@ private:
     bool primed = false;
 };
 
-/// Counters the other components update (wait-free) and the monitor reads: buffer-pool use and
-/// live Faust instances. One process-wide instance.
+/// Counters the other components update (wait-free) and the monitor reads: live Faust instances
+/// and their bytes. One process-wide instance.
 struct ResourceCounters
 {
-    std::atomic<std::int64_t> poolBuffersInUse{0};
-    std::atomic<std::int64_t> poolBytesInUse{0};
     std::atomic<std::int64_t> faustInstances{0};
     std::atomic<std::int64_t> faustBytes{0};
 

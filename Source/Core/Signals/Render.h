@@ -2,8 +2,9 @@
 // Offline rendering of a test signal: the one code path shared by the CLI and the tests.
 // It runs the real-time SignalGenerator block by block (so block-size invariance is tested on
 // what plays live), then, for the random signals only, corrects the level exactly (see
-// RenderConfig::exactNoiseLevel), then passes each block through an optional chain (a later
-// issue inserts the effect chain there). Allocates; not for the audio thread.
+// RenderConfig::exactNoiseLevel), then passes each block through an optional chain (the CLI's
+// `render --chain` passes its effect chain, Cli/OfflineChain, there). Allocates; not for the
+// audio thread.
 #include "Core/Signals/SignalTypes.h"
 
 #include <cstdint>
@@ -52,7 +53,7 @@ struct RenderSummary
 
 /// Called after each block with the fraction done (0..1]. May be empty.
 using RenderProgress = std::function<void(double fraction)>;
-/// Processes a block in place (the future effect chain). May be empty.
+/// Processes a block in place (the effect chain, e.g. Cli/OfflineChain's ChainRunner). May be empty.
 using BlockProcessor = std::function<void(float* const* channels, int numChannels, int numFrames)>;
 
 /// Reasons a request cannot be rendered, in words for a user; nullopt when it can.

@@ -1,4 +1,4 @@
-#include "Cli/Commands.h"
+#include "Cli/Subcommands.h"
 
 #include "Core/Audio/WavFile.h"
 
@@ -23,6 +23,31 @@ std::vector<std::string> splitCommaList(const std::string& list)
     return out;
 }
 
+void removeQuietly(const std::string& path)
+{
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+}
+
+std::optional<std::string> writeTemporaryBeside(const std::string& path, const std::string& text, std::string& error)
+{
+    const auto tmp = makeTemporaryBeside(path, error);
+    if (!tmp)
+        return std::nullopt;
+    errno = 0;
+    std::ofstream f(*tmp, std::ios::trunc);
+    f << text;
+    f.close();
+    if (!f)
+    {
+        error = std::string("writing a temporary file beside it failed: ") +
+                (errno != 0 ? std::strerror(errno) : "unknown error");
+        removeQuietly(*tmp);
+        return std::nullopt;
+    }
+    return tmp;
+}
+
 void writeTextFile(const std::string& path, const std::string& text, Context& ctx)
 {
     if (path == "-")
@@ -35,27 +60,36 @@ void writeTextFile(const std::string& path, const std::string& text, Context& ct
     // What was printed so far goes first when the file is this process's own stdout.
     ctx.out.flush();
     std::string error;
-    const auto tmp = makeTemporaryBeside(path, error);
-    bool ok = tmp.has_value();
-    if (ok)
-    {
-        errno = 0;
-        std::ofstream f(*tmp, std::ios::trunc);
-        f << text;
-        f.close();
-        ok = static_cast<bool>(f);
-        if (!ok)
-            error = std::string("writing a temporary file beside it failed: ") +
-                    (errno != 0 ? std::strerror(errno) : "unknown error");
-        ok = ok && commitTemporary(*tmp, path, error);
-    }
-    if (!ok)
-    {
-        std::error_code ec;
-        if (tmp)
-            std::filesystem::remove(*tmp, ec);
+    const auto tmp = writeTemporaryBeside(path, text, error);
+    if (!tmp || !commitTemporary(*tmp, path, error))
         throw std::runtime_error("cannot write " + path + ": " + error);
+}
+
+void writeJsonFile(const std::string& path, const nlohmann::json& j, Context& ctx)
+{
+    writeTextFile(path, j.dump(2) + "\n", ctx);
+}
+
+nlohmann::json readJsonFile(const std::string& path, const std::string& option)
+{
+    std::ifstream f(path);
+    if (!f)
+        throw UsageError(option + ": cannot read '" + path + "'");
+    try
+    {
+        return nlohmann::json::parse(f);
     }
+    catch (const nlohmann::json::exception& e)
+    {
+        throw UsageError(option + " " + path + ": not valid JSON (" + e.what() + ")");
+    }
+}
+
+void refuseUnwritable(const std::string& path)
+{
+    if (!path.empty() && path != "-")
+        if (const auto problem = checkWritable(path))
+            throw UsageError("cannot write " + path + ": " + *problem);
 }
 
 CLI::Validator finiteNumber()
@@ -91,7 +125,7 @@ void requireFiniteNumbers(CLI::App& app)
         requireFiniteNumbers(*sub);
 }
 
-void registerCommands(CLI::App& app, Context& ctx)
+void registerSubcommands(CLI::App& app, Context& ctx)
 {
     registerDevicesCommand(app, ctx);
     registerEffectsCommand(app, ctx);

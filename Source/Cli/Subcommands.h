@@ -1,9 +1,13 @@
 #pragma once
-// Each command registers its CLI11 subcommand and its action here.
+// The CLI's subcommands (render, measure, ...): each registers its CLI11 subcommand and its
+// action here, with the helpers they share. Not to be confused with the real-time engine's
+// Command (Core/Realtime/Commands.h), the message the UI sends the audio thread.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -25,7 +29,7 @@ struct Context
     std::map<std::string, std::function<int()>> actions;
 };
 
-void registerCommands(CLI::App& app, Context& ctx);
+void registerSubcommands(CLI::App& app, Context& ctx);
 
 /// A CLI11 check that refuses a value that reads as a number but not a finite one: nan, inf,
 /// -inf, 1e999 (exit 2, "--OPTION: ..."). Text that is no number at all is left to the option's
@@ -34,7 +38,7 @@ void registerCommands(CLI::App& app, Context& ctx);
 CLI::Validator finiteNumber();
 
 /// Adds finiteNumber() to every option of `app` and of its subcommands, recursively, whose value
-/// is a number (CLI11 type FLOAT, INT or UINT). registerCommands calls it last, so a command added
+/// is a number (CLI11 type FLOAT, INT or UINT). registerSubcommands calls it last, so a command added
 /// later is covered without doing anything.
 void requireFiniteNumbers(CLI::App& app);
 
@@ -44,6 +48,26 @@ void requireFiniteNumbers(CLI::App& app);
 /// written (the link stays), a FIFO or device (/dev/stdout) is written through, an existing
 /// file keeps its mode: see makeTemporaryBeside/commitTemporary in Core/Audio/WavFile.h.
 void writeTextFile(const std::string& path, const std::string& text, Context& ctx);
+
+/// writeTextFile of `j`, indented by 2, and a newline: every command's --json.
+void writeJsonFile(const std::string& path, const nlohmann::json& j, Context& ctx);
+
+/// Writes `text` into a new temporary file beside `path` (makeTemporaryBeside) and returns its
+/// name, for commitTemporary to put in place; nullopt with the reason in `error` (and no
+/// temporary left) when it could not.
+std::optional<std::string> writeTemporaryBeside(const std::string& path, const std::string& text, std::string& error);
+
+/// The JSON file an option names (--compare, --automation).
+/// Throws: UsageError "OPTION: cannot read 'PATH'" or "OPTION PATH: not valid JSON (why)" (exit 2).
+nlohmann::json readJsonFile(const std::string& path, const std::string& option);
+
+/// Refuses an output file that cannot be written before any work is done, not after it: throws
+/// UsageError "cannot write PATH: reason" (exit 2). An empty path (no file asked for) and "-"
+/// (stdout) pass.
+void refuseUnwritable(const std::string& path);
+
+/// Removes a file if it exists; never throws.
+void removeQuietly(const std::string& path);
 
 /// "a,b,,c" -> {"a", "b", "c"}: the items of a comma-separated list, empty ones skipped.
 std::vector<std::string> splitCommaList(const std::string& list);

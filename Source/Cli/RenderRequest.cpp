@@ -1,0 +1,72 @@
+#include "Cli/RenderRequest.h"
+
+#include "Cli/Subcommands.h"
+
+#include <fmt/format.h>
+
+namespace wb::cli
+{
+namespace
+{
+constexpr double kDefaultSweepStartHz = 20.0;
+
+std::string knownSignals()
+{
+    std::string names;
+    for (int k = 0; k < kNumSignalKinds; ++k)
+        names += (names.empty() ? "" : " ") + std::string(signalKindName(static_cast<SignalKind>(k)));
+    return names;
+}
+} // namespace
+
+RenderRequest checkRenderOptions(const RenderOptions& o)
+{
+    const auto kind = parseSignalKind(o.signal);
+    if (!kind)
+        throw UsageError(fmt::format("unknown signal '{}' (known: {})", o.signal, knownSignals()));
+    if (o.levelMode != "peak" && o.levelMode != "rms")
+        throw UsageError(fmt::format("--level-mode must be peak or rms, not '{}'", o.levelMode));
+    const auto format = parseSampleFormat(o.format);
+    if (!format)
+        throw UsageError(fmt::format("--format must be f32, s24 or s16, not '{}'", o.format));
+    if (o.out.empty())
+        throw UsageError("--out FILE.wav is required");
+
+    SignalSettings s;
+    s.kind = *kind;
+    s.freq = o.freq.value_or(isSweep(*kind) ? kDefaultSweepStartHz : 1000.0);
+    s.freqTo = o.to;
+    s.levelDb = o.level;
+    s.mode = o.levelMode == "rms" ? LevelMode::Rms : LevelMode::Peak;
+    s.duration = o.duration;
+    s.startPhase = o.phase;
+    s.seed = o.seed;
+    if (o.periodSamples < 0.0 || o.periodMs < 0.0)
+        throw UsageError("an impulse period must not be negative");
+    s.periodSamples = o.periodMs > 0.0 ? o.periodMs * 1e-3 * o.rate : o.periodSamples;
+    s.fadeIn = o.fadeIn;
+    s.fadeOut = o.fadeOut;
+
+    RenderConfig c;
+    c.sampleRate = o.rate;
+    c.numChannels = o.channels;
+    c.blockSize = 4096; // offline: the output does not depend on it (block-size invariance)
+    if (!o.route.empty())
+        c.routing.enabledMask = 0;
+    for (int ch : o.route)
+    {
+        if (ch < 1 || ch > o.channels)
+            throw UsageError(fmt::format("--route channel {} is not in 1..{}", ch, o.channels));
+        c.routing.enabledMask |= 1u << (ch - 1);
+    }
+    for (int ch : o.invert)
+    {
+        if (ch < 1 || ch > o.channels)
+            throw UsageError(fmt::format("--invert channel {} is not in 1..{}", ch, o.channels));
+        c.routing.invert[static_cast<std::size_t>(ch - 1)] = true;
+    }
+    if (const auto problem = validateRenderRequest(s, c))
+        throw UsageError(*problem);
+    return {o, *kind, *format, s, c};
+}
+} // namespace wb::cli
