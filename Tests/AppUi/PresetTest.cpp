@@ -334,3 +334,32 @@ TEST_CASE("app: a value beyond a control's range is kept as the effect uses it, 
     REQUIRE(app.main->loadSession(*saved, error));
     REQUIRE(app.main->saveSession()->isEquivalentTo(saved.get(), false));
 }
+
+// FIXTURE WRITER (run once with the build before issue 11's session model; see
+// Tests/Data/sessions/README.md): the files today's app writes, for the migration tests.
+TEST_CASE("fixture: write today's session files", "[.fixture]")
+{
+    const juce::File out(juce::String(WB_SOURCE_DIR) + "/Tests/Data/sessions");
+    REQUIRE(out.createDirectory());
+    juce::File preset = out.getChildFile("v1-preset.wbpreset");
+    {
+        App app;
+        buildSession(app);
+        REQUIRE(app.main->savePresetFile(preset));
+        // What the audio thread runs after the edits (device stopped): today's <EffectChain>.
+        settleAndStop(app);
+        REQUIRE(app.engine->chain().saveStateFromUi()->writeTo(out.getChildFile("v0-effectchain-built.xml")));
+        REQUIRE(app.engine->openDevice(nullptr).isEmpty());
+        app.main.reset(); // as on quit: the session goes into the settings
+        REQUIRE(app.settings->save());
+        REQUIRE(app.settingsDir.settingsFile().copyFileTo(out.getChildFile("v1-settings.settings")));
+    }
+    {
+        // The preset as today's app loads it: what the audio thread then runs.
+        App app;
+        juce::String error;
+        REQUIRE(app.main->loadPresetFile(preset, error));
+        settleAndStop(app);
+        REQUIRE(app.engine->chain().saveStateFromUi()->writeTo(out.getChildFile("v0-effectchain.xml")));
+    }
+}

@@ -143,3 +143,38 @@ TEST_CASE("a saved chain restores to bit-identical output", "[engine][faust]")
     CHECK(b.chain.slotsFromUi().size() == 2);
     CHECK_FALSE(b.chain.restoreStateFromUi(juce::XmlElement("Preset"), error));
 }
+
+// FIXTURE WRITER (run once with the build before issue 11's session model; see
+// Tests/Data/sessions/README.md): the audio today's chain makes of a fixed signal.
+TEST_CASE("fixture: render today's chain documents", "[.fixture]")
+{
+    const std::string dir = std::string(WB_TEST_DATA_DIR) + "/sessions/";
+    for (const char* name : {"v0-effectchain", "v0-effectchain-built"})
+    {
+        const auto xml = juce::parseXML(juce::File(dir + name + ".xml"));
+        REQUIRE(xml != nullptr);
+        wb::EffectChainNode chain;
+        chain.prepareToPlay(48000.0, kBlock);
+        juce::String error;
+        REQUIRE(chain.restoreStateFromUi(*xml, error));
+        juce::AudioBuffer<float> buf(2, kBlock);
+        juce::MidiBuffer midi;
+        std::vector<float> out;
+        for (int b = 0; b < 150; ++b)
+        {
+            for (int i = 0; i < kBlock; ++i)
+            {
+                const double t = double(b * kBlock + i) / 48000.0;
+                buf.setSample(0, i, float(0.3 * std::sin(2 * M_PI * 110.0 * t) + 0.3 * std::sin(2 * M_PI * 1500.0 * t)));
+                buf.setSample(1, i, float(0.5 * std::sin(2 * M_PI * 5000.0 * t) + (b % 40 == 0 && i == 0 ? 0.4 : 0.0)));
+            }
+            chain.processBlock(buf, midi);
+            for (int i = 0; i < kBlock; ++i)
+            {
+                out.push_back(buf.getSample(0, i));
+                out.push_back(buf.getSample(1, i));
+            }
+        }
+        juce::File(dir + name + ".f32").replaceWithData(out.data(), out.size() * sizeof(float));
+    }
+}
