@@ -3,6 +3,7 @@
 // migration and give bit-identical audio to what that build made; the model owns every value and
 // the saved chain comes from it; damaged files are refused with a reason and change nothing.
 #include "Core/Realtime/CommandQueue.h"
+#include "Core/Session/ChainStateJson.h"
 #include "Engine/EffectChainNode.h"
 #include "Engine/SessionFile.h"
 #include "Faust/FaustCatalogue.h"
@@ -229,6 +230,21 @@ TEST_CASE("repeated effects get instance names as on the command line", "[engine
     REQUIRE(xml->getNumChildElements() == 2);
     CHECK(xml->getChildElement(0)->getStringAttribute("instance") == "delay");
     CHECK(xml->getChildElement(1)->getStringAttribute("instance") == "delay#2");
+}
+
+TEST_CASE("the JSON form of the chain (the render sidecar's) is the same description", "[engine][session]")
+{
+    wb::session::Session preset;
+    juce::String error;
+    REQUIRE(wb::session::readSessionXml(*parse("v1-preset.wbpreset"), preset, error));
+    const auto j = wb::session::toJson(preset.chain);
+    REQUIRE(j.size() == 3);
+    CHECK(j[1]["instance"] == "delay");
+    CHECK(j[1]["effect"] == "delay");
+    CHECK(j[1]["bypassed"] == true);
+    CHECK(j[1]["values"]["Delay/time"].get<double>() == 120.0);
+    CHECK(j[2]["values"]["Compressor/threshold"].get<double>() == -30.0);
+    CHECK(j[2]["values"].size() == preset.chain.effects[2].values.size());
 }
 
 TEST_CASE("each catalogue effect is described once, from its Faust UI, without values", "[engine][session]")
