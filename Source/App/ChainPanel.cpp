@@ -174,14 +174,12 @@ public:
         setComponentID(kRowIdPrefix + juce::String(id));
         setTooltip(name.getText() + (meta.count("description") ? ": " + juce::String(meta.at("description")) : juce::String())
                    + "\nClick to edit its controls below; drag to reorder.");
-        bypassed = s.bypassed;
         bypass.setToggleState(!s.bypassed, juce::dontSendNotification);
         bypass.setTooltip("Ticked: the effect processes. Unticked: bypassed (the signal passes unchanged; the row is dimmed).");
         bypass.setComponentID(kBypassIdPrefix + juce::String(id));
         bypass.onClick = [this]
         {
-            bypassed = !bypass.getToggleState();
-            (void) panel.engine.chain().setBypassFromUi(id, bypassed);
+            (void) panel.engine.chain().setBypassFromUi(id, !bypass.getToggleState());
             applyAlpha();
         };
         addAndMakeVisible(bypass);
@@ -249,8 +247,13 @@ public:
     }
 
     /// A bypassed row is dimmed (its tick box too: the whole row reads as "out of the signal").
-    void applyAlpha() { setAlpha(bypassed ? kBypassedAlpha : 1.0f); }
-    [[nodiscard]] bool isBypassed() const noexcept { return bypassed; }
+    void applyAlpha() { setAlpha(isBypassed() ? kBypassedAlpha : 1.0f); }
+    /// The chain model's bypass state of this row's effect.
+    [[nodiscard]] bool isBypassed() const noexcept
+    {
+        const int index = panel.engine.chain().indexOfFromUi(id);
+        return index >= 0 && panel.engine.chain().slotsFromUi()[size_t(index)].bypassed;
+    }
 
     NodeId id;
 
@@ -265,7 +268,6 @@ private:
     ChainPanel& panel;
     juce::Rectangle<int> grip;
     bool dragging = false;
-    bool bypassed = false;
     juce::Label name;
     juce::ToggleButton bypass;
     juce::TextButton up{"^"}, down{"v"}, remove{"x"};
