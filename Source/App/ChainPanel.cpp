@@ -3,8 +3,8 @@
 #include "App/Theme.h"
 #include "App/ValueEntry.h"
 #include "App/VisualLogic.h"
-#include "App/XmlNumbers.h"
 #include "Core/Session/ParamSpec.h"
+#include "Engine/SessionFile.h"
 #include "Faust/FaustCatalogue.h"
 
 namespace wb::app
@@ -159,15 +159,12 @@ public:
         setComponentID(kRowIdPrefix + juce::String(id));
         setTooltip(name.getText() + (meta.count("description") ? ": " + juce::String(meta.at("description")) : juce::String())
                    + "\nClick to edit its controls below; drag to reorder.");
-        bypassed = s.bypassed;
         bypass.setToggleState(!s.bypassed, juce::dontSendNotification);
         bypass.setTooltip("Ticked: the effect processes. Unticked: bypassed (the signal passes unchanged; the row is dimmed).");
         bypass.setComponentID(kBypassIdPrefix + juce::String(id));
         bypass.onClick = [this]
         {
-            bypassed = !bypass.getToggleState();
-            (void) panel.engine.pushFromUi(Command::setBypass(id, bypassed));
-            panel.engine.chain().noteBypassFromUi(id, bypassed);
+            (void) panel.engine.chain().setBypassFromUi(id, !bypass.getToggleState());
             applyAlpha();
         };
         addAndMakeVisible(bypass);
@@ -186,7 +183,6 @@ public:
             juce::MessageManager::callAsync([&owner, victim]
             {
                 owner.engine.chain().removeEffectFromUi(victim);
-                owner.values.erase(victim);
                 if (owner.selected == victim)
                     owner.selected = 0;
                 owner.rebuildRows();
@@ -236,8 +232,13 @@ public:
     }
 
     /// A bypassed row is dimmed (its tick box too: the whole row reads as "out of the signal").
-    void applyAlpha() { setAlpha(bypassed ? kBypassedAlpha : 1.0f); }
-    [[nodiscard]] bool isBypassed() const noexcept { return bypassed; }
+    void applyAlpha() { setAlpha(isBypassed() ? kBypassedAlpha : 1.0f); }
+    /// The chain model's bypass state of this row's effect.
+    [[nodiscard]] bool isBypassed() const noexcept
+    {
+        const int index = panel.engine.chain().indexOfFromUi(id);
+        return index >= 0 && panel.engine.chain().slotsFromUi()[size_t(index)].bypassed;
+    }
 
     NodeId id;
 
@@ -252,7 +253,6 @@ private:
     ChainPanel& panel;
     juce::Rectangle<int> grip;
     bool dragging = false;
-    bool bypassed = false;
     juce::Label name;
     juce::ToggleButton bypass;
     juce::TextButton up{"^"}, down{"v"}, remove{"x"};
@@ -335,7 +335,7 @@ void ChainPanel::timerCallback()
     const double elapsed = (juce::Time::getMillisecondCounterHiRes() - ramp.startMs) / 1000.0;
     const double db = std::min(ramp.toDb, ramp.fromDb + kTypedRampDbPerSecond * elapsed);
     const int slot = engine.chain().indexOfFromUi(ramp.fx);
-    if (values.find(ramp.fx) == values.end() || slot < 0)
+    if (slot < 0)
     {
         stopRamp(); // the effect was removed
         return;
@@ -360,13 +360,9 @@ juce::String ChainPanel::displayNameOf(const std::string& id)
     if (auto it = cache.find(id); it != cache.end())
         return it->second;
     juce::String name(id);
-    if (const auto* entry = faust::findEffect(id))
-    {
-        const auto instance = entry->create();
-        const auto d = describeFaustDsp(*instance);
-        if (auto m = d.meta.find("name"); m != d.meta.end() && !m->second.empty())
+    if (const auto* d = session::catalogueDescription(id))
+        if (auto m = d->meta.find("name"); m != d->meta.end() && !m->second.empty())
             name = juce::String(m->second);
-    }
     cache[id] = name;
     return name;
 }
@@ -376,12 +372,6 @@ NodeId ChainPanel::addEffect(const std::string& id)
     const NodeId fx = engine.chain().addEffectFromUi(id);
     if (fx == 0)
         return 0;
-    const auto index = engine.chain().indexOfFromUi(fx);
-    const auto& d = engine.chain().slotsFromUi()[size_t(index)].node->description();
-    Values v;
-    for (const auto& c : d.controls)
-        v.controls.push_back(c.init);
-    values[fx] = std::move(v);
     selected = fx;
     rebuildRows();
     return fx;
@@ -390,7 +380,6 @@ NodeId ChainPanel::addEffect(const std::string& id)
 void ChainPanel::clearForTest()
 {
     engine.chain().clearFromUi();
-    values.clear();
     selected = 0;
     rebuildRows();
 }
@@ -438,15 +427,7 @@ void ChainPanel::dropRow(Row& row, juce::Point<float> p)
 
 void ChainPanel::setParameter(NodeId fx, int index, float value)
 {
-    auto it = values.find(fx);
-    const int slot = engine.chain().indexOfFromUi(fx);
-    if (it == values.end() || slot < 0 || index < 0 || size_t(index) >= it->second.controls.size())
-        return;
-    // The model holds what the effect will use (it clamps too), so a saved preset always loads.
-    const auto& c = engine.chain().slotsFromUi()[size_t(slot)].node->description().controls[size_t(index)];
-    value = std::clamp(value, c.min, c.max);
-    it->second.controls[size_t(index)] = value;
-    (void) engine.pushFromUi(Command::setParameter(fx, static_cast<std::uint32_t>(index), value));
+    (void) engine.chain().setParameterFromUi(fx, index, value); // clamps, records, sends
 }
 
 void ChainPanel::select(NodeId id)
@@ -491,8 +472,7 @@ void ChainPanel::rebuildEditor()
     const juce::String description(d.meta.count("description") ? d.meta.at("description") : std::string());
     editorTitle.setText(effectName + (description.isNotEmpty() ? ": " + description : juce::String()), juce::dontSendNotification);
     editorTitle.setTooltip(editorTitle.getText());
-    auto& vals = values[selected].controls;
-    vals.resize(d.controls.size());
+    const auto& vals = slot.values; // the model's
     for (size_t i = 0; i < d.controls.size(); ++i)
     {
         const auto& c = d.controls[i];
@@ -553,8 +533,6 @@ void ChainPanel::handleTelemetry(const Telemetry& t)
 {
     if (t.type != TelemetryType::bargraphValue)
         return;
-    if (auto it = values.find(t.bargraph.node); it != values.end() && t.bargraph.index < it->second.controls.size())
-        it->second.controls[t.bargraph.index] = static_cast<float>(t.bargraph.value);
     if (t.bargraph.node == selected)
         if (auto m = meters.find(int(t.bargraph.index)); m != meters.end())
             static_cast<BarMeter*>(m->second)->setValue(static_cast<float>(t.bargraph.value));
@@ -562,96 +540,20 @@ void ChainPanel::handleTelemetry(const Telemetry& t)
 
 std::unique_ptr<juce::XmlElement> ChainPanel::saveState() const
 {
-    auto xml = std::make_unique<juce::XmlElement>("ChainPanel");
-    for (const auto& slot : engine.chain().slotsFromUi())
-    {
-        auto* fx = xml->createNewChildElement("Effect");
-        fx->setAttribute("id", juce::String(slot.effectId));
-        fx->setAttribute("bypassed", slot.bypassed);
-        const auto& d = slot.node->description();
-        const auto it = values.find(slot.id);
-        for (size_t i = 0; i < d.controls.size(); ++i)
-        {
-            if (d.controls[i].isOutput() || it == values.end())
-                continue;
-            auto* p = fx->createNewChildElement("param");
-            p->setAttribute("name", juce::String(d.controls[i].path));
-            p->setAttribute("value", double(it->second.controls[i]));
-        }
-    }
-    return xml;
+    return session::writeChainXml(engine.chain().chainStateFromUi());
 }
 
 bool ChainPanel::restoreState(const juce::XmlElement& xml, juce::String& error)
 {
-    if (!xml.hasTagName("ChainPanel"))
-    {
-        error = "not an effect chain";
+    session::ChainState state;
+    return session::readChainXml(xml, state, error) && restoreState(state, error);
+}
+
+bool ChainPanel::restoreState(const session::ChainState& state, juce::String& error)
+{
+    if (!engine.chain().restoreFromUi(state, error))
         return false;
-    }
-    struct Wanted
-    {
-        std::string id;
-        bool bypassed;
-        std::vector<std::pair<std::string, float>> params;
-    };
-    std::vector<Wanted> wanted;
-    for (auto* fx : xml.getChildWithTagNameIterator("Effect"))
-    {
-        Wanted w{fx->getStringAttribute("id").toStdString(), fx->getBoolAttribute("bypassed"), {}};
-        if (faust::findEffect(w.id) == nullptr)
-        {
-            error = "unknown effect '" + juce::String(w.id) + "'";
-            return false;
-        }
-        const auto instance = faust::findEffect(w.id)->create(); // allocates; message thread
-        const auto controls = describeFaustDsp(*instance).controls;
-        for (auto* p : fx->getChildWithTagNameIterator("param"))
-        {
-            const auto number = finiteNumberAttribute(*p, "value", std::nullopt);
-            const double v = number.value_or(0.0);
-            if (!number)
-            {
-                error = "effect '" + juce::String(w.id) + "': parameter '" + p->getStringAttribute("name") + "' has no number";
-                return false;
-            }
-            // A value outside the control's range is damage, not something to clamp silently.
-            for (const auto& c : controls)
-                if (c.path == p->getStringAttribute("name").toStdString() && !c.isOutput()
-                    && (v < double(c.min) || v > double(c.max)))
-                {
-                    error = "effect '" + juce::String(w.id) + "': parameter '" + juce::String(c.path) + "' = "
-                          + juce::String(v) + " is outside " + juce::String(c.min) + ".." + juce::String(c.max);
-                    return false;
-                }
-            w.params.emplace_back(p->getStringAttribute("name").toStdString(), float(v));
-        }
-        wanted.push_back(std::move(w));
-    }
-    if (wanted.size() > size_t(EffectChainNode::kMaxSlots))
-    {
-        error = "too many effects";
-        return false;
-    }
-    engine.chain().clearFromUi();
-    values.clear();
     selected = 0;
-    for (const auto& w : wanted)
-    {
-        const NodeId fx = addEffect(w.id);
-        if (fx == 0)
-            continue;
-        const auto& d = engine.chain().slotsFromUi()[size_t(engine.chain().indexOfFromUi(fx))].node->description();
-        for (const auto& [name, v] : w.params)
-            for (size_t i = 0; i < d.controls.size(); ++i)
-                if (d.controls[i].path == name)
-                    setParameter(fx, int(i), std::clamp(v, d.controls[i].min, d.controls[i].max));
-        if (w.bypassed)
-        {
-            (void) engine.pushFromUi(Command::setBypass(fx, true));
-            engine.chain().noteBypassFromUi(fx, true);
-        }
-    }
     rebuildRows();
     return true;
 }

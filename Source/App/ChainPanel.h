@@ -3,9 +3,10 @@
 // row to a new place (an insertion marker shows where it lands), bypass,
 // and the selected effect's controls generated from its Faust description (ranges, units, log
 // scales), with meters for its bargraphs (e.g. gain reduction) fed by BargraphValue telemetry.
-// Every change goes through the engine: chain edits through EffectChainNode's *FromUi API,
-// parameters and bypass as commands. The panel keeps the UI-side parameter values (it never reads
-// a Faust zone the audio thread writes).
+// Every change goes through the engine's chain model (EffectChainNode's *FromUi API): chain
+// edits, and parameters and bypass (setParameterFromUi / setBypassFromUi record the value and send
+// the command). The panel keeps no values of its own: its sliders and bypass buttons read the
+// model; only the meters show what comes back as telemetry. It never reads a Faust zone.
 //
 // Typed values (ValueEntrySlider): units and SI prefixes where the control's unit is Hz, dB or s;
 // a refusal keeps the old value and its reason shows in the title row, right of the title
@@ -13,6 +14,7 @@
 // threshold) is not applied at once: the value ramps there at kTypedRampDbPerSecond, one command
 // per timer tick (the node's own 20 ms smoothing would pass a 30 dB jump in four blocks).
 #include "Core/Realtime/Telemetry.h"
+#include "Core/Session/ChainState.h"
 #include "Engine/AudioEngine.h"
 
 #include <juce_gui_basics/juce_gui_basics.h>
@@ -37,10 +39,13 @@ public:
     /// Message thread, from the UI's telemetry drain: bargraph values for the meters.
     void handleTelemetry(const Telemetry& t);
 
-    /// The chain (effects, order, bypass, every parameter) as XML, and back. restore leaves the
-    /// chain as it was and returns false with a reason when the XML is not a valid chain.
+    /// The chain (effects, order, bypass, every parameter) as the session file's <Chain>, and back
+    /// (also from an older <ChainPanel>; Engine/SessionFile.h). restore leaves the chain as it was
+    /// and returns false with a reason when the XML is not a valid chain.
     [[nodiscard]] std::unique_ptr<juce::XmlElement> saveState() const;
     bool restoreState(const juce::XmlElement& xml, juce::String& error);
+    /// Replaces the chain by `state` (read and checked by the session reader) and shows it.
+    bool restoreState(const session::ChainState& state, juce::String& error);
 
     // For tests and keyboard use.
     NodeId addEffect(const std::string& id);
@@ -67,10 +72,6 @@ public:
     static constexpr float kBypassedAlpha = 0.45f;
 
 private:
-    struct Values
-    {
-        std::vector<float> controls; ///< one per Faust control (bargraphs: last value seen)
-    };
     class Row;
     class RowsHolder;
     static constexpr int kRowPitch = 30; ///< a row (28 px) and its gap
@@ -91,7 +92,6 @@ private:
     void timerCallback() override; // the typed-gain ramp ///< sizes `content` to what it holds and places rows, description, editor
 
     AudioEngine& engine;
-    std::map<NodeId, Values> values;
     NodeId selected = 0;
 
     struct Ramp

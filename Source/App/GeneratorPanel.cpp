@@ -367,7 +367,7 @@ void GeneratorPanel::updateVisibility()
 
 std::unique_ptr<juce::XmlElement> GeneratorPanel::saveState() const
 {
-    auto xml = std::make_unique<juce::XmlElement>("GeneratorPanel");
+    auto xml = std::make_unique<juce::XmlElement>(session::kGeneratorTag);
     xml->setAttribute("kind", juce::String(std::string(signalKindName(settings.kind))));
     xml->setAttribute("freq", settings.freq);
     xml->setAttribute("freqTo", settings.freqTo);
@@ -389,9 +389,9 @@ std::unique_ptr<juce::XmlElement> GeneratorPanel::saveState() const
 
 bool GeneratorPanel::restoreState(const juce::XmlElement& xml, juce::String& error, RestoreRunning how)
 {
-    if (!xml.hasTagName("GeneratorPanel"))
+    if (!xml.hasTagName(session::kGeneratorTag) && !xml.hasTagName("GeneratorPanel")) // GeneratorPanel: version 1
     {
-        error = "not a generator state (expected <GeneratorPanel>, found <" + xml.getTagName() + ">)";
+        error = "not a generator state (expected <Generator>, found <" + xml.getTagName() + ">)";
         return false;
     }
     const auto kindName = xml.getStringAttribute("kind", "sine");

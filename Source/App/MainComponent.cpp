@@ -4,6 +4,7 @@
 #include "App/Theme.h"
 #include "Core/Monitor/ProcessStats.h"
 #include "Core/Util/BuildInfo.h"
+#include "Engine/SessionFile.h"
 
 namespace wb::app
 {
@@ -423,32 +424,21 @@ void MainComponent::resized()
 
 std::unique_ptr<juce::XmlElement> MainComponent::saveSession() const
 {
-    auto xml = std::make_unique<juce::XmlElement>("WavebenchSession");
-    xml->setAttribute("version", 1);
-    xml->addChildElement(generator.saveState().release());
-    xml->addChildElement(chain.saveState().release());
-    return xml;
+    // One writer (Engine/SessionFile.h): the generator panel's settings and the chain's model.
+    return session::writeSessionXml(*generator.saveState(), engine.chain().chainStateFromUi());
 }
 
 bool MainComponent::loadSession(const juce::XmlElement& xml, juce::String& error, GeneratorPanel::RestoreRunning how)
 {
-    if (!xml.hasTagName("WavebenchSession"))
-    {
-        error = "not a Wavebench preset (expected <WavebenchSession>)";
+    // One reader: it migrates a version 1 session and checks the whole chain before anything
+    // changes. Then the generator part (it changes nothing when it fails), then the chain.
+    session::Session loaded;
+    if (!session::readSessionXml(xml, loaded, error))
         return false;
-    }
-    const auto* gen = xml.getChildByName("GeneratorPanel");
-    const auto* fx = xml.getChildByName("ChainPanel");
-    if (gen == nullptr || fx == nullptr)
-    {
-        error = "the preset lacks its generator or its effect chain";
-        return false;
-    }
-    // Check the generator part first (it changes nothing when it fails), then the chain.
     auto backup = generator.saveState();
-    if (!generator.restoreState(*gen, error, how))
+    if (!generator.restoreState(*loaded.generator, error, how))
         return false;
-    if (!chain.restoreState(*fx, error))
+    if (!chain.restoreState(loaded.chain, error))
     {
         generator.restoreState(*backup);
         return false;

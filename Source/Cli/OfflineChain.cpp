@@ -1,5 +1,6 @@
 #include "Cli/OfflineChain.h"
 
+#include "Core/Session/ChainStateJson.h"
 #include "Core/Session/ParamNames.h"
 #include "Faust/FaustCatalogue.h"
 
@@ -171,17 +172,29 @@ std::vector<ChainEvent> readAutomation(const std::string& path, const std::vecto
 /// at their offsets first.
 nlohmann::json chainSettingsJson(const std::vector<ChainStage>& stages)
 {
-    nlohmann::json chainJson = nlohmann::json::array();
+    // The session's chain description (instance, effect id, bypass, every input value by path),
+    // from the first pair's instances before any audio ran; plus "settings" by label, as before.
+    session::ChainState state;
+    std::vector<nlohmann::json> byLabel;
     for (const auto& stage : stages)
     {
+        session::EffectState fx{stage.instance, stage.effectId, false, {}};
         nlohmann::json settings = nlohmann::json::object();
         const auto& node = *stage.perPair.front();
         const auto& controls = node.description().controls;
         for (std::size_t i = 0; i < controls.size(); ++i)
             if (!controls[i].isOutput())
-                settings[controls[i].label] = node.controlOnAudio(static_cast<int>(i));
-        chainJson.push_back({{"instance", stage.instance}, {"effect", stage.effectId}, {"settings", settings}});
+            {
+                const float value = node.controlOnAudio(static_cast<int>(i));
+                fx.values.push_back({controls[i].path, value});
+                settings[controls[i].label] = value;
+            }
+        state.effects.push_back(std::move(fx));
+        byLabel.push_back(std::move(settings));
     }
+    nlohmann::json chainJson = session::toJson(state);
+    for (std::size_t i = 0; i < byLabel.size(); ++i)
+        chainJson[i]["settings"] = byLabel[i];
     return chainJson;
 }
 } // namespace wb::cli

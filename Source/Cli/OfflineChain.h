@@ -51,7 +51,8 @@ nlohmann::json applySets(std::vector<ChainStage>& stages, const std::vector<std:
 /// Reads and checks --automation; events sorted by sample (stable).
 std::vector<ChainEvent> readAutomation(const std::string& path, const std::vector<ChainStage>& stages, double rate,
                                        std::int64_t frames, nlohmann::json& record);
-/// Every stage's instance, effect id and input control values, for a JSON record.
+/// Every stage as the session's chain description (session::toJson: instance, effect, bypassed,
+/// values by path) plus its input values by label ("settings"), for a JSON record.
 nlohmann::json chainSettingsJson(const std::vector<ChainStage>& stages);
 
 /// Runs blocks through the chain: each channel pair through its instances, the events of the

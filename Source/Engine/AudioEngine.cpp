@@ -256,6 +256,7 @@ AudioEngine::AudioEngine(std::unique_ptr<juce::AudioProcessor> source, NodeId so
     auto chainOwned = std::make_unique<EffectChainNode>();
     chainNode = chainOwned.get();
     chainNode->setTelemetry(&telemetry);
+    chainNode->setCommandQueue(&commands);
     chainNode->setNodeTimes(&nodeTimes);
     chainNode->registerWith(commandDispatcher);
     auto chain = graphProcessor->addNode(std::move(chainOwned));

@@ -1,6 +1,7 @@
 #include "Engine/EffectChainNode.h"
 
 #include "Core/Monitor/LoadMeter.h"
+#include "Engine/SessionFile.h"
 #include "Faust/FaustCatalogue.h"
 
 #include <algorithm>
@@ -30,8 +31,8 @@ int EffectChainNode::indexOfFromUi(NodeId id) const noexcept
     return -1;
 }
 
-NodeId EffectChainNode::addEffectFromUi(const std::string& effectId, int position, const juce::MemoryBlock* state,
-                                        bool bypassed)
+NodeId EffectChainNode::addEffectFromUi(const std::string& effectId, int position,
+                                        const std::vector<session::ParamValue>* values, bool bypassed)
 {
     if (static_cast<int>(slots.size()) >= kMaxSlots)
         return 0;
@@ -41,15 +42,28 @@ NodeId EffectChainNode::addEffectFromUi(const std::string& effectId, int positio
     const NodeId id = nextId;
     node->setNodeId(id);
     node->setTelemetry(telemetry);
-    if (state != nullptr)
-        node->setStateInformation(state->getData(), static_cast<int>(state->getSize()));
+    // The model starts from the effect's defaults; the values given replace them. The node is not
+    // live yet, so its zones are set directly (setControlOnAudio clamps as the model does).
+    const auto& controls = node->description().controls;
+    std::vector<float> model;
+    model.reserve(controls.size());
+    for (const auto& c : controls)
+        model.push_back(c.init);
+    if (values != nullptr)
+        for (const auto& v : *values)
+            for (size_t i = 0; i < controls.size(); ++i)
+                if (!controls[i].isOutput() && controls[i].path == v.path)
+                {
+                    model[i] = std::clamp(static_cast<float>(v.value), controls[i].min, controls[i].max);
+                    node->setControlOnAudio(static_cast<int>(i), model[i]);
+                }
     node->prepareToPlay(preparedRate, preparedBlock);
     node->setBypassedNow(true); // enters as the identity, then fades in
     position = std::clamp(position, 0, static_cast<int>(slots.size()));
     if (!edits.tryPush(Edit{Edit::Kind::insert, node.get(), position, bypassed}))
         return 0;
     nextId = nextId == lastId ? firstId : nextId + 1;
-    slots.insert(slots.begin() + position, Slot{id, effectId, bypassed, node.get()});
+    slots.insert(slots.begin() + position, Slot{id, effectId, bypassed, std::move(model), node.get()});
     owned.push_back(std::move(node));
     return id;
 }
@@ -75,6 +89,31 @@ bool EffectChainNode::moveEffectFromUi(NodeId id, int position)
     slots.erase(slots.begin() + index);
     slots.insert(slots.begin() + position, slot);
     return true;
+}
+
+bool EffectChainNode::setParameterFromUi(NodeId id, int index, float value) noexcept
+{
+    const int slot = indexOfFromUi(id);
+    if (slot < 0)
+        return false;
+    auto& s = slots[size_t(slot)];
+    const auto& controls = s.node->description().controls;
+    if (index < 0 || size_t(index) >= controls.size() || controls[size_t(index)].isOutput())
+        return false;
+    // Clamped once, here: the model holds what the effect will use, so a saved preset always loads.
+    const auto& c = controls[size_t(index)];
+    value = std::clamp(value, c.min, c.max);
+    s.values[size_t(index)] = value;
+    return commands == nullptr
+        || commands->pushFromUi(Command::setParameter(id, static_cast<std::uint32_t>(index), value));
+}
+
+bool EffectChainNode::setBypassFromUi(NodeId id, bool bypassed) noexcept
+{
+    if (indexOfFromUi(id) < 0)
+        return false;
+    noteBypassFromUi(id, bypassed);
+    return commands == nullptr || commands->pushFromUi(Command::setBypass(id, bypassed));
 }
 
 void EffectChainNode::noteBypassFromUi(NodeId id, bool bypassed) noexcept
@@ -105,61 +144,61 @@ void EffectChainNode::clearFromUi()
         removeEffectFromUi(slots.back().id);
 }
 
-std::unique_ptr<juce::XmlElement> EffectChainNode::saveStateFromUi() const
+session::ChainState EffectChainNode::chainStateFromUi() const
 {
-    auto xml = std::make_unique<juce::XmlElement>("EffectChain");
+    session::ChainState state;
+    std::vector<std::string> ids;
     for (const auto& slot : slots)
     {
-        juce::MemoryBlock state;
-        slot.node->getStateInformation(state);
-        auto* fx = xml->createNewChildElement("Effect");
-        fx->setAttribute("id", juce::String(slot.effectId));
-        fx->setAttribute("bypassed", slot.bypassed);
-        fx->setAttribute("state", state.toBase64Encoding());
+        session::EffectState fx;
+        fx.effectId = slot.effectId;
+        fx.bypassed = slot.bypassed;
+        const auto& controls = slot.node->description().controls; // the description, not the zones
+        for (size_t i = 0; i < controls.size(); ++i)
+            if (!controls[i].isOutput())
+                fx.values.push_back({controls[i].path, double(slot.values[i])});
+        ids.push_back(slot.effectId);
+        state.effects.push_back(std::move(fx));
     }
-    return xml;
+    const auto names = session::instanceNames(ids);
+    for (size_t i = 0; i < names.size(); ++i)
+        state.effects[i].instance = names[i];
+    return state;
+}
+
+bool EffectChainNode::restoreFromUi(const session::ChainState& state, juce::String& error)
+{
+    // Check everything before changing anything.
+    for (const auto& fx : state.effects)
+        if (faust::findEffect(fx.effectId) == nullptr)
+        {
+            error = "unknown effect '" + juce::String(fx.effectId) + "'";
+            return false;
+        }
+    if (static_cast<int>(state.effects.size()) > kMaxSlots)
+    {
+        error = "too many effects (" + juce::String(int(state.effects.size())) + "; at most " + juce::String(kMaxSlots) + ")";
+        return false;
+    }
+    clearFromUi();
+    for (const auto& fx : state.effects)
+        if (addEffectFromUi(fx.effectId, kMaxSlots, &fx.values, fx.bypassed) == 0)
+        {
+            error = "the chain could not take effect '" + juce::String(fx.effectId) + "'";
+            return false;
+        }
+    return true;
+}
+
+std::unique_ptr<juce::XmlElement> EffectChainNode::saveStateFromUi() const
+{
+    return session::writeChainXml(chainStateFromUi());
 }
 
 bool EffectChainNode::restoreStateFromUi(const juce::XmlElement& xml, juce::String& error)
 {
-    if (!xml.hasTagName("EffectChain"))
-    {
-        error = "not an effect chain (expected <EffectChain>, found <" + xml.getTagName() + ">)";
-        return false;
-    }
-    // Check everything before changing anything.
-    std::vector<std::pair<std::string, juce::MemoryBlock>> wanted;
-    std::vector<bool> bypass;
-    for (auto* fx : xml.getChildWithTagNameIterator("Effect"))
-    {
-        const auto id = fx->getStringAttribute("id").toStdString();
-        if (faust::findEffect(id) == nullptr)
-        {
-            error = "unknown effect '" + juce::String(id) + "'";
-            return false;
-        }
-        juce::MemoryBlock state;
-        if (!state.fromBase64Encoding(fx->getStringAttribute("state")))
-        {
-            error = "the state of effect '" + juce::String(id) + "' is damaged";
-            return false;
-        }
-        wanted.emplace_back(id, std::move(state));
-        bypass.push_back(fx->getBoolAttribute("bypassed"));
-    }
-    if (static_cast<int>(wanted.size()) > kMaxSlots)
-    {
-        error = "too many effects (" + juce::String(int(wanted.size())) + "; at most " + juce::String(kMaxSlots) + ")";
-        return false;
-    }
-    clearFromUi();
-    for (size_t i = 0; i < wanted.size(); ++i)
-        if (addEffectFromUi(wanted[i].first, kMaxSlots, &wanted[i].second, bypass[i]) == 0)
-        {
-            error = "the chain could not take effect '" + juce::String(wanted[i].first) + "'";
-            return false;
-        }
-    return true;
+    session::ChainState state;
+    return session::readChainXml(xml, state, error) && restoreFromUi(state, error);
 }
 
 void EffectChainNode::getStateInformation(juce::MemoryBlock& dest)

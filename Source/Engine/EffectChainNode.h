@@ -12,11 +12,20 @@
 // Commands for the effects (setParameter, setBypass) address each effect by its own NodeId; the
 // chain registers one range handler for kFirstEffectId..kLastEffectId and routes them.
 //
+// The chain's model (message thread) is the one owner of every effect's input values and bypass
+// state: `slotsFromUi()`. A change goes model -> command ring -> audio in one call
+// (setParameterFromUi / setBypassFromUi: clamp once, record, send the command); the panels read
+// the model, and saving reads only the model (chainStateFromUi), never a Faust zone or the bypass
+// state the audio thread owns. What the audio thread owns (smoothed values, meters) comes back as
+// telemetry.
+//
 // Threads: *FromUi on the message thread; processBlock and *OnAudio on the audio thread.
 #include "Core/Monitor/NodeTimes.h"
+#include "Core/Realtime/CommandQueue.h"
 #include "Core/Realtime/CommandDispatcher.h"
 #include "Core/Realtime/SpscRing.h"
 #include "Core/Realtime/TelemetryQueue.h"
+#include "Core/Session/ChainState.h"
 #include "Engine/FaustEffectNode.h"
 
 #include "Engine/NodeBase.h"
@@ -56,6 +65,7 @@ public:
         NodeId id = 0;
         std::string effectId;
         bool bypassed = false;
+        std::vector<float> values;       ///< one per Faust control (inputs: the value sent; outputs: unused)
         FaustEffectNode* node = nullptr; ///< for its description; do not call audio functions
     };
 
@@ -68,17 +78,21 @@ public:
     bool registerWith(CommandDispatcher& dispatcher) noexcept;
     /// Message thread, before audio starts: where effects send bargraph and NaN telemetry.
     void setTelemetry(TelemetryQueue* queue) noexcept { telemetry = queue; }
+    /// Message thread, before audio starts: the ring setParameterFromUi / setBypassFromUi push to
+    /// (the engine's; null: the model records and nothing is sent).
+    void setCommandQueue(CommandQueue* queue) noexcept { commands = queue; }
     /// Message thread, before audio starts: where processBlock adds each effect's time, under the
     /// effect's NodeId (null: not timed).
     void setNodeTimes(monitor::NodeTimes* t) noexcept { times = t; }
     [[nodiscard]] NodeId firstEffectId() const noexcept { return firstId; }
     [[nodiscard]] NodeId lastEffectId() const noexcept { return lastId; }
 
-    /// Message thread: creates effect `effectId`, restores `state` if given, prepares it and
-    /// inserts it at `position` (clamped to the end). Returns its NodeId, or 0 when the id is
-    /// unknown, the chain is full or the edit ring is full. Allocates (here, not on audio).
+    /// Message thread: creates effect `effectId`, sets the `values` given (by path, clamped; the
+    /// others keep their defaults), prepares it and inserts it at `position` (clamped to the end).
+    /// Returns its NodeId, or 0 when the id is unknown, the chain is full or the edit ring is full.
+    /// Allocates (here, not on audio).
     NodeId addEffectFromUi(const std::string& effectId, int position = kMaxSlots,
-                           const juce::MemoryBlock* state = nullptr, bool bypassed = false);
+                           const std::vector<session::ParamValue>* values = nullptr, bool bypassed = false);
     /// Message thread: crossfades the effect out, then removes it. False if unknown.
     bool removeEffectFromUi(NodeId id);
     /// Message thread: crossfades the effect out, moves it to `position`, crossfades it back in.
@@ -86,14 +100,25 @@ public:
     /// Message thread: the chain as the UI last arranged it (what the audio thread converges to).
     [[nodiscard]] const std::vector<Slot>& slotsFromUi() const noexcept { return slots; }
     [[nodiscard]] int indexOfFromUi(NodeId id) const noexcept;
-    /// Message thread: records a bypass the UI sent as a command (keeps the model true).
+    /// Message thread: input control `index` of effect `id` to `value`, clamped to the control's
+    /// range: recorded in the model and sent as Command::setParameter. False when the effect or
+    /// the input control is unknown, or the command ring is full (the model still records it).
+    bool setParameterFromUi(NodeId id, int index, float value) noexcept;
+    /// Message thread: bypass effect `id` (crossfaded): recorded and sent as Command::setBypass.
+    bool setBypassFromUi(NodeId id, bool bypassed) noexcept;
+    /// Message thread: records a bypass the caller sent as a command itself (keeps the model true).
     void noteBypassFromUi(NodeId id, bool bypassed) noexcept;
     /// Message thread: deletes the effects the audio thread has finished with. Returns how many.
     int collectGarbageFromUi();
-    /// Message thread: the chain and every effect's parameters, as XML. Restore: restoreFromUi.
+    /// Message thread: the chain and every input value, from the model only (no zone is read).
+    [[nodiscard]] session::ChainState chainStateFromUi() const;
+    /// Message thread: replaces the chain by `state` (old effects fade out, new fade in). False,
+    /// changing nothing, when an effect is unknown or there are too many.
+    bool restoreFromUi(const session::ChainState& state, juce::String& error);
+    /// Message thread: the chain as the session file's <Chain> (Engine/SessionFile.h).
     [[nodiscard]] std::unique_ptr<juce::XmlElement> saveStateFromUi() const;
-    /// Message thread: replaces the chain by the saved one (old effects fade out, new fade in).
-    /// Returns false, changing nothing, when the XML is not a chain or names an unknown effect.
+    /// Message thread: restoreFromUi of a <Chain>, or of an older <ChainPanel> / <EffectChain>.
+    /// Returns false, changing nothing, when the XML is not a valid chain (the reason in `error`).
     bool restoreStateFromUi(const juce::XmlElement& xml, juce::String& error);
     /// Message thread: removes every effect.
     void clearFromUi();
@@ -142,6 +167,7 @@ private:
     double preparedRate = 48000.0;
     int preparedBlock = 512;
     TelemetryQueue* telemetry = nullptr;
+    CommandQueue* commands = nullptr;
 
     // Between the threads.
     SpscRing<Edit> edits{64};

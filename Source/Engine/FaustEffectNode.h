@@ -109,7 +109,9 @@ public:
     using juce::AudioProcessor::processBlock; // the double-precision overload stays JUCE's
     void processBlock(juce::AudioBuffer<float>&, juce::MidiBuffer&) override;
     void reset() override;
-    /// Message thread: every input control's value (by path) and the bypass state, as XML.
+    /// Message thread, while audio is not running for this node (it reads the zones and the bypass
+    /// state the audio thread owns): every input control's value (by path) and the bypass state,
+    /// as XML. A live chain saves from its model instead (EffectChainNode::chainStateFromUi).
     void getStateInformation(juce::MemoryBlock&) override;
     /// Message thread, while audio is not running for this node: restores what the above saved.
     void setStateInformation(const void*, int) override;

@@ -541,8 +541,8 @@ struct ShownChain
     {
         const auto xml = panel.saveState();
         for (auto* effect : xml->getChildWithTagNameIterator("Effect"))
-                for (auto* p : effect->getChildWithTagNameIterator("param"))
-                    if (p->getStringAttribute("name") == path)
+                for (auto* p : effect->getChildWithTagNameIterator("Param"))
+                    if (p->getStringAttribute("path") == path)
                         return p->getDoubleAttribute("value");
         FAIL("no parameter " << path);
         return 0.0;

@@ -446,3 +446,35 @@ TEST_CASE("app layout: every control outside the generator panel has a tooltip, 
         hasTooltipWindow = hasTooltipWindow || dynamic_cast<juce::TooltipWindow*>(child) != nullptr;
     CHECK(hasTooltipWindow);
 }
+
+TEST_CASE("app: the chain panel keeps no values: its sliders show and write the chain model's", "[gui][app][chain]")
+{
+    App app(false);
+    auto& chain = app.main->chainPanel();
+    const auto lp = chain.addEffect("lowpass");
+    const auto gain = chain.addEffect("gain"); // selected now: the lowpass's editor is gone
+    REQUIRE(lp != 0);
+    REQUIRE(gain != 0);
+    const auto& node = *app.engine->chain().slotsFromUi()[0].node;
+    const int cutoff = node.findControl("cutoff");
+    REQUIRE(cutoff >= 0);
+    const auto sliderId = wb::app::ChainPanel::kParamIdPrefix + juce::String(node.description().controls[size_t(cutoff)].path);
+    REQUIRE(findById(chain, sliderId) == nullptr);
+    // A change made through the model, not through the panel (as a loaded preset would).
+    REQUIRE(app.engine->chain().setParameterFromUi(lp, cutoff, 750.0f));
+    auto* row = findById(chain, wb::app::ChainPanel::kRowIdPrefix + juce::String(lp));
+    REQUIRE(row != nullptr);
+    click(app, *row);
+    auto* slider = findById<juce::Slider>(chain, sliderId);
+    REQUIRE(slider != nullptr);
+    CHECK(slider->getValue() == Approx(750.0));
+    // The slider writes the model, which the saved session reads.
+    slider->setValue(1500.0, juce::sendNotificationSync);
+    CHECK(app.engine->chain().slotsFromUi()[0].values[size_t(cutoff)] == Approx(1500.0f));
+    bool saved = false;
+    const auto session = app.main->saveSession();
+    for (auto* p : session->getChildByName("Chain")->getChildElement(0)->getChildWithTagNameIterator("Param"))
+        if (p->getStringAttribute("path").endsWith("cutoff"))
+            saved = p->getDoubleAttribute("value") == Approx(1500.0);
+    CHECK(saved);
+}

@@ -193,7 +193,7 @@ TEST_CASE("app: the layout and the session come back on the next launch", "[gui]
     REQUIRE(app.main->isPanelShown(P::meters));
     REQUIRE_FALSE(app.main->isPanelShown(P::monitor));
     // The session comes back as it was, but stopped (launch is silent; issue 19).
-    auto* savedGenerator = saved->getChildByName("GeneratorPanel");
+    auto* savedGenerator = saved->getChildByName("Generator");
     REQUIRE(savedGenerator != nullptr);
     REQUIRE(savedGenerator->getBoolAttribute("running"));
     savedGenerator->setAttribute("running", false);
@@ -226,15 +226,15 @@ TEST_CASE("app: a damaged preset is refused with its reason and the session is u
         e->setAttribute(attribute, value);
         return copy->toString();
     };
-    const auto generator = [](juce::XmlElement& x) { return x.getChildByName("GeneratorPanel"); };
+    const auto generator = [](juce::XmlElement& x) { return x.getChildByName("Generator"); };
     const auto effect = [](int n)
     {
-        return [n](juce::XmlElement& x) { return x.getChildByName("ChainPanel")->getChildElement(n); };
+        return [n](juce::XmlElement& x) { return x.getChildByName("Chain")->getChildElement(n); };
     };
     const auto cutoff = [](juce::XmlElement& x)
     {
-        for (auto* p : x.getChildByName("ChainPanel")->getChildElement(0)->getChildWithTagNameIterator("param"))
-            if (p->getStringAttribute("name").endsWith("cutoff"))
+        for (auto* p : x.getChildByName("Chain")->getChildElement(0)->getChildWithTagNameIterator("Param"))
+            if (p->getStringAttribute("path").endsWith("cutoff"))
                 return p;
         return static_cast<juce::XmlElement*>(nullptr);
     };
@@ -319,10 +319,10 @@ TEST_CASE("app: a value beyond a control's range is kept as the effect uses it, 
     const float max = slot.node->description().controls[size_t(cutoff)].max;
     chain.setParameter(lp, cutoff, 1.0e9f); // as automation might send it
     const auto saved = app.main->saveSession();
-    const auto* param = saved->getChildByName("ChainPanel")->getChildElement(0)->getChildByName("param");
+    const auto* param = saved->getChildByName("Chain")->getChildElement(0)->getChildByName("Param");
     bool found = false;
-    for (auto* p : saved->getChildByName("ChainPanel")->getChildElement(0)->getChildWithTagNameIterator("param"))
-        if (p->getStringAttribute("name").endsWith("cutoff"))
+    for (auto* p : saved->getChildByName("Chain")->getChildElement(0)->getChildWithTagNameIterator("Param"))
+        if (p->getStringAttribute("path").endsWith("cutoff"))
         {
             found = true;
             REQUIRE(p->getDoubleAttribute("value") == Approx(max));

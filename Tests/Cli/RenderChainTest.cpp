@@ -4,6 +4,8 @@
 #include "Support/RunProcess.h"
 #include "Support/TestFiles.h"
 
+#include "Engine/SessionFile.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -70,6 +72,21 @@ TEST_CASE("render --chain gain --set gain.gain=-6.0206 halves the amplitude", "[
     REQUIRE(j["chain"].size() == 1);
     CHECK(j["chain"][0]["instance"] == "gain");
     CHECK(j["chain"][0]["settings"]["gain"].get<double>() == Approx(-6.0206).margin(1e-4));
+    // The same chain as the session file describes it: effect id, bypass, every input by path.
+    CHECK(j["chain"][0]["effect"] == "gain");
+    CHECK(j["chain"][0]["bypassed"] == false);
+    const auto* gainDescription = wb::session::catalogueDescription("gain");
+    REQUIRE(gainDescription != nullptr);
+    size_t inputs = 0;
+    for (const auto& c : gainDescription->controls)
+        if (!c.isOutput())
+        {
+            ++inputs;
+            REQUIRE(j["chain"][0]["values"].contains(c.path));
+            if (c.label == "gain")
+                CHECK(j["chain"][0]["values"][c.path].get<double>() == Approx(-6.0206).margin(1e-4));
+        }
+    CHECK(j["chain"][0]["values"].size() == inputs);
     CHECK(j["set"][0]["param"] == "gain");
     CHECK(j["measured"]["peak_dbfs"].get<double>() == Approx(-1.0 - 6.0206).margin(0.01));
 }

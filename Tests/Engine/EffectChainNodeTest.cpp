@@ -116,13 +116,28 @@ TEST_CASE("effects are added, bypassed, reordered and removed while audio runs, 
 
 TEST_CASE("a saved chain restores to bit-identical output", "[engine][faust]")
 {
+    // Values go through the chain's model (it owns them; saving reads it, never a zone): here as
+    // the values the effects are created with, so that `a` runs them from its first sample.
+    wb::session::ChainState state;
+    {
+        wb::EffectChainNode scratch;
+        REQUIRE(scratch.addEffectFromUi("parametriceq") != 0);
+        REQUIRE(scratch.addEffectFromUi("compressor") != 0);
+        state = scratch.chainStateFromUi();
+    }
     Rig a;
-    const auto eq = a.chain.addEffectFromUi("parametriceq");
-    const auto comp = a.chain.addEffectFromUi("compressor");
-    REQUIRE(eq != 0);
-    REQUIRE(comp != 0);
-    a.chain.slotsFromUi()[0].node->setControlOnAudio(a.chain.slotsFromUi()[0].node->findControl("peak 1 gain"), 9.0f);
-    a.chain.slotsFromUi()[1].node->setControlOnAudio(a.chain.slotsFromUi()[1].node->findControl("threshold"), -30.0f);
+    const auto set = [](wb::session::EffectState& fx, const std::string& pathEnd, double v)
+    {
+        for (auto& p : fx.values)
+            if (juce::String(p.path).endsWith(juce::String(pathEnd)))
+                p.value = v;
+    };
+    set(state.effects[0], "peak 1 gain", 9.0);
+    set(state.effects[1], "threshold", -30.0);
+    juce::String restoreError;
+    REQUIRE(a.chain.restoreFromUi(state, restoreError));
+    REQUIRE(a.chain.slotsFromUi()[0].node->controlOnAudio(a.chain.slotsFromUi()[0].node->findControl("peak 1 gain")) == 9.0f);
+    REQUIRE(a.chain.slotsFromUi()[1].node->controlOnAudio(a.chain.slotsFromUi()[1].node->findControl("threshold")) == -30.0f);
     const auto xml = a.chain.saveStateFromUi();
     REQUIRE(xml != nullptr);
 
@@ -136,7 +151,7 @@ TEST_CASE("a saved chain restores to bit-identical output", "[engine][faust]")
     CHECK(b.chain.slotsFromUi()[1].effectId == "compressor");
 
     // A damaged or foreign chain is refused and leaves the chain as it was.
-    juce::XmlElement bad("EffectChain");
+    juce::XmlElement bad("Chain");
     bad.createNewChildElement("Effect")->setAttribute("id", "no-such-effect");
     CHECK_FALSE(b.chain.restoreStateFromUi(bad, error));
     CHECK(error.contains("no-such-effect"));

@@ -1,0 +1,216 @@
+#include "Engine/SessionFile.h"
+
+#include "Engine/EffectChainNode.h"
+#include "Faust/FaustCatalogue.h"
+
+#include <cmath>
+#include <map>
+#include <mutex>
+
+namespace wb::session
+{
+const FaustDescription* catalogueDescription(const std::string& effectId)
+{
+    static std::mutex mutex; // never on the audio thread; the CLI and the app may both ask
+    static std::map<std::string, std::unique_ptr<FaustDescription>> cache;
+    const std::lock_guard lock(mutex);
+    if (auto it = cache.find(effectId); it != cache.end())
+        return it->second.get();
+    const auto* entry = faust::findEffect(effectId);
+    if (entry == nullptr)
+        return nullptr;
+    const auto instance = entry->create();
+    auto d = std::make_unique<FaustDescription>(describeFaustDsp(*instance));
+    for (auto& c : d->controls)
+        c.zone = nullptr; // the instance goes away: the description keeps no pointer into it
+    return cache.emplace(effectId, std::move(d)).first->second.get();
+}
+
+std::optional<double> finiteNumberAttribute(const juce::XmlElement& xml, const juce::String& name,
+                                            std::optional<double> fallback)
+{
+    if (!xml.hasAttribute(name))
+        return fallback;
+    const auto text = xml.getStringAttribute(name).trim();
+    if (text.isEmpty() || !text.containsOnly("0123456789+-.eE") || !text.containsAnyOf("0123456789"))
+        return std::nullopt;
+    const double value = text.getDoubleValue();
+    return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+}
+
+std::unique_ptr<juce::XmlElement> writeChainXml(const ChainState& chain)
+{
+    auto xml = std::make_unique<juce::XmlElement>(kChainTag);
+    for (const auto& fx : chain.effects)
+    {
+        auto* e = xml->createNewChildElement("Effect");
+        e->setAttribute("id", juce::String(fx.effectId));
+        e->setAttribute("instance", juce::String(fx.instance));
+        e->setAttribute("bypassed", fx.bypassed);
+        for (const auto& p : fx.values)
+        {
+            auto* param = e->createNewChildElement("Param");
+            param->setAttribute("path", juce::String(p.path));
+            param->setAttribute("value", p.value);
+        }
+    }
+    return xml;
+}
+
+namespace
+{
+/// One effect as a file names it: the id, bypass, and (path, value) pairs from the element
+/// `values` whose children `childTag` carry the path in `pathAttribute`.
+bool readEffect(const juce::String& id, bool bypassed, const juce::XmlElement& values, const char* childTag,
+                const char* pathAttribute, EffectState& out, juce::String& error)
+{
+    const auto* d = catalogueDescription(id.toStdString());
+    if (d == nullptr)
+    {
+        error = "unknown effect '" + id + "'";
+        return false;
+    }
+    EffectState fx;
+    fx.effectId = id.toStdString();
+    fx.bypassed = bypassed;
+    for (const auto& c : d->controls)
+        if (!c.isOutput())
+            fx.values.push_back({c.path, double(c.init)});
+    for (auto* p : values.getChildWithTagNameIterator(childTag))
+    {
+        const auto path = p->getStringAttribute(pathAttribute);
+        const auto number = finiteNumberAttribute(*p, "value", std::nullopt);
+        if (!number)
+        {
+            error = "effect '" + id + "': parameter '" + path + "' has no number";
+            return false;
+        }
+        for (size_t i = 0, k = 0; i < d->controls.size(); ++i)
+        {
+            const auto& c = d->controls[i];
+            if (c.isOutput())
+                continue;
+            if (c.path == path.toStdString())
+            {
+                // A value outside the control's range is damage, not something to clamp silently.
+                if (*number < double(c.min) || *number > double(c.max))
+                {
+                    error = "effect '" + id + "': parameter '" + path + "' = " + juce::String(*number)
+                          + " is outside " + juce::String(c.min) + ".." + juce::String(c.max);
+                    return false;
+                }
+                fx.values[k].value = *number;
+            }
+            ++k;
+        }
+    }
+    out = std::move(fx);
+    return true;
+}
+} // namespace
+
+bool readChainXml(const juce::XmlElement& xml, ChainState& out, juce::String& error)
+{
+    const bool current = xml.hasTagName(kChainTag);
+    const bool version1 = xml.hasTagName("ChainPanel");
+    const bool engineV0 = xml.hasTagName("EffectChain");
+    if (!current && !version1 && !engineV0)
+    {
+        error = "not an effect chain (expected <Chain>, found <" + xml.getTagName() + ">)";
+        return false;
+    }
+    ChainState chain;
+    std::vector<std::string> ids;
+    for (auto* e : xml.getChildWithTagNameIterator("Effect"))
+    {
+        const auto id = e->getStringAttribute("id");
+        const bool bypassed = e->getBoolAttribute("bypassed");
+        EffectState fx;
+        if (engineV0)
+        {
+            // <Effect id bypassed state="base64 of <FaustEffect><control path value/>...">.
+            juce::MemoryBlock state;
+            std::unique_ptr<juce::XmlElement> inner;
+            if (faust::findEffect(id.toStdString()) == nullptr)
+            {
+                error = "unknown effect '" + id + "'";
+                return false;
+            }
+            if (!state.fromBase64Encoding(e->getStringAttribute("state"))
+                || (inner = juce::AudioProcessor::getXmlFromBinary(state.getData(), int(state.getSize()))) == nullptr
+                || !inner->hasTagName("FaustEffect"))
+            {
+                error = "the state of effect '" + id + "' is damaged";
+                return false;
+            }
+            if (!readEffect(id, bypassed, *inner, "control", "path", fx, error))
+                return false;
+        }
+        else if (!readEffect(id, bypassed, *e, version1 ? "param" : "Param", version1 ? "name" : "path", fx, error))
+            return false;
+        ids.push_back(fx.effectId);
+        chain.effects.push_back(std::move(fx));
+    }
+    if (chain.effects.size() > size_t(EffectChainNode::kMaxSlots))
+    {
+        error = "too many effects (" + juce::String(int(chain.effects.size())) + "; at most "
+              + juce::String(EffectChainNode::kMaxSlots) + ")";
+        return false;
+    }
+    const auto names = instanceNames(ids);
+    for (size_t i = 0; i < names.size(); ++i)
+        chain.effects[i].instance = names[i];
+    out = std::move(chain);
+    return true;
+}
+
+std::unique_ptr<juce::XmlElement> writeSessionXml(const juce::XmlElement& generator, const ChainState& chain)
+{
+    auto xml = std::make_unique<juce::XmlElement>(kSessionTag);
+    xml->setAttribute("schema", kSchema);
+    auto* gen = xml->createNewChildElement(kGeneratorTag);
+    for (int i = 0; i < generator.getNumAttributes(); ++i)
+        gen->setAttribute(generator.getAttributeName(i), generator.getAttributeValue(i));
+    xml->addChildElement(writeChainXml(chain).release());
+    return xml;
+}
+
+bool readSessionXml(const juce::XmlElement& xml, Session& out, juce::String& error)
+{
+    if (!xml.hasTagName(kSessionTag))
+    {
+        error = "not a Wavebench preset (expected <WavebenchSession>)";
+        return false;
+    }
+    // Schema 2 says schema="2"; a version 1 file says version="1" and has no schema.
+    const int schema = xml.hasAttribute("schema") ? xml.getIntAttribute("schema", -1) : 1;
+    if (schema > kSchema)
+    {
+        error = "the preset was written by a newer Wavebench (schema " + xml.getStringAttribute("schema")
+              + "; this version reads up to " + juce::String(kSchema) + ")";
+        return false;
+    }
+    if (schema < 1)
+    {
+        error = "the preset's schema '" + xml.getStringAttribute("schema") + "' is not a version number";
+        return false;
+    }
+    const auto* gen = xml.getChildByName(schema == 1 ? "GeneratorPanel" : kGeneratorTag);
+    const auto* fx = xml.getChildByName(schema == 1 ? "ChainPanel" : kChainTag);
+    if (gen == nullptr || fx == nullptr)
+    {
+        error = "the preset lacks its generator or its effect chain";
+        return false;
+    }
+    ChainState chain;
+    if (!readChainXml(*fx, chain, error))
+        return false;
+    auto generator = std::make_unique<juce::XmlElement>(kGeneratorTag);
+    for (int i = 0; i < gen->getNumAttributes(); ++i)
+        generator->setAttribute(gen->getAttributeName(i), gen->getAttributeValue(i));
+    out.generator = std::move(generator);
+    out.chain = std::move(chain);
+    out.schema = schema;
+    return true;
+}
+} // namespace wb::session

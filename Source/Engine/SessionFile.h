@@ -1,0 +1,68 @@
+#pragma once
+// The session file: one reader and one writer for presets (.wbpreset), the session the app keeps
+// in its settings, and EffectChainNode's save/restore.
+//
+//   <WavebenchSession schema="2">
+//     <Generator kind="saw" freq="440" levelDb="-12" .../>      the generator panel's settings
+//     <Chain>
+//       <Effect id="delay" instance="delay" bypassed="1">
+//         <Param path="Delay/time" value="120"/> ...             every input control
+//       </Effect> ...
+//     </Chain>
+//   </WavebenchSession>
+//
+// Older files load through a migration in the reader: version 1 sessions (<WavebenchSession
+// version="1"> with <GeneratorPanel> and <ChainPanel><Effect id bypassed><param name value>) and
+// the engine's <EffectChain> (each effect's state as base64 <FaustEffect> XML). A file is checked
+// in full before anything changes: an unknown effect, a value that is not a finite number or is
+// outside its control's range, too many effects or a newer schema is refused with the reason.
+// Validation reads each catalogue effect's description (built once per id, cached): it never
+// builds a DSP instance per file.
+//
+// Threads: message thread (allocates).
+#include "Core/Session/ChainState.h"
+#include "Engine/FaustParameters.h"
+
+#include <juce_core/juce_core.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace wb::session
+{
+inline constexpr int kSchema = 2; ///< the schema this build writes (and the newest it reads)
+inline constexpr const char* kSessionTag = "WavebenchSession";
+inline constexpr const char* kGeneratorTag = "Generator";
+inline constexpr const char* kChainTag = "Chain";
+
+/// The description (controls, ranges, metadata) of catalogue effect `effectId`, or nullptr when
+/// the id is unknown. Built from one instance the first time an id is asked for, then cached;
+/// the zones are null (the description holds no values). Message thread / any non-audio thread.
+const FaustDescription* catalogueDescription(const std::string& effectId);
+
+/// The attribute as a finite number; `fallback` when the attribute is absent; nullopt when it is
+/// present but not a plain finite decimal number ("", "loud", "nan", "inf", "1e999").
+std::optional<double> finiteNumberAttribute(const juce::XmlElement& xml, const juce::String& name,
+                                            std::optional<double> fallback);
+
+/// The chain as <Chain> (schema 2).
+std::unique_ptr<juce::XmlElement> writeChainXml(const ChainState& chain);
+/// Reads <Chain>, a version 1 <ChainPanel> or an <EffectChain>; every effect comes back with every
+/// input value (a control the file does not name keeps its default; a path the effect does not
+/// have is ignored). False with the reason, `out` untouched, when the chain is damaged.
+bool readChainXml(const juce::XmlElement& xml, ChainState& out, juce::String& error);
+
+/// A whole session: the generator's attributes (copied from `generator`, any tag) and the chain.
+std::unique_ptr<juce::XmlElement> writeSessionXml(const juce::XmlElement& generator, const ChainState& chain);
+
+struct Session
+{
+    std::unique_ptr<juce::XmlElement> generator; ///< <Generator> with the saved attributes
+    ChainState chain;
+    int schema = kSchema; ///< the schema the file was written in (1: migrated)
+};
+/// Reads a session of schema 2 or version 1. False with the reason when it is damaged (the
+/// generator's own ranges are checked by whoever applies it: GeneratorPanel::restoreState).
+bool readSessionXml(const juce::XmlElement& xml, Session& out, juce::String& error);
+} // namespace wb::session
