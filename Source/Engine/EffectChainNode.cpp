@@ -190,6 +190,26 @@ bool EffectChainNode::restoreFromUi(const session::ChainState& state, juce::Stri
     return true;
 }
 
+bool EffectChainNode::buildInPlaceFromUi(const session::ChainState& state, juce::String& error)
+{
+    if (!slots.empty() || count != 0 || numPending != 0)
+    {
+        error = "the chain is not empty";
+        return false;
+    }
+    if (!restoreFromUi(state, error))
+        return false;
+    // No audio thread runs yet: take the inserts restoreFromUi queued off the ring here, each in
+    // place at once in its bypass state (addEffectFromUi left it bypassed, to fade in live).
+    Edit e;
+    while (edits.tryPop(e))
+    {
+        insertOnAudio(e.node, e.position);
+        e.node->setBypassedNow(e.bypassed);
+    }
+    return true;
+}
+
 std::unique_ptr<juce::XmlElement> EffectChainNode::saveStateFromUi() const
 {
     return session::writeChainXml(chainStateFromUi());

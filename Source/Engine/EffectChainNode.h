@@ -115,6 +115,14 @@ public:
     /// Message thread: replaces the chain by `state` (old effects fade out, new fade in). False,
     /// changing nothing, when an effect is unknown or there are too many.
     bool restoreFromUi(const session::ChainState& state, juce::String& error);
+    /// Message thread, while no audio thread runs this chain and before it has processed any
+    /// audio (an offline render; call prepareToPlay first): builds the chain of `state` in place.
+    /// Every effect is in the processing order at once, in its own bypass state with no insert
+    /// crossfade, its values set before the first sample; so the first block already runs the
+    /// whole chain. The NodeIds are slotsFromUi()[i].id; commands reach the effects through
+    /// handleCommandOnAudio(this, command) as the dispatcher's would. False, changing nothing,
+    /// as restoreFromUi, or when the chain is not empty. Allocates (here, not on audio).
+    bool buildInPlaceFromUi(const session::ChainState& state, juce::String& error);
     /// Message thread: the chain as the session file's <Chain> (Engine/SessionFile.h).
     [[nodiscard]] std::unique_ptr<juce::XmlElement> saveStateFromUi() const;
     /// Message thread: restoreFromUi of a <Chain>, or of an older <ChainPanel> / <EffectChain>.

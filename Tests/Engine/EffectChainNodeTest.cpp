@@ -6,6 +6,7 @@
 #include "Core/Realtime/CommandDispatcher.h"
 #include "Core/Realtime/CommandQueue.h"
 #include "Engine/EffectChainNode.h"
+#include "Engine/SessionFile.h"
 
 #include <catch2/catch.hpp>
 
@@ -157,4 +158,57 @@ TEST_CASE("a saved chain restores to bit-identical output", "[engine][faust]")
     CHECK(error.contains("no-such-effect"));
     CHECK(b.chain.slotsFromUi().size() == 2);
     CHECK_FALSE(b.chain.restoreStateFromUi(juce::XmlElement("Preset"), error));
+}
+
+TEST_CASE("a chain built in place runs whole from its first sample and takes commands on their samples",
+          "[engine][faust][rt][nosan]")
+{
+    // The offline path (Cli/OfflineChain): every effect in place before the first sample, no
+    // insert crossfade, commands routed by NodeId at their offsets; all of it without allocating.
+    const auto* gainFx = wb::session::catalogueDescription("gain");
+    REQUIRE(gainFx != nullptr);
+    REQUIRE(gainFx->controls.size() == 1); // Faust/Gain.dsp: one slider, "gain" in dB
+    const auto path = gainFx->controls[0].path;
+    wb::session::ChainState state;
+    state.effects.push_back({"gain", "gain", false, {{path, -6.0}}});
+    state.effects.push_back({"gain#2", "gain", true, {{path, -40.0}}}); // bypassed: the identity
+    wb::EffectChainNode chain;
+    chain.prepareToPlay(48000.0, kBlock);
+    juce::String error;
+    REQUIRE(chain.buildInPlaceFromUi(state, error));
+    CHECK(chain.activeCountOnAudio() == 2);
+    CHECK(chain.pendingEditsOnAudio() == 0);
+    REQUIRE(chain.slotsFromUi().size() == 2);
+    const auto first = chain.slotsFromUi()[0].id;
+    const int gainIndex = chain.slotsFromUi()[0].node->findControl("gain");
+    REQUIRE(gainIndex >= 0);
+    CHECK_FALSE(chain.buildInPlaceFromUi(state, error)); // only an empty chain is built in place
+    CHECK(chain.slotsFromUi().size() == 2);
+
+    juce::AudioBuffer<float> buf(2, kBlock);
+    juce::MidiBuffer midi;
+    std::vector<float> out;
+    wb::test::RealtimeCounts violations;
+    for (int b = 0; b < 2; ++b)
+    {
+        for (int ch = 0; ch < 2; ++ch)
+            juce::FloatVectorOperations::fill(buf.getWritePointer(ch), 0.5f, kBlock);
+        {
+            wb::test::RealtimeGuard guard;
+            if (b == 1) // -20 dB from sample 10 of the second block, a step
+                wb::EffectChainNode::handleCommandOnAudio(
+                    &chain, wb::Command::setParameter(first, static_cast<std::uint32_t>(gainIndex), -20.0, 10, 0.0));
+            chain.processBlock(buf, midi);
+            violations += guard.counts();
+        }
+        out.insert(out.end(), buf.getReadPointer(1), buf.getReadPointer(1) + kBlock);
+    }
+    const double minus6 = 0.5 * std::pow(10.0, -6.0 / 20.0), minus20 = 0.5 * std::pow(10.0, -20.0 / 20.0);
+    for (size_t i = 0; i < out.size(); ++i)
+    {
+        INFO("sample " << i);
+        REQUIRE(out[i] == Approx(i < size_t(kBlock) + 10 ? minus6 : minus20).epsilon(1e-6));
+    }
+    INFO(violations.describe());
+    CHECK(violations.clean());
 }
