@@ -61,12 +61,13 @@ constexpr const char* kConvention =
     "(REW's default); thd_db = 10*log10(sum of the listed harmonics' powers / fundamental's power)";
 
 /// The system's output for the excitation, mono, through the chain in blocks of `block` frames.
-std::vector<float> runOffline(const std::vector<float>& excitation, std::vector<ChainStage>& stages, double rate, int block)
+std::vector<float> runOffline(const std::vector<float>& excitation, const std::vector<ChainStage>& stages, double rate,
+                              int block)
 {
     std::vector<float> y = excitation;
     if (stages.empty())
         return y;
-    ChainRunner runner(stages, {}, rate, block);
+    ChainRunner runner(stages, {}, rate, block, 1); // a fresh chain: no state carried over
     for (std::size_t start = 0; start < y.size(); start += static_cast<std::size_t>(block))
     {
         const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(block), y.size() - start));
@@ -158,7 +159,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     if (!o.chain.empty() && o.rate > FaustEffectNode::kMaxSampleRate)
         throw UsageError(fmt::format("--chain: the effects run at up to {:.0f} Hz (Faust's limit), not {:g} Hz",
                                      FaustEffectNode::kMaxSampleRate, o.rate));
-    auto stages = buildChain(o.chain, 1);
+    auto stages = buildChain(o.chain);
     const nlohmann::json setsRecord = applySets(stages, o.sets);
     const nlohmann::json chainRecord = chainSettingsJson(stages);
     for (double hz : o.tones)
@@ -213,20 +214,11 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     }
     // The system's output for an excitation: a fresh chain offline (no state carried over), or a
     // play-and-record on the open device. False (with the reason printed) when the device failed.
-    bool firstRun = true;
     auto runSystem = [&](const std::vector<float>& excitation, std::vector<float>& out)
     {
         if (o.offline)
         {
-            if (firstRun)
-                out = runOffline(excitation, stages, o.rate, o.block);
-            else
-            {
-                auto fresh = buildChain(o.chain, 1);
-                (void) applySets(fresh, o.sets);
-                out = runOffline(excitation, fresh, o.rate, o.block);
-            }
-            firstRun = false;
+            out = runOffline(excitation, stages, o.rate, o.block);
             return true;
         }
         const auto captured = captureSweep(*device, excitation, 0, 0);

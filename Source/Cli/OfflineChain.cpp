@@ -2,6 +2,7 @@
 
 #include "Core/Session/ChainStateJson.h"
 #include "Core/Session/ParamNames.h"
+#include "Engine/SessionFile.h"
 #include "Faust/FaustCatalogue.h"
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <stdexcept>
 
 namespace wb::cli
 {
@@ -33,7 +35,7 @@ std::size_t findStage(const std::vector<ChainStage>& stages, const std::string& 
 
 int findParameter(const ChainStage& stage, const std::string& name)
 {
-    const auto found = findParam(stage.perPair.front()->specs(), name, stage.instance);
+    const auto found = findParam(stage.specs, name, stage.instance);
     if (!found.index)
         throw UsageError(found.error);
     return static_cast<int>(*found.index);
@@ -44,20 +46,22 @@ namespace
 /// Values are refused, not clamped: a value outside the control's range is an error.
 void requireInRange(const ChainStage& stage, int control, double value)
 {
-    const auto& spec = stage.perPair.front()->specs()[static_cast<std::size_t>(control)];
+    const auto& spec = stage.specs[static_cast<std::size_t>(control)];
     if (!spec.contains(value))
         throw UsageError(fmt::format("{}.{} = {} is outside its range {:.7g}..{:.7g}{}", stage.instance, spec.label, value,
                                      spec.min, spec.max, spec.unit.empty() ? "" : " " + spec.unit));
 }
 } // namespace
 
-std::vector<ChainStage> buildChain(const std::vector<std::string>& ids, int numChannels)
+std::vector<ChainStage> buildChain(const std::vector<std::string>& ids)
 {
+    if (static_cast<int>(ids.size()) > EffectChainNode::kMaxSlots)
+        throw UsageError(fmt::format("--chain: at most {} effects ({} given)", EffectChainNode::kMaxSlots, ids.size()));
     std::vector<ChainStage> stages;
-    const int pairs = (numChannels + 1) / 2;
     for (const auto& id : ids)
     {
-        if (faust::findEffect(id) == nullptr)
+        const auto* description = session::catalogueDescription(id);
+        if (description == nullptr)
             throw UsageError(fmt::format("unknown effect '{}' (known: {})", id, knownEffects()));
         int occurrence = 1;
         for (const auto& s : stages)
@@ -65,14 +69,16 @@ std::vector<ChainStage> buildChain(const std::vector<std::string>& ids, int numC
         ChainStage stage;
         stage.effectId = id;
         stage.instance = instanceName(id, occurrence);
-        for (int p = 0; p < pairs; ++p)
-            stage.perPair.push_back(FaustEffectNode::create(id));
+        stage.description = description;
+        stage.specs = paramSpecsOf(*description);
+        for (const auto& c : description->controls)
+            stage.values.push_back(c.init);
         stages.push_back(std::move(stage));
     }
     return stages;
 }
 
-/// Applies --set FX.PARAM=VALUE to every pair's instance; returns them for the sidecar.
+/// Applies --set FX.PARAM=VALUE to the stages' values; returns them for the sidecar.
 nlohmann::json applySets(std::vector<ChainStage>& stages, const std::vector<std::string>& sets)
 {
     nlohmann::json applied = nlohmann::json::array();
@@ -84,15 +90,16 @@ nlohmann::json applySets(std::vector<ChainStage>& stages, const std::vector<std:
         auto& stage = stages[findStage(stages, assignment->effect)];
         const int control = findParameter(stage, assignment->param);
         // The value in the control's unit, as the app's boxes read it ("-6", "-6 dB", "1k" for Hz).
-        const auto parsed = stage.perPair.front()->specs()[static_cast<std::size_t>(control)].parseUnchecked(assignment->value);
+        const auto parsed = stage.specs[static_cast<std::size_t>(control)].parseUnchecked(assignment->value);
         if (!parsed.value)
             throw UsageError(fmt::format("--set '{}': {}", text, parsed.error));
         const double value = *parsed.value;
         requireInRange(stage, control, value);
-        for (auto& node : stage.perPair)
-            node->setControlOnAudio(control, static_cast<float>(value));
+        // As the effect stores it: a float, clamped to the control's range (it is inside it).
+        const auto& c = stage.description->controls[static_cast<std::size_t>(control)];
+        stage.values[static_cast<std::size_t>(control)] = std::clamp(static_cast<float>(value), c.min, c.max);
         applied.push_back({{"effect", stage.instance},
-                           {"param", stage.perPair.front()->description().controls[static_cast<std::size_t>(control)].label},
+                           {"param", c.label},
                            {"value", value}});
     }
     return applied;
@@ -157,7 +164,7 @@ std::vector<ChainEvent> readAutomation(const std::string& path, const std::vecto
             throw UsageError(where + fmt::format(": shape '{}' is not supported (only \"linear\")", shape));
         events.push_back(ev);
         record.push_back({{"effect", stages[ev.stage].instance},
-                          {"param", stages[ev.stage].perPair.front()->description().controls[static_cast<std::size_t>(ev.control)].label},
+                          {"param", stages[ev.stage].description->controls[static_cast<std::size_t>(ev.control)].label},
                           {"sample", ev.sample},
                           {"time_s", static_cast<double>(ev.sample) / rate},
                           {"value", ev.value},
@@ -168,33 +175,80 @@ std::vector<ChainEvent> readAutomation(const std::string& path, const std::vecto
     return events;
 }
 
-/// The BlockProcessor: each channel pair through its instances, the events of the block queued
-/// at their offsets first.
-nlohmann::json chainSettingsJson(const std::vector<ChainStage>& stages)
+session::ChainState chainStateOf(const std::vector<ChainStage>& stages)
 {
-    // The session's chain description (instance, effect id, bypass, every input value by path),
-    // from the first pair's instances before any audio ran; plus "settings" by label, as before.
     session::ChainState state;
-    std::vector<nlohmann::json> byLabel;
     for (const auto& stage : stages)
     {
         session::EffectState fx{stage.instance, stage.effectId, false, {}};
-        nlohmann::json settings = nlohmann::json::object();
-        const auto& node = *stage.perPair.front();
-        const auto& controls = node.description().controls;
+        const auto& controls = stage.description->controls;
         for (std::size_t i = 0; i < controls.size(); ++i)
             if (!controls[i].isOutput())
-            {
-                const float value = node.controlOnAudio(static_cast<int>(i));
-                fx.values.push_back({controls[i].path, value});
-                settings[controls[i].label] = value;
-            }
+                fx.values.push_back({controls[i].path, stage.values[i]});
         state.effects.push_back(std::move(fx));
-        byLabel.push_back(std::move(settings));
     }
-    nlohmann::json chainJson = session::toJson(state);
-    for (std::size_t i = 0; i < byLabel.size(); ++i)
-        chainJson[i]["settings"] = byLabel[i];
+    return state;
+}
+
+nlohmann::json chainSettingsJson(const std::vector<ChainStage>& stages)
+{
+    // The session's chain description (instance, effect id, bypass, every input value by path),
+    // the values the chain starts with; plus "settings" by label, as before.
+    nlohmann::json chainJson = session::toJson(chainStateOf(stages));
+    for (std::size_t s = 0; s < stages.size(); ++s)
+    {
+        nlohmann::json settings = nlohmann::json::object();
+        const auto& controls = stages[s].description->controls;
+        for (std::size_t i = 0; i < controls.size(); ++i)
+            if (!controls[i].isOutput())
+                settings[controls[i].label] = stages[s].values[i];
+        chainJson[s]["settings"] = settings;
+    }
     return chainJson;
+}
+
+ChainRunner::ChainRunner(const std::vector<ChainStage>& stages, std::vector<ChainEvent> e, double rate, int block,
+                         int numChannels)
+    : events(std::move(e)), pairBuffer(2, block)
+{
+    const auto state = chainStateOf(stages);
+    for (int pair = 0; pair < (numChannels + 1) / 2; ++pair)
+    {
+        auto chain = std::make_unique<EffectChainNode>();
+        chain->prepareToPlay(rate, block); // before the effects: each is prepared once, at this rate
+        juce::String error;
+        if (!chain->buildInPlaceFromUi(state, error))
+            throw std::runtime_error("the offline chain could not be built: " + error.toStdString());
+        chains.push_back(std::move(chain));
+    }
+    if (!chains.empty())
+        for (const auto& slot : chains.front()->slotsFromUi())
+            ids.push_back(slot.id);
+}
+
+void ChainRunner::process(float* const* channels, int numChannels, int n) noexcept
+{
+    const std::int64_t end = position + n;
+    for (; next < events.size() && events[next].sample < end; ++next)
+    {
+        const auto& ev = events[next];
+        const auto command = Command::setParameter(ids[ev.stage], static_cast<std::uint32_t>(ev.control), ev.value,
+                                                   static_cast<std::uint32_t>(ev.sample - position), ev.ramp);
+        for (auto& chain : chains)
+            EffectChainNode::handleCommandOnAudio(chain.get(), command);
+    }
+    juce::MidiBuffer midi;
+    for (int first = 0, pair = 0; first < numChannels; first += 2, ++pair)
+    {
+        const bool single = first + 1 >= numChannels;
+        pairBuffer.setSize(2, n, false, false, true);
+        pairBuffer.copyFrom(0, 0, channels[first], n);
+        pairBuffer.copyFrom(1, 0, channels[single ? first : first + 1], n);
+        chains[static_cast<std::size_t>(pair)]->processBlock(pairBuffer, midi);
+        std::copy_n(pairBuffer.getReadPointer(0), n, channels[first]);
+        if (!single)
+            std::copy_n(pairBuffer.getReadPointer(1), n, channels[first + 1]);
+    }
+    position = end;
 }
 } // namespace wb::cli

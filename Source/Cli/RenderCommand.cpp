@@ -58,7 +58,7 @@ int runRender(const RenderOptions& options, Context& ctx)
     if (!o.chain.empty() && o.rate > FaustEffectNode::kMaxSampleRate)
         throw UsageError(fmt::format("--chain: the effects run at up to {:.0f} Hz (Faust's limit), not {:g} Hz",
                                      FaustEffectNode::kMaxSampleRate, o.rate));
-    auto stages = buildChain(o.chain, o.channels);
+    auto stages = buildChain(o.chain);
     const nlohmann::json setsRecord = applySets(stages, o.sets);
     const std::int64_t frames = std::llround(s.duration * o.rate);
     nlohmann::json automationRecord = nlohmann::json::array();
@@ -75,7 +75,7 @@ int runRender(const RenderOptions& options, Context& ctx)
     BlockProcessor chain;
     if (!stages.empty())
     {
-        runner.emplace(stages, std::move(events), o.rate, c.blockSize);
+        runner.emplace(stages, std::move(events), o.rate, c.blockSize, o.channels);
         chain = [&runner](float* const* channels, int count, int n) { runner->process(channels, count, n); };
     }
 
