@@ -1,7 +1,6 @@
 #include "App/GeneratorPanel.h"
 
 #include "App/Theme.h"
-#include "App/XmlNumbers.h"
 #include "Core/Session/GeneratorParams.h"
 #include "Engine/GeneratorNode.h"
 #include "Engine/SessionFile.h"
