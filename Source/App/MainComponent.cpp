@@ -424,23 +424,24 @@ void MainComponent::resized()
 
 std::unique_ptr<juce::XmlElement> MainComponent::saveSession() const
 {
-    // One writer (Engine/SessionFile.h): the generator panel's settings and the chain's model.
-    return session::writeSessionXml(*generator.saveState(), engine.chain().chainStateFromUi());
+    // One writer (Engine/SessionFile.h): the generator's model and the chain's model.
+    return session::writeSessionXml(engine.generatorModel().state(), engine.chain().chainStateFromUi());
 }
 
 bool MainComponent::loadSession(const juce::XmlElement& xml, juce::String& error, GeneratorPanel::RestoreRunning how)
 {
     // One reader: it migrates a version 1 session and checks the whole chain before anything
-    // changes. Then the generator part (it changes nothing when it fails), then the chain.
+    // changes, generator and chain. Then the generator's model, then the chain.
     session::Session loaded;
     if (!session::readSessionXml(xml, loaded, error))
         return false;
-    auto backup = generator.saveState();
-    if (!generator.restoreState(*loaded.generator, error, how))
+    const GeneratorState backup = engine.generatorModel().state();
+    if (!generator.restoreState(loaded.generator, error, how))
         return false;
     if (!chain.restoreState(loaded.chain, error))
     {
-        generator.restoreState(*backup);
+        juce::String ignored;
+        generator.restoreState(backup, ignored);
         return false;
     }
     return true;

@@ -25,6 +25,7 @@
 #include "Core/Realtime/CommandQueue.h"
 #include "Core/Realtime/TelemetryQueue.h"
 #include "Engine/EffectChainNode.h"
+#include "Engine/GeneratorModel.h"
 #include "Engine/VirtualLoopbackDevice.h"
 
 #include <juce_audio_devices/juce_audio_devices.h>
@@ -81,6 +82,9 @@ public:
     CommandQueue& commandQueue() noexcept { return commands; }
     const CommandDispatcher& dispatcher() const noexcept { return commandDispatcher; }
     EffectChainNode& chain() noexcept { return *chainNode; }
+    /// Message thread: the generator's settings (the model the generator panel binds to); its
+    /// changes go to the source node through this engine's command ring.
+    GeneratorModel& generatorModel() noexcept { return generatorSettings; }
     juce::AudioProcessor* source() noexcept { return sourceNode; }
     const monitor::LoadMeter& loadMeter() const noexcept { return load; }
     /// Message thread: the load meter's snapshot with the device's own xrun count folded in
@@ -170,6 +174,7 @@ private:
     std::vector<Stream> extraStreams;
 
     CommandQueue commands;
+    GeneratorModel generatorSettings{commands};
     TelemetryQueue telemetry;
     FrameQueue frames;
     CommandDispatcher commandDispatcher;

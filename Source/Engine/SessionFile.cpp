@@ -1,5 +1,6 @@
 #include "Engine/SessionFile.h"
 
+#include "Core/Session/GeneratorParams.h"
 #include "Engine/EffectChainNode.h"
 #include "Faust/FaustCatalogue.h"
 
@@ -164,13 +165,91 @@ bool readChainXml(const juce::XmlElement& xml, ChainState& out, juce::String& er
     return true;
 }
 
-std::unique_ptr<juce::XmlElement> writeSessionXml(const juce::XmlElement& generator, const ChainState& chain)
+std::unique_ptr<juce::XmlElement> writeGeneratorXml(const GeneratorState& g)
+{
+    auto xml = std::make_unique<juce::XmlElement>(kGeneratorTag);
+    xml->setAttribute("kind", juce::String(std::string(signalKindName(g.kind))));
+    xml->setAttribute("freq", g.freq());
+    xml->setAttribute("freqTo", g.freqTo);
+    xml->setAttribute("toneFreq", g.toneHz);
+    xml->setAttribute("sweepFrom", g.sweepFromHz);
+    xml->setAttribute("levelDb", g.levelDb);
+    xml->setAttribute("mode", g.mode == LevelMode::Rms ? "rms" : "peak");
+    xml->setAttribute("sweepSeconds", g.sweepSeconds);
+    xml->setAttribute("fadeSeconds", g.fadeSeconds);
+    xml->setAttribute("sweepRepeat", g.sweepRepeat);
+    xml->setAttribute("periodSeconds", g.impulsePeriodSeconds);
+    xml->setAttribute("impulseRepeat", g.impulseRepeat);
+    xml->setAttribute("seed", juce::String(static_cast<juce::int64>(g.seed)));
+    xml->setAttribute("routing", g.routingMask);
+    xml->setAttribute("invert", g.invertMask);
+    xml->setAttribute("running", g.running);
+    return xml;
+}
+
+bool readGeneratorXml(const juce::XmlElement& xml, GeneratorState& out, juce::String& error)
+{
+    if (!xml.hasTagName(kGeneratorTag) && !xml.hasTagName("GeneratorPanel")) // GeneratorPanel: version 1
+    {
+        error = "not a generator state (expected <Generator>, found <" + xml.getTagName() + ">)";
+        return false;
+    }
+    const GeneratorState defaults;
+    const auto kindName = xml.getStringAttribute("kind", "sine");
+    const auto kind = parseSignalKind(kindName.toStdString());
+    // Absent: the default; present but not a number: NaN, refused below.
+    const auto number = [&xml](const char* name, double fallback)
+    { return finiteNumberAttribute(xml, name, fallback).value_or(std::nan("")); };
+    // A preset from before the two were kept apart has only "freq": the saved kind's.
+    const bool savedSweep = kind && isSweep(*kind);
+    const double freq = number("freq", savedSweep ? defaults.sweepFromHz : defaults.toneHz);
+    GeneratorState g;
+    g.toneHz = number("toneFreq", savedSweep ? defaults.toneHz : freq);
+    g.sweepFromHz = number("sweepFrom", savedSweep ? freq : defaults.sweepFromHz);
+    g.freqTo = number("freqTo", defaults.freqTo);
+    g.levelDb = number("levelDb", defaults.levelDb);
+    g.sweepSeconds = number("sweepSeconds", defaults.sweepSeconds);
+    g.fadeSeconds = number("fadeSeconds", defaults.fadeSeconds);
+    g.impulsePeriodSeconds = number("periodSeconds", defaults.impulsePeriodSeconds);
+    const double seed = number("seed", static_cast<double>(defaults.seed));
+    const auto mode = xml.getStringAttribute("mode", "peak");
+    const auto& freqSpec = generatorParamSpecs().freq;
+    const auto& seedSpec = generatorParamSpecs().seed;
+    juce::String why;
+    if (!kind)
+        why = "unknown signal '" + kindName + "'";
+    else if (!freqSpec.contains(freq))
+        why = "frequency " + juce::String(freq) + " Hz is not in 20-20000 Hz";
+    else if (!(seedSpec.contains(seed) && seed == std::floor(seed)))
+        why = "seed " + juce::String(seed) + " is not an integer in 0..4294967295";
+    else if (mode != "peak" && mode != "rms")
+        why = "unknown level mode '" + mode + "'";
+    else
+    {
+        g.kind = *kind;
+        g.seed = static_cast<std::uint64_t>(seed);
+        why = juce::String(generatorStateProblem(g));
+    }
+    if (why.isNotEmpty())
+    {
+        error = "generator: " + why;
+        return false;
+    }
+    g.mode = mode == "rms" ? LevelMode::Rms : LevelMode::Peak;
+    g.sweepRepeat = xml.getBoolAttribute("sweepRepeat", defaults.sweepRepeat);
+    g.impulseRepeat = xml.getBoolAttribute("impulseRepeat", defaults.impulseRepeat);
+    g.routingMask = xml.getIntAttribute("routing", defaults.routingMask) & 0xff;
+    g.invertMask = xml.getIntAttribute("invert", defaults.invertMask) & 0xff;
+    g.running = xml.getBoolAttribute("running", false);
+    out = g;
+    return true;
+}
+
+std::unique_ptr<juce::XmlElement> writeSessionXml(const GeneratorState& generator, const ChainState& chain)
 {
     auto xml = std::make_unique<juce::XmlElement>(kSessionTag);
     xml->setAttribute("schema", kSchema);
-    auto* gen = xml->createNewChildElement(kGeneratorTag);
-    for (int i = 0; i < generator.getNumAttributes(); ++i)
-        gen->setAttribute(generator.getAttributeName(i), generator.getAttributeValue(i));
+    xml->addChildElement(writeGeneratorXml(generator).release());
     xml->addChildElement(writeChainXml(chain).release());
     return xml;
 }
@@ -205,10 +284,10 @@ bool readSessionXml(const juce::XmlElement& xml, Session& out, juce::String& err
     ChainState chain;
     if (!readChainXml(*fx, chain, error))
         return false;
-    auto generator = std::make_unique<juce::XmlElement>(kGeneratorTag);
-    for (int i = 0; i < gen->getNumAttributes(); ++i)
-        generator->setAttribute(gen->getAttributeName(i), gen->getAttributeValue(i));
-    out.generator = std::move(generator);
+    GeneratorState generator;
+    if (!readGeneratorXml(*gen, generator, error))
+        return false;
+    out.generator = generator;
     out.chain = std::move(chain);
     out.schema = schema;
     return true;

@@ -3,7 +3,7 @@
 // in its settings, and EffectChainNode's save/restore.
 //
 //   <WavebenchSession schema="2">
-//     <Generator kind="saw" freq="440" levelDb="-12" .../>      the generator panel's settings
+//     <Generator kind="saw" freq="440" levelDb="-12" .../>      the generator's settings (GeneratorState)
 //     <Chain>
 //       <Effect id="delay" instance="delay" bypassed="1">
 //         <Param path="Delay/time" value="120"/> ...             every input control
@@ -21,6 +21,7 @@
 //
 // Threads: message thread (allocates).
 #include "Core/Session/ChainState.h"
+#include "Core/Session/GeneratorState.h"
 #include "Engine/FaustParameters.h"
 
 #include <juce_core/juce_core.h>
@@ -53,16 +54,26 @@ std::unique_ptr<juce::XmlElement> writeChainXml(const ChainState& chain);
 /// have is ignored). False with the reason, `out` untouched, when the chain is damaged.
 bool readChainXml(const juce::XmlElement& xml, ChainState& out, juce::String& error);
 
-/// A whole session: the generator's attributes (copied from `generator`, any tag) and the chain.
-std::unique_ptr<juce::XmlElement> writeSessionXml(const juce::XmlElement& generator, const ChainState& chain);
+/// The generator's settings as <Generator>: every GeneratorState field, plus "freq" (the current
+/// kind's frequency, as version 1 wrote it).
+std::unique_ptr<juce::XmlElement> writeGeneratorXml(const GeneratorState& generator);
+/// Reads <Generator> (or a version 1 <GeneratorPanel>). An absent attribute takes the default
+/// (GeneratorState{}); a file from before the tone's and the sweep's frequencies were kept apart
+/// has only "freq", which is the saved kind's. False with the reason ("generator: ..."), `out`
+/// untouched, for an unknown signal or level mode, a value that is not a number or lies outside
+/// its GeneratorParams range, a seed that is not a whole number.
+bool readGeneratorXml(const juce::XmlElement& xml, GeneratorState& out, juce::String& error);
+
+/// A whole session: the generator's settings and the chain.
+std::unique_ptr<juce::XmlElement> writeSessionXml(const GeneratorState& generator, const ChainState& chain);
 
 struct Session
 {
-    std::unique_ptr<juce::XmlElement> generator; ///< <Generator> with the saved attributes
+    GeneratorState generator;
     ChainState chain;
     int schema = kSchema; ///< the schema the file was written in (1: migrated)
 };
-/// Reads a session of schema 2 or version 1. False with the reason when it is damaged (the
-/// generator's own ranges are checked by whoever applies it: GeneratorPanel::restoreState).
+/// Reads a session of schema 2 or version 1, generator and chain. False with the reason when
+/// either is damaged.
 bool readSessionXml(const juce::XmlElement& xml, Session& out, juce::String& error);
 } // namespace wb::session

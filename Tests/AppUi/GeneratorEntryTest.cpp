@@ -868,7 +868,9 @@ TEST_CASE("app: a sweep starts from its own From (20 Hz by default), remembered 
     CHECK(other.box(GeneratorPanel::kFrequencyId).getValue() == 100.0);
     other.panel.setKind(wb::SignalKind::Saw);
     CHECK(other.box(GeneratorPanel::kFrequencyId).getValue() == 440.0);
-    auto old = panel.saveState();
+    // (A copy of what `panel` saved: the panels share the engine's one model, which `other` has
+    // since set to a saw.)
+    auto old = std::make_unique<juce::XmlElement>(*xml);
     old->removeAttribute("toneFreq");
     old->removeAttribute("sweepFrom");
     old->setAttribute("freq", 50.0);
@@ -877,4 +879,84 @@ TEST_CASE("app: a sweep starts from its own From (20 Hz by default), remembered 
     CHECK(third.box(GeneratorPanel::kFrequencyId).getValue() == 50.0);
     third.panel.setKind(wb::SignalKind::Sine);
     CHECK(third.box(GeneratorPanel::kFrequencyId).getValue() == 1000.0);
+}
+
+TEST_CASE("app: the generator's model clamps and records and sends each change and the panel shows its values",
+          "[gui][app][generator][session]")
+{
+    DrivenEngine d;
+    d.start();
+    auto& model = d.engine->generatorModel();
+    ShownPanel shown(*d.engine);
+    const auto& played = d.engine->generator()->settingsOnAudio();
+
+    // Out of range: clamped to the GeneratorParams range, recorded, shown, played.
+    model.setLevelDb(12.0);
+    CHECK(model.state().levelDb == 0.0);
+    CHECK(shown.box(GeneratorPanel::kLevelId).getValue() == 0.0);
+    model.setFrequency(5.0);
+    CHECK(model.state().toneHz == 20.0);
+    CHECK(shown.box(GeneratorPanel::kFrequencyId).getValue() == 20.0);
+    model.setSeed(1.0e12);
+    CHECK(model.state().seed == 4294967295u);
+    model.setSeed(7.4);
+    CHECK(model.state().seed == 7u);
+    model.setSweepSeconds(60.0);
+    model.setFadeSeconds(5.0);
+    CHECK(model.state().fadeSeconds == 1.0);
+    model.setSweepSeconds(0.5); // the fade follows: at most half the sweep
+    CHECK(model.state().fadeSeconds == 0.25);
+    model.setKind(wb::SignalKind::SweepLog);
+    CHECK(model.state().freq() == 20.0); // the sweep's own From, not the tone's
+    CHECK(shown.box(GeneratorPanel::kFadeId).getValue() == 0.25);
+    d.blocks(2);
+    CHECK(played.kind == wb::SignalKind::SweepLog);
+    CHECK(played.duration == 0.5);
+    CHECK(played.fadeIn == 0.25);
+    CHECK(played.seed == 7u);
+
+    // A state out of range is refused with its reason and changes nothing.
+    const wb::GeneratorState before = model.state();
+    for (auto damage : std::initializer_list<std::pair<const char*, void (*)(wb::GeneratorState&)>>{
+             {"level -300", [](wb::GeneratorState& g) { g.levelDb = -300.0; }},
+             {"level nan", [](wb::GeneratorState& g) { g.levelDb = std::nan(""); }},
+             {"fade 0.3", [](wb::GeneratorState& g) { g.fadeSeconds = 0.3; }}, // sweep 0.5 s
+             {"impulse period 20", [](wb::GeneratorState& g) { g.impulsePeriodSeconds = 20.0; }},
+             {"sweep end 5", [](wb::GeneratorState& g) { g.freqTo = 5.0; }}})
+    {
+        wb::GeneratorState bad = before;
+        damage.second(bad);
+        std::string error;
+        CHECK_FALSE(model.restore(bad, error));
+        INFO(error);
+        CHECK(error.find(damage.first) != std::string::npos);
+        CHECK(model.state() == before);
+    }
+
+    // A change reaches the output: a 1 kHz sine at -6 dBFS peak on the left, the right inverted;
+    // the peak is the analytic 10^(-6/20).
+    model.setKind(wb::SignalKind::Sine);
+    model.setFrequency(1000.0);
+    model.setLevelDb(-6.0);
+    model.setRouting(0x3, 0x2);
+    model.setRunning(true);
+    CHECK(shown.panel.isRunning());
+    d.blocks(40); // past the level's smoothing
+    std::vector<float> left, right;
+    for (int i = 0; i < 20; ++i)
+        d.block(&left, &right);
+    CHECK(peakOf(left) == Approx(std::pow(10.0, -6.0 / 20.0)).epsilon(1e-3));
+    float worst = 0.0f;
+    for (std::size_t i = 0; i < left.size(); ++i)
+        worst = std::max(worst, std::abs(left[i] + right[i]));
+    CHECK(worst == 0.0f);
+    // Left only: the right output is silent.
+    model.setRouting(0x1, 0x0);
+    d.blocks(4);
+    left.clear();
+    right.clear();
+    for (int i = 0; i < 4; ++i)
+        d.block(&left, &right);
+    CHECK(peakOf(right) == 0.0f);
+    CHECK(peakOf(left) > 0.4f);
 }

@@ -117,23 +117,38 @@ TEST_CASE("session files of the previous build load and give bit-identical audio
     CHECK(valueOf(fx[1], "time") == 120.0);
     CHECK(valueOf(fx[1], "feedback") == 40.0);
     CHECK(valueOf(fx[2], "threshold") == -30.0);
-    // The generator's settings, under the new element name.
-    REQUIRE(preset.generator != nullptr);
-    CHECK(preset.generator->hasTagName("Generator"));
-    CHECK(preset.generator->getStringAttribute("kind") == "saw");
-    CHECK(preset.generator->getDoubleAttribute("freq") == 440.0);
-    CHECK(preset.generator->getDoubleAttribute("levelDb") == -12.0);
+    // The generator's settings, each as the old build wrote it in <GeneratorPanel>.
+    const auto& g = preset.generator;
+    CHECK(g.kind == wb::SignalKind::Saw);
+    CHECK(g.freq() == 440.0);
+    CHECK(g.toneHz == 440.0);
+    CHECK(g.sweepFromHz == 20.0);
+    CHECK(g.freqTo == 20000.0);
+    CHECK(g.levelDb == -12.0);
+    CHECK(g.mode == wb::LevelMode::Peak);
+    CHECK(g.sweepSeconds == 2.0);
+    CHECK(g.fadeSeconds == 0.01);
+    CHECK(g.sweepRepeat);
+    CHECK(g.impulsePeriodSeconds == 0.5);
+    CHECK(g.impulseRepeat);
+    CHECK(g.seed == 1u);
+    CHECK(g.routingMask == 3);
+    CHECK(g.invertMask == 0);
+    CHECK(g.running);
+    CHECK(kept.generator == preset.generator);
     // The three files describe one chain.
     CHECK(kept.chain == preset.chain);
     CHECK(engineChain == preset.chain);
 
     // Each loads into a chain that makes the old build's audio, sample for sample; so does the same
     // chain saved in today's format and read back, and the chain restored from a document.
-    const auto current = wb::session::writeSessionXml(*preset.generator, preset.chain);
+    const auto current = wb::session::writeSessionXml(preset.generator, preset.chain);
     wb::session::Session again;
     REQUIRE(wb::session::readSessionXml(*current, again, error));
     CHECK(again.schema == wb::session::kSchema);
     CHECK(again.chain == preset.chain);
+    CHECK(again.generator == preset.generator);
+    CHECK(current->getChildByName("Generator")->getDoubleAttribute("freq") == 440.0);
     for (const auto* state : {&preset.chain, &kept.chain, &engineChain, &again.chain})
     {
         wb::EffectChainNode chain;
@@ -157,7 +172,7 @@ TEST_CASE("session files of the previous build load and give bit-identical audio
     CHECK(firstDifference(render(plain), expected) < expected.size());
 }
 
-TEST_CASE("the chain model owns every value: one call clamps, records and sends; saving reads the model",
+TEST_CASE("the chain model owns every value: one call clamps, records and sends, and saving reads the model",
           "[engine][session]")
 {
     wb::CommandQueue queue;
@@ -277,7 +292,7 @@ TEST_CASE("a damaged session or chain is refused with its reason and changes not
     wb::session::Session base;
     juce::String error;
     REQUIRE(wb::session::readSessionXml(*good, base, error));
-    const auto current = wb::session::writeSessionXml(*base.generator, base.chain);
+    const auto current = wb::session::writeSessionXml(base.generator, base.chain);
 
     struct Case
     {
@@ -342,4 +357,65 @@ TEST_CASE("a damaged session or chain is refused with its reason and changes not
     CHECK_FALSE(wb::session::readChainXml(juce::XmlElement("Preset"), chain, error));
     CHECK(error.contains("not an effect chain"));
     CHECK(chain.effects.empty());
+}
+
+TEST_CASE("the generator's settings have one writer and one reader and absent attributes take the defaults",
+          "[engine][session][generator]")
+{
+    wb::GeneratorState g;
+    g.kind = wb::SignalKind::Impulse;
+    g.toneHz = 440.0;
+    g.sweepFromHz = 55.0;
+    g.freqTo = 8000.0;
+    g.levelDb = -33.5;
+    g.mode = wb::LevelMode::Rms;
+    g.sweepSeconds = 4.0;
+    g.fadeSeconds = 0.125;
+    g.sweepRepeat = false;
+    g.impulsePeriodSeconds = 0.02;
+    g.impulseRepeat = false;
+    g.seed = 4294967295u;
+    g.routingMask = 1;
+    g.invertMask = 2;
+    g.running = true;
+    const auto xml = wb::session::writeGeneratorXml(g);
+    CHECK(xml->hasTagName("Generator"));
+    CHECK(xml->getStringAttribute("seed") == "4294967295");
+    wb::GeneratorState back;
+    juce::String error;
+    REQUIRE(wb::session::readGeneratorXml(*xml, back, error));
+    CHECK(back == g);
+
+    // Only a kind: everything else is the default.
+    juce::XmlElement bare("Generator");
+    bare.setAttribute("kind", "sweep-log");
+    REQUIRE(wb::session::readGeneratorXml(bare, back, error));
+    wb::GeneratorState expected;
+    expected.kind = wb::SignalKind::SweepLog;
+    CHECK(back == expected);
+    // A file from before the tone's and the sweep's frequencies were apart: "freq" is the kind's.
+    bare.setAttribute("freq", 100.0);
+    REQUIRE(wb::session::readGeneratorXml(bare, back, error));
+    CHECK(back.sweepFromHz == 100.0);
+    CHECK(back.toneHz == expected.toneHz);
+
+    // Refused, `out` untouched.
+    const auto refused = [&](const char* name, const char* value, const char* reason)
+    {
+        auto damaged = wb::session::writeGeneratorXml(g);
+        damaged->setAttribute(name, value);
+        wb::GeneratorState out = expected;
+        juce::String why;
+        CHECK_FALSE(wb::session::readGeneratorXml(*damaged, out, why));
+        INFO(name << "=" << value << ": " << why);
+        CHECK(why.contains(reason));
+        CHECK(out == expected);
+    };
+    refused("kind", "kazoo", "unknown signal 'kazoo'");
+    refused("levelDb", "-300", "level -300");
+    refused("levelDb", "loud", "level");
+    refused("seed", "1.5", "seed 1.5");
+    refused("mode", "loudness", "unknown level mode");
+    refused("fadeSeconds", "3", "fade 3");
+    refused("sweepFrom", "5", "sweep start 5");
 }

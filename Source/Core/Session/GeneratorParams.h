@@ -1,7 +1,8 @@
 #pragma once
 // The test-signal generator's numeric settings declared as ParamSpecs (Core/Session/ParamSpec):
-// the ranges, units, scales and defaults the generator panel shows, described once, so a client
-// (a session file, the CLI, a future panel bound to the model) reads them from here. Plain C++.
+// their ranges, units, scales and defaults, described once. The generator's model
+// (Engine/GeneratorModel, GeneratorState's check) clamps and checks against them and the
+// generator panel's sliders take their ranges and scales from them. Plain C++.
 #include "Core/Session/ParamSpec.h"
 
 #include <vector>
