@@ -704,7 +704,11 @@ TEST_CASE("app: a typed big gain rise in an effect ramps on the output, it never
     CHECK(jumpPeakDb.back() == Approx(-21.0).margin(0.05));
 }
 
-TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Start again", "[gui][app][generator]")
+// [notsan]: under ThreadSanitizer on a loaded machine (load ~10) the first Start was not seen
+// running within 10 s in 2 of 4 runs (never alone, nor at load ~2); the same path across threads
+// (start, one-shot end, GeneratorFinished) runs under TSAN in GeneratorNodeTest.
+TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Start again",
+          "[gui][app][generator][notsan]")
 {
     wb::test::App app;
     auto& gen = app.main->generatorPanel();
@@ -716,9 +720,7 @@ TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Star
     gen.setKind(wb::SignalKind::SweepLog);
     auto* duration = findById<ValueEntrySlider>(gen, GeneratorPanel::kDurationId);
     REQUIRE(duration != nullptr);
-    // 1 s: long enough that the running state is still there when the message loop next looks,
-    // even under ThreadSanitizer, where one turn of the loop (a repaint) can take a few 100 ms.
-    REQUIRE(duration->enterText("1 s"));
+    REQUIRE(duration->enterText("300 ms"));
     REQUIRE(repeat->getToggleState()); // a sweep repeats by default
     repeat->triggerClick();
     REQUIRE(pumpUntil([&] { return !repeat->getToggleState(); }));
@@ -744,7 +746,7 @@ TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Star
     const auto callbacksAtStart = app.engine->callbacks();
     const double rate = app.engine->deviceManager().getCurrentAudioDevice()->getCurrentSampleRate();
     const int period = app.engine->deviceManager().getCurrentAudioDevice()->getCurrentBufferSizeSamples();
-    REQUIRE(pumpUntil([&] { return double(app.engine->callbacks() - callbacksAtStart) * period > 4 * 1.0 * rate; }, 30.0));
+    REQUIRE(pumpUntil([&] { return double(app.engine->callbacks() - callbacksAtStart) * period > 4 * 0.3 * rate; }, 20.0));
     CHECK(gen.isRunning());
     CHECK(start->getButtonText() == "Stop");
     start->triggerClick();
