@@ -704,9 +704,12 @@ TEST_CASE("app: a typed big gain rise in an effect ramps on the output, it never
     CHECK(jumpPeakDb.back() == Approx(-21.0).margin(0.05));
 }
 
-// [notsan]: under ThreadSanitizer on a loaded machine (load ~10) the first Start was not seen
-// running within 10 s in 2 of 4 runs (never alone, nor at load ~2); the same path across threads
-// (start, one-shot end, GeneratorFinished) runs under TSAN in GeneratorNodeTest.
+// [notsan]: the test must see the 300 ms one-shot running between two turns of the message loop.
+// Under ThreadSanitizer on a loaded machine one turn (pump(10)) took over 1.7 s (the panels'
+// repaints pile up): Start toggled at +64 ms, GeneratorFinished came at +1.7 s, and the loop
+// never looked in between (5 of 6 runs failed at load ~5-7; none alone at load ~2). The same path
+// across threads (start, one-shot end, GeneratorFinished, the published running flag) runs under
+// TSAN in GeneratorNodeTest.
 TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Start again",
           "[gui][app][generator][notsan]")
 {
