@@ -37,6 +37,7 @@ void GeneratorNode::setSettingsNow(const SignalSettings& s, const ChannelRouting
     generator.setSettings(s);
     generator.setRouting(r);
     running = run;
+    runningShared.store(run, std::memory_order_release);
     outputGain.jumpTo(run ? 1.0 : 0.0);
     if (prepared)
         generator.reset();
@@ -296,10 +297,12 @@ void GeneratorNode::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBuf
         // A one-shot played to its end: the node stops itself (5 ms to silence; a sweep has
         // faded already) and tells the UI, whose Start button shows stopped again.
         running = false;
+        runningShared.store(false, std::memory_order_release); // before the UI can hear of the end
         outputGain.setTarget(0.0);
         if (telemetry != nullptr)
             (void) telemetry->pushFromAudio(Telemetry::of(GeneratorFinished{node, startCount}));
     }
+    runningShared.store(running, std::memory_order_release);
 }
 
 void GeneratorNode::getStateInformation(juce::MemoryBlock& dest)

@@ -106,6 +106,9 @@ public:
     [[nodiscard]] const ChannelRouting& routingOnAudio() const noexcept { return generator.routing(); }
     /// Audio thread: the start/stop target (true after start, false after stop). Wait-free.
     [[nodiscard]] bool isRunningOnAudio() const noexcept { return running; }
+    /// Message thread (any thread): the running flag as the audio thread published it at the end
+    /// of its last block (a start, a stop or a one-shot's end shows one block later). Wait-free.
+    [[nodiscard]] bool isRunningFromUi() const noexcept { return runningShared.load(std::memory_order_acquire); }
     /// Commands dropped because the pending list was full. Any thread.
     [[nodiscard]] std::uint32_t droppedCommands() const noexcept { return dropped.load(std::memory_order_relaxed); }
 
@@ -139,6 +142,7 @@ private:
     double rate = 48000.0;
     bool prepared = false;
     bool running = false;
+    std::atomic<bool> runningShared{false}; ///< `running`, stored by processBlock for other threads
     double periodSeconds = -1.0; ///< the last periodSeconds set (< 0: periodSamples rules)
     signals::detail::LinearRamp outputGain; ///< 0 stopped .. 1 running
 

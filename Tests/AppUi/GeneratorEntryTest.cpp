@@ -342,7 +342,7 @@ TEST_CASE("app: a session saved while running comes back stopped (unless asked)"
     gen.setLevelDb(-12.0);
     gen.toggleRunning();
     REQUIRE(gen.isRunning());
-    REQUIRE(pumpUntil([&] { return app.engine->generator()->isRunningOnAudio(); }));
+    REQUIRE(pumpUntil([&] { return app.engine->generator()->isRunningFromUi(); }));
 
     app.main.reset(); // quit: the session is saved (running)
     app.createMain();
@@ -354,7 +354,7 @@ TEST_CASE("app: a session saved while running comes back stopped (unless asked)"
     // The engine plays nothing: its generator is stopped and the meter stays at silence.
     const auto before = app.engine->callbacks();
     REQUIRE(pumpUntil([&] { return app.engine->callbacks() > before + 20; }));
-    CHECK_FALSE(app.engine->generator()->isRunningOnAudio());
+    CHECK_FALSE(app.engine->generator()->isRunningFromUi());
     CHECK(app.peakStaysBelow(-100.0));
 
     // "Start Audio on Launch" on: a session saved running starts again.
@@ -704,7 +704,14 @@ TEST_CASE("app: a typed big gain rise in an effect ramps on the output, it never
     CHECK(jumpPeakDb.back() == Approx(-21.0).margin(0.05));
 }
 
-TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Start again", "[gui][app][generator]")
+// [notsan]: the test must see the 300 ms one-shot running between two turns of the message loop.
+// Under ThreadSanitizer on a loaded machine one turn (pump(10)) took over 1.7 s (the panels'
+// repaints pile up): Start toggled at +64 ms, GeneratorFinished came at +1.7 s, and the loop
+// never looked in between (5 of 6 runs failed at load ~5-7; none alone at load ~2). The same path
+// across threads (start, one-shot end, GeneratorFinished, the published running flag) runs under
+// TSAN in GeneratorNodeTest.
+TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Start again",
+          "[gui][app][generator][notsan]")
 {
     wb::test::App app;
     auto& gen = app.main->generatorPanel();
@@ -731,7 +738,7 @@ TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Star
         REQUIRE(pumpUntil([&] { return app.displayedPeakDb() > -30.0; }));
         REQUIRE(pumpUntil([&] { return !gen.isRunning(); }, 10.0));
         CHECK(start->getButtonText() == "Start");
-        CHECK_FALSE(app.engine->generator()->isRunningOnAudio());
+        CHECK_FALSE(app.engine->generator()->isRunningFromUi());
         CHECK(app.peakStaysBelow(-100.0));
     }
 
@@ -758,7 +765,7 @@ TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Star
     CHECK(start->getButtonText() == "Stop"); // the impulse ends within a period: no pump before this
     REQUIRE(pumpUntil([&] { return !gen.isRunning(); }, 10.0));
     CHECK(start->getButtonText() == "Start");
-    CHECK_FALSE(app.engine->generator()->isRunningOnAudio());
+    CHECK_FALSE(app.engine->generator()->isRunningFromUi());
 }
 
 TEST_CASE("app: a device picked in Audio Settings that cannot open: the header gives JUCE's reason",

@@ -100,7 +100,7 @@ AudioSide readAudioSide(App& app)
         a.controls.push_back(std::move(c));
     }
     a.generator = app.engine->generator()->settingsOnAudio();
-    a.running = app.engine->generator()->isRunningOnAudio();
+    a.running = app.engine->generator()->isRunningFromUi();
     return a;
 }
 

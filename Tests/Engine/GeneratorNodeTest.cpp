@@ -11,8 +11,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <thread>
 #include <vector>
 
 namespace
@@ -216,7 +219,7 @@ TEST_CASE("the generator node plays exactly what the offline render writes", "[e
 }
 
 TEST_CASE("a repeating sweep restarts every duration, and an impulse train by period in seconds plays from Start",
-          "[engine][generator][rt]")
+          "[engine][generator][rt][nosan]")
 {
     Rig rig(2, 256);
     rig.prepare();
@@ -278,7 +281,7 @@ TEST_CASE("a repeating sweep restarts every duration, and an impulse train by pe
 }
 
 TEST_CASE("a one-shot sweep or impulse ends: the node stops itself and reports it once per Start",
-          "[engine][generator][rt]")
+          "[engine][generator][rt][nosan]")
 {
     Rig rig(2, 256);
     wb::TelemetryQueue telemetry;
@@ -480,4 +483,67 @@ TEST_CASE("generator state round trip: settings, routing and running flag", "[en
     const char junk[] = "not a state";
     b.node.setStateInformation(junk, int(sizeof(junk)));
     CHECK(b.node.settingsOnAudio().freq == s.freq);
+}
+
+TEST_CASE("the running flag read on the message thread while the audio thread plays: start, one-shot end",
+          "[engine][generator]")
+{
+    // The app (and its tests) ask whether the generator plays from the message thread, while the
+    // audio thread changes it: isRunningFromUi reads what processBlock published (an atomic), not
+    // the audio thread's own flag (a data race that ThreadSanitizer reported in the app tests).
+    // And when the UI hears of a one-shot's end (GeneratorFinished), the flag already says stopped.
+    wb::GeneratorNode node;
+    wb::CommandQueue queue;
+    wb::CommandDispatcher dispatcher;
+    wb::TelemetryQueue telemetry;
+    REQUIRE(dispatcher.registerHandler(kGen, &wb::GeneratorNode::handleCommandOnAudio, &node));
+    node.setTelemetry(&telemetry);
+    node.prepareToPlay(kRate, 256);
+    const auto set = [&](wb::GeneratorParam p, double v) { REQUIRE(queue.pushFromUi(wb::Command::setParameter(kGen, param(p), v))); };
+    set(wb::GeneratorParam::duration, 0.05);
+    set(wb::GeneratorParam::repeat, 0.0);
+    set(wb::GeneratorParam::kind, double(wb::SignalKind::SweepLin));
+    CHECK_FALSE(node.isRunningFromUi());
+
+    std::atomic<bool> stop{false};
+    std::thread audio([&] {
+        juce::AudioBuffer<float> buffer(2, 256);
+        juce::MidiBuffer midi;
+        while (!stop.load(std::memory_order_relaxed))
+        {
+            (void) dispatcher.dispatchOnAudio(queue);
+            node.processBlock(buffer, midi);
+            std::this_thread::yield();
+        }
+    });
+    const auto finishedReports = [&] {
+        int n = 0;
+        wb::Telemetry t;
+        while (telemetry.popOnUi(t))
+            if (t.type == wb::TelemetryType::generatorFinished)
+                ++n;
+        return n;
+    };
+    const auto pollUntil = [](auto done) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (!done() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::yield();
+        return done();
+    };
+    bool startedSeen = true, endedWhenReported = true;
+    for (int round = 0; round < 3; ++round)
+    {
+        REQUIRE(queue.pushFromUi(wb::Command::start(kGen)));
+        // The 50 ms sweep ends by itself; its GeneratorFinished comes after the flag is published.
+        int reports = 0;
+        startedSeen = startedSeen && pollUntil([&] { return node.isRunningFromUi() || (reports += finishedReports()) > 0; });
+        endedWhenReported = endedWhenReported && pollUntil([&] { return (reports += finishedReports()) > 0; })
+                            && !node.isRunningFromUi();
+    }
+    stop.store(true, std::memory_order_relaxed);
+    audio.join();
+    CHECK(startedSeen);
+    CHECK(endedWhenReported);
+    CHECK_FALSE(node.isRunningFromUi());
+    CHECK_FALSE(node.isRunningOnAudio()); // joined: the audio thread's own flag agrees
 }
