@@ -217,7 +217,7 @@ TEST_CASE("measure: --compare passes inside the band and exits 1 outside, saying
     CHECK(moved.err.find("Hz measured") != std::string::npos);
 }
 
-TEST_CASE("measure: refusals exit 3 with the reason and write nothing; bad usage exits 2", "[cli][analysis]")
+TEST_CASE("measure: refusals exit 3 with the reason and write nothing, bad usage exits 2", "[cli][analysis]")
 {
     const auto json = measureOutput("refused.json");
     std::filesystem::remove(json);

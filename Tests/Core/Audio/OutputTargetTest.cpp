@@ -57,7 +57,7 @@ std::vector<std::string> namesIn(const fs::path& dir)
 }
 } // namespace
 
-TEST_CASE("a symlinked output stays a link; its target, in its own folder, gets the file", "[core][signals]")
+TEST_CASE("a symlinked output stays a link, and its target, in its own folder, gets the file", "[core][signals]")
 {
     const auto dir = freshDir("link");
     fs::create_directories(dir / "real");
