@@ -3,6 +3,7 @@
 #include "App/Theme.h"
 #include "Engine/VirtualLoopbackDevice.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace wb::app
@@ -11,9 +12,12 @@ using namespace theme;
 
 namespace
 {
+/// Megabytes: one decimal below 100 MB, none from there (a three-digit figure with a decimal did
+/// not fit the column at 1024x700, exactly when the 100 MB alarm shows it).
 juce::String mb(double bytes)
 {
-    return juce::String(bytes / (1024.0 * 1024.0), 1) + " MB";
+    const double m = bytes / (1024.0 * 1024.0);
+    return (std::abs(m) < 99.95 ? juce::String(m, 1) : juce::String(std::llround(m))) + " MB";
 }
 juce::String pct(double fraction)
 {
@@ -262,6 +266,12 @@ void MonitorPanel::paint(juce::Graphics& g)
     auto area = figuresArea;
     const int rowH = juce::jlimit(14, 20, area.getHeight() / static_cast<int>(std::size(rows)));
     g.setFont(juce::Font(13.0f));
+    // The names' column is as wide as the widest name (and a gap), at most 11/20 of the width:
+    // the rest is the figures'.
+    float widestName = 0.0f;
+    for (const auto& row : rows)
+        widestName = std::max(widestName, g.getCurrentFont().getStringWidthFloat(row.name));
+    const int nameWidth = juce::jmin(area.getWidth() * 11 / 20, static_cast<int>(std::ceil(widestName)) + 10);
     tooltipAreas.clear();
     for (const auto& row : rows)
     {
@@ -270,7 +280,7 @@ void MonitorPanel::paint(juce::Graphics& g)
             break;
         tooltipAreas.emplace_back(r, row.tooltip);
         g.setColour(kDimText);
-        drawChecked(row.name, r.removeFromLeft(r.getWidth() * 11 / 20), juce::Justification::centredLeft);
+        drawChecked(row.name, r.removeFromLeft(nameWidth), juce::Justification::centredLeft);
         g.setColour(row.alarm ? kAlarm : row.caution ? kWarning : kText);
         drawChecked(row.value, r, juce::Justification::centredLeft);
     }

@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <string>
+#include <utility>
 
 using wb::test::App;
 using wb::test::findById;
@@ -89,6 +90,19 @@ TEST_CASE("app monitor: the memory figure is the private memory, PSS beside it, 
         auto block = std::make_unique<char[]>(kBytes);
         std::memset(block.get(), 1, kBytes);
         CHECK(pumpUntil([&] { return figure("Memory private (PSS)").alarm; }));
+        // The figure in alarm has three digits before " MB": it still fits at the smallest
+        // window (before, "140.0 MB  (144.0 MB)" was cut there: the names took a fixed 11/20).
+        const auto shown = figure("Memory private (PSS)").value;
+        CHECK(shown.getDoubleValue() >= 100.0);
+        CHECK(shown.containsOnly("0123456789. MB()"));
+        for (const auto [w, h] : {std::pair{1024, 700}, std::pair{1440, 900}})
+        {
+            app.main->setSize(w, h);
+            pump(400); // a monitor sample (4 Hz) at this size
+            (void) panel->createComponentSnapshot(panel->getLocalBounds()); // paints it now
+            INFO(w << "x" << h << ": cut " << panel->clippedTexts().joinIntoString(" | "));
+            CHECK(panel->clippedTexts().isEmpty());
+        }
     }
     ::malloc_trim(0); // give the freed pages back now (glibc may keep them otherwise)
     CHECK(pumpUntil([&] { return !figure("Memory private (PSS)").alarm; }));
