@@ -22,8 +22,13 @@ ProcessResult runProcessWatching(const std::string& program, const std::vector<s
                                  const std::vector<std::string>& extraEnv,
                                  const std::function<void(const std::string& out, const std::string& err)>& onOutput)
 {
+    // O_CLOEXEC: tests run processes from two threads at once (a command in one, jack_lsp polled
+    // in the other). Without it a child forked by one thread inherited the other's pipe write ends
+    // and kept them open until it exited, so the other's read waited for it: under TSAN one
+    // jack_lsp call "took" a whole 31 s measurement. dup2 onto stdout/stderr clears the flag for
+    // those two, so the child keeps its own.
     int outPipe[2], errPipe[2];
-    if (pipe(outPipe) != 0 || pipe(errPipe) != 0)
+    if (pipe2(outPipe, O_CLOEXEC) != 0 || pipe2(errPipe, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
 
     std::vector<std::string> argStore{program};
