@@ -3,6 +3,8 @@
 // Tests/Core/Audio/OutputTargetTest.cpp; here, that every command goes through it.
 #include "Support/RunProcess.h"
 
+#include "Support/TestFiles.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -29,20 +31,11 @@ std::string cliPath()
     return other != nullptr ? other : WB_CLI_PATH;
 }
 
+using wb::test::slurp;
+
 fs::path freshDir(const std::string& name)
 {
-    const auto dir = fs::temp_directory_path() / ("wb-cli-out-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-std::string slurp(const fs::path& p)
-{
-    std::ifstream f(p, std::ios::binary);
-    std::ostringstream text;
-    text << f.rdbuf();
-    return text.str();
+    return wb::test::freshTempDir("wb-cli-out", name);
 }
 
 const std::vector<std::string> kQuickLatency{"latency", "--device", "virtual", "--virtual-fast", "--quick",

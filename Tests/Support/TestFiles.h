@@ -5,7 +5,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+
+#include <unistd.h> // getpid
 
 namespace wb::test
 {
@@ -26,6 +29,25 @@ inline bool nothingLeftBeside(const std::string& path)
         if (e.path().filename().string().find(p.filename().string()) != std::string::npos)
             return false;
     return true;
+}
+
+/// A fresh, empty private folder under the system's temporary folder: `prefix`-`name`-PID
+/// (anything left there by an earlier run is removed first).
+inline std::filesystem::path freshTempDir(const std::string& prefix, const std::string& name)
+{
+    const auto dir = std::filesystem::temp_directory_path() / (prefix + "-" + name + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+/// The whole file, bytes as they are ("" when it cannot be read).
+inline std::string slurp(const std::filesystem::path& p)
+{
+    std::ifstream f(p, std::ios::binary);
+    std::ostringstream text;
+    text << f.rdbuf();
+    return text.str();
 }
 
 /// Parses the JSON file at `path` (throws, so the test fails, when it is missing or malformed).

@@ -3,6 +3,8 @@
 // existing file keeps its mode. Regular files are still written whole or not at all.
 #include "Core/Audio/WavFile.h"
 
+#include "Support/TestFiles.h"
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -21,21 +23,11 @@ namespace
 {
 namespace fs = std::filesystem;
 
-/// A fresh private folder under the system's temporary folder.
+using wb::test::slurp;
+
 fs::path freshDir(const std::string& name)
 {
-    const auto dir = fs::temp_directory_path() / ("wb-out-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-std::string slurp(const fs::path& p)
-{
-    std::ifstream f(p, std::ios::binary);
-    std::ostringstream text;
-    text << f.rdbuf();
-    return text.str();
+    return wb::test::freshTempDir("wb-out", name);
 }
 
 /// One second of a 441 Hz square-ish ramp, so the file has content to compare.
