@@ -53,6 +53,26 @@ double ParamSpec::fromNormalised(double proportion) const noexcept
     return clamp(min + p * (max - min));
 }
 
+double ParamSpec::keyStep(double value, bool up, bool fine) const noexcept
+{
+    const double from = clamp(value);
+    double to = from;
+    if (isLog())
+    {
+        const double ratio = std::exp2(kLogKeyStepOctaves / (fine ? 4.0 : 1.0));
+        to = up ? from * ratio : from / ratio;
+        if (step > 0.0) // never less than the spec's own step (a whole-number control)
+            to = up ? std::max(to, from + step) : std::min(to, from - step);
+    }
+    else
+    {
+        const double span = max - min;
+        const double delta = step > 0.0 ? step : span * (fine ? 0.001 : 0.01);
+        to = up ? from + delta : from - delta;
+    }
+    return clamp(to);
+}
+
 ValueUnit ParamSpec::entryUnit() const noexcept
 {
     if (unit == "Hz")

@@ -41,6 +41,15 @@ struct ParamSpec
     /// The inverse: min + p (max - min), or min (max / min)^p for a log scale; p is clamped to 0..1.
     [[nodiscard]] double fromNormalised(double proportion) const noexcept;
 
+    /// An arrow key's step of a log scale: 1/24 octave (a quarter tone for a frequency), a ratio
+    /// that moves as audibly at the bottom of the range as at the top.
+    static constexpr double kLogKeyStepOctaves = 1.0 / 24.0;
+    /// Where one arrow-key step takes `value` (`up` or down; `fine`: shift held), clamped to the
+    /// range. A log scale moves by a ratio: 2^(1/24) per step (fine: 2^(1/96)), at least the
+    /// spec's step when it has one. A linear scale moves by the spec's step, or 1 % of the range
+    /// (fine: 0.1 %) when it is continuous.
+    [[nodiscard]] double keyStep(double value, bool up, bool fine) const noexcept;
+
     /// The ValueParse unit a typed value is read in: Hz, dB and s take their prefixes ("1k",
     /// "-6 dB", "250 ms"); any other unit (ms, %) is a plain number written with its unit after it.
     [[nodiscard]] ValueUnit entryUnit() const noexcept;
