@@ -29,7 +29,7 @@
 // Exit: 0 done (whatever the count), 2 bad usage, 1 the device could not run or was lost.
 #include "Cli/Cli.h"
 #include "Cli/Subcommands.h"
-#include "Cli/DeviceWatch.h"
+#include "Engine/DeviceWatch.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Monitor/CallbackStats.h"
 #include "Core/Monitor/NodeTimes.h"

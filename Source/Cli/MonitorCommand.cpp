@@ -23,7 +23,7 @@
 // --device default | virtual | jack picks the device (default: the system's, else Virtual loopback).
 #include "Cli/Cli.h"
 #include "Cli/Subcommands.h"
-#include "Cli/DeviceWatch.h"
+#include "Engine/DeviceWatch.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Monitor/ProcessStats.h"
 #include "Engine/AudioEngine.h"

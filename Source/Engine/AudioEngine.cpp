@@ -331,6 +331,137 @@ void AudioEngine::changeListenerCallback(juce::ChangeBroadcaster*)
     auto* device = devices.getCurrentAudioDevice();
     if (device != nullptr && device->isOpen() && !callbackRunning.load(std::memory_order_acquire))
         attachToCurrentDevice();
+    noteDeviceChange();
+}
+
+void AudioEngine::noteDeviceChange()
+{
+    const auto now = currentDeviceState();
+    if (!now || (fallbackDevice && *now == *fallbackDevice))
+        return; // nothing runs, or the fallback runs: the session's device stays what it was
+    chosenDevice = now;
+    fallbackDevice.reset();
+    fallbackNote.clear();
+}
+
+std::optional<DeviceState> AudioEngine::currentDeviceState() const
+{
+    auto* device = devices.getCurrentAudioDevice();
+    if (device == nullptr)
+        return std::nullopt;
+    juce::AudioDeviceManager::AudioDeviceSetup setup;
+    devices.getAudioDeviceSetup(setup);
+    DeviceState d;
+    d.type = device->getTypeName().toStdString();
+    d.outputName = setup.outputDeviceName.toStdString();
+    d.inputName = setup.inputDeviceName.toStdString();
+    const auto bits = [](const juce::BigInteger& b)
+    {
+        std::uint64_t mask = 0;
+        for (int c = 0; c < 64; ++c)
+            if (b[c])
+                mask |= std::uint64_t(1) << c;
+        return mask;
+    };
+    d.inputChannels = bits(device->getActiveInputChannels());
+    d.outputChannels = bits(device->getActiveOutputChannels());
+    d.sampleRate = device->getCurrentSampleRate();
+    d.bufferSize = device->getCurrentBufferSizeSamples();
+    return d;
+}
+
+void AudioEngine::openFallback(const juce::String& wanted, const juce::String& why, int numInputs, int numOutputs)
+{
+    devices.closeAudioDevice();
+    juce::String error;
+    const auto type = openDefaultOrVirtualDevice(devices, numInputs, numOutputs, VirtualLoopbackConfig{}, error);
+    deviceError = type.isEmpty() ? error : juce::String();
+    fallbackDevice = currentDeviceState();
+    fallbackNote = wanted + " " + why + "; " + (fallbackDevice ? "using " + describeDevice() : "no device opened");
+}
+
+juce::String AudioEngine::openDevice(const DeviceState& saved, int numInputs, int numOutputs)
+{
+    detachFromDevice();
+    devices.closeAudioDevice();
+    deviceError = {};
+    fallbackNote = {};
+    fallbackDevice.reset();
+    chosenDevice = saved;
+    const auto name = juce::String(saved.outputName.empty() ? saved.inputName : saved.outputName);
+    const auto wanted = "the saved device '" + name + "' (" + juce::String(saved.type) + ")";
+    juce::String why;
+    if (const auto problem = deviceStateProblem(saved); !problem.empty())
+        why = "is not usable (" + juce::String(problem) + ")";
+    else if (saved.type == VirtualLoopbackDeviceType::kTypeName)
+    {
+        VirtualLoopbackConfig config;
+        if (saved.sampleRate > 0.0)
+            config.sampleRate = saved.sampleRate;
+        if (saved.bufferSize > 0)
+            config.bufferSize = saved.bufferSize;
+        if (const auto e = openVirtualLoopback(devices, numInputs, numOutputs, config); e.isNotEmpty())
+            why = "did not open (" + e + ")";
+    }
+    else
+    {
+        juce::AudioIODeviceType* type = nullptr;
+        for (auto* t : devices.getAvailableDeviceTypes())
+            if (t->getTypeName() == juce::String(saved.type))
+                type = t;
+        if (type != nullptr)
+            type->scanForDevices();
+        const auto present = [type](const std::string& n, bool input)
+        { return n.empty() || type->getDeviceNames(input).contains(juce::String(n)); };
+        if (type == nullptr)
+            why = "is not available (this build has no such device type)";
+        else if (!present(saved.outputName, false) || !present(saved.inputName, true))
+            why = "is not available" + juce::String(saved.type == "JACK" ? " (no JACK server runs)" : "");
+        else
+        {
+            devices.setCurrentAudioDeviceType(type->getTypeName(), true);
+            auto setup = devices.getAudioDeviceSetup();
+            setup.outputDeviceName = juce::String(saved.outputName);
+            setup.inputDeviceName = juce::String(saved.inputName);
+            setup.sampleRate = saved.sampleRate;
+            setup.bufferSize = saved.bufferSize;
+            setup.useDefaultInputChannels = setup.useDefaultOutputChannels = false;
+            setup.inputChannels.clear();
+            setup.outputChannels.clear();
+            for (int c = 0; c < 64; ++c)
+            {
+                setup.inputChannels.setBit(c, ((saved.inputChannels >> c) & 1U) != 0);
+                setup.outputChannels.setBit(c, ((saved.outputChannels >> c) & 1U) != 0);
+            }
+            if (const auto e = devices.setAudioDeviceSetup(setup, true); e.isNotEmpty())
+                why = "did not open (" + e + ")";
+            else if (devices.getCurrentAudioDevice() == nullptr)
+                why = "did not open";
+        }
+    }
+    if (why.isNotEmpty())
+        openFallback(wanted, why, numInputs, numOutputs);
+    if (deviceError.isEmpty() && devices.getCurrentAudioDevice() == nullptr)
+        deviceError = "no audio device could be opened";
+    audioThreadKnown.store(false);
+    firstSound.store(0);
+    attachToCurrentDevice();
+    return deviceError;
+}
+
+juce::String AudioEngine::fallBackToVirtualDevice(const juce::String& why)
+{
+    const auto lost = chosenDevice ? "'" + juce::String(chosenDevice->outputName) + "' (" + juce::String(chosenDevice->type) + ")"
+                                   : juce::String("the device");
+    detachFromDevice();
+    devices.closeAudioDevice();
+    deviceError = openVirtualLoopback(devices, 2, 2, VirtualLoopbackConfig{});
+    fallbackDevice = currentDeviceState();
+    fallbackNote = why + ": " + lost + " is gone; " + (fallbackDevice ? "using " + describeDevice() : "no device opened");
+    audioThreadKnown.store(false);
+    if (deviceError.isEmpty())
+        attachToCurrentDevice();
+    return deviceError;
 }
 
 AudioEngine::Stream AudioEngine::addStreamWhileStopped()

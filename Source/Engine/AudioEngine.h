@@ -24,6 +24,7 @@
 #include "Core/Realtime/CommandDispatcher.h"
 #include "Core/Realtime/CommandQueue.h"
 #include "Core/Realtime/TelemetryQueue.h"
+#include "Core/Session/DeviceState.h"
 #include "Engine/EffectChainNode.h"
 #include "Engine/GeneratorModel.h"
 #include "Engine/VirtualLoopbackDevice.h"
@@ -34,6 +35,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <pthread.h>
 #include <string>
 #include <vector>
@@ -61,6 +63,25 @@ public:
     /// card). Returns the reason when even that fails (empty on success); the engine then stays
     /// silent and usable.
     juce::String openDevice(const juce::XmlElement* savedState, int numInputs = 2, int numOutputs = 2);
+    /// Opens the device of a session (`saved`: type, names, channels, rate, buffer). When it is
+    /// missing or does not open, opens the system default or the Virtual loopback instead and
+    /// says so in deviceFallbackNote(); the saved choice stays the session's (deviceSettings()), so
+    /// the next launch tries it again. Returns the reason when no device at all opened.
+    juce::String openDevice(const DeviceState& saved, int numInputs = 2, int numOutputs = 2);
+    /// Message thread: the device of the session (what the user chose: the device opened from a
+    /// saved session, or picked in Audio Settings; a fallback does not replace it). nullopt until
+    /// a device has opened.
+    [[nodiscard]] const std::optional<DeviceState>& deviceSettings() const noexcept { return chosenDevice; }
+    /// Message thread: the device that runs now as a DeviceState; nullopt when none does.
+    [[nodiscard]] std::optional<DeviceState> currentDeviceState() const;
+    /// Message thread: why the device that runs is not the session's ("" when it is): "the saved
+    /// device 'x' (JACK) is not available: ...; using Virtual loopback ...".
+    [[nodiscard]] const juce::String& deviceFallbackNote() const noexcept { return fallbackNote; }
+    /// Message thread: the device died under the engine (`why`: "the JACK server stopped"): closes
+    /// what is left of it and opens the Virtual loopback in its place; the session keeps its
+    /// device (deviceSettings()) and deviceFallbackNote() says what happened. Returns the reason
+    /// when even the Virtual loopback did not open.
+    juce::String fallBackToVirtualDevice(const juce::String& why);
     void closeDevice();
     /// Opens the built-in Virtual loopback device with `config` (its rate, period and pacing),
     /// whatever other devices exist. Returns the reason on failure (empty on success).
@@ -169,6 +190,14 @@ private:
     std::unique_ptr<juce::AudioProcessorGraph> graphProcessor;
     std::unique_ptr<Callback> callback;
     juce::String deviceError;
+    /// The device manager's device changed (Audio Settings, an open): it becomes the session's
+    /// device unless it is the fallback this engine opened itself.
+    void noteDeviceChange();
+    /// Opens the system default or the Virtual loopback in place of `wanted`, noting why.
+    void openFallback(const juce::String& wanted, const juce::String& why, int numInputs, int numOutputs);
+    std::optional<DeviceState> chosenDevice;   ///< see deviceSettings()
+    std::optional<DeviceState> fallbackDevice; ///< the device a fallback opened (not a choice)
+    juce::String fallbackNote;                 ///< see deviceFallbackNote()
     juce::AudioProcessorGraph::NodeID outputNode;
     NodeId sourceId = 0;
     std::vector<Stream> extraStreams;

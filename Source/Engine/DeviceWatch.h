@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 
-namespace wb::cli
+namespace wb
 {
 class DeviceWatch
 {
@@ -68,4 +68,4 @@ private:
     double stallSeconds = 1.0;
     bool isLost = false;
 };
-} // namespace wb::cli
+} // namespace wb

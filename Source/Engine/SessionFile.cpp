@@ -4,6 +4,7 @@
 #include "Engine/EffectChainNode.h"
 #include "Faust/FaustCatalogue.h"
 
+#include <bitset>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -94,10 +95,12 @@ bool readEffect(const juce::String& id, bool bypassed, const juce::XmlElement& v
             if (c.path == path.toStdString())
             {
                 // A value outside the control's range is damage, not something to clamp silently.
-                if (*number < double(c.min) || *number > double(c.max))
+                // The range is the control's ParamSpec, as everywhere else.
+                if (const auto spec = paramSpecOf(c); !spec.contains(*number))
                 {
                     error = "effect '" + id + "': parameter '" + path + "' = " + juce::String(*number)
-                          + " is outside " + juce::String(c.min) + ".." + juce::String(c.max);
+                          + " is outside " + juce::String(spec.format(spec.min)) + ".."
+                          + juce::String(spec.format(spec.max));
                     return false;
                 }
                 fx.values[k].value = *number;
@@ -219,9 +222,11 @@ bool readGeneratorXml(const juce::XmlElement& xml, GeneratorState& out, juce::St
     if (!kind)
         why = "unknown signal '" + kindName + "'";
     else if (!freqSpec.contains(freq))
-        why = "frequency " + juce::String(freq) + " Hz is not in 20-20000 Hz";
+        why = "frequency " + juce::String(freq) + " Hz is not in " + juce::String(freqSpec.min) + "-"
+            + juce::String(freqSpec.max) + " Hz";
     else if (!(seedSpec.contains(seed) && seed == std::floor(seed)))
-        why = "seed " + juce::String(seed) + " is not an integer in 0..4294967295";
+        why = "seed " + juce::String(seed) + " is not an integer in " + juce::String(seedSpec.min, 0) + ".."
+            + juce::String(seedSpec.max, 0);
     else if (mode != "peak" && mode != "rms")
         why = "unknown level mode '" + mode + "'";
     else
@@ -245,35 +250,163 @@ bool readGeneratorXml(const juce::XmlElement& xml, GeneratorState& out, juce::St
     return true;
 }
 
-std::unique_ptr<juce::XmlElement> writeSessionXml(const GeneratorState& generator, const ChainState& chain)
+namespace
+{
+/// A channel mask as JUCE writes a BigInteger in base 2 (highest channel first: "11" = 1 and 2).
+juce::String channelBits(std::uint64_t mask)
+{
+    return mask == 0 ? juce::String("0") : juce::String(std::bitset<64>(mask).to_string()).trimCharactersAtStart("0");
+}
+
+/// The inverse; nullopt unless at most 64 characters, each '0' or '1'.
+std::optional<std::uint64_t> parseChannelBits(const juce::String& text)
+{
+    if (text.isEmpty() || text.length() > 64 || !text.containsOnly("01"))
+        return std::nullopt;
+    return std::bitset<64>(text.toStdString()).to_ullong();
+}
+
+/// The shared check of both device forms: the names and numbers read, against deviceParamSpecs.
+bool finishDevice(const juce::String& type, const juce::String& output, const juce::String& input,
+                  const juce::String& inBits, const juce::String& outBits, std::optional<double> rate,
+                  std::optional<double> buffer, DeviceState& out, juce::String& error)
+{
+    DeviceState d;
+    d.type = type.toStdString();
+    d.outputName = output.toStdString();
+    d.inputName = input.toStdString();
+    const auto in = parseChannelBits(inBits);
+    const auto outs = parseChannelBits(outBits);
+    juce::String why;
+    if (!in || !outs)
+        why = "a channel list that is not up to 64 '0'/'1' (\"" + (in ? outBits : inBits).substring(0, 80) + "\")";
+    else if (!rate)
+        why = "a sample rate that is not a number";
+    else if (!buffer || *buffer != std::floor(*buffer) || std::abs(*buffer) > 1.0e9)
+        why = "a buffer size that is not a whole number";
+    else
+    {
+        d.inputChannels = *in;
+        d.outputChannels = *outs;
+        d.sampleRate = *rate;
+        d.bufferSize = int(*buffer);
+        why = juce::String(deviceStateProblem(d));
+    }
+    if (why.isNotEmpty())
+    {
+        error = "device: " + why;
+        return false;
+    }
+    out = std::move(d);
+    return true;
+}
+} // namespace
+
+std::unique_ptr<juce::XmlElement> writeDeviceXml(const DeviceState& d)
+{
+    auto xml = std::make_unique<juce::XmlElement>(kDeviceTag);
+    xml->setAttribute("type", juce::String(d.type));
+    xml->setAttribute("output", juce::String(d.outputName));
+    xml->setAttribute("input", juce::String(d.inputName));
+    xml->setAttribute("inputChannels", channelBits(d.inputChannels));
+    xml->setAttribute("outputChannels", channelBits(d.outputChannels));
+    xml->setAttribute("rate", d.sampleRate);
+    xml->setAttribute("buffer", d.bufferSize);
+    return xml;
+}
+
+bool readDeviceXml(const juce::XmlElement& xml, DeviceState& out, juce::String& error)
+{
+    if (!xml.hasTagName(kDeviceTag))
+    {
+        error = "not a device (expected <Device>, found <" + xml.getTagName() + ">)";
+        return false;
+    }
+    return finishDevice(xml.getStringAttribute("type"), xml.getStringAttribute("output"),
+                        xml.getStringAttribute("input"), xml.getStringAttribute("inputChannels", "11"),
+                        xml.getStringAttribute("outputChannels", "11"), finiteNumberAttribute(xml, "rate", 0.0),
+                        finiteNumberAttribute(xml, "buffer", 0.0), out, error);
+}
+
+bool deviceStateFromJuceXml(const juce::XmlElement& xml, DeviceState& out, juce::String& error)
+{
+    if (!xml.hasTagName("DEVICESETUP"))
+    {
+        error = "not JUCE's device state (expected <DEVICESETUP>, found <" + xml.getTagName() + ">)";
+        return false;
+    }
+    // JUCE leaves the channel lists out when they are its defaults: the first two, as we open.
+    return finishDevice(xml.getStringAttribute("deviceType"), xml.getStringAttribute("audioOutputDeviceName"),
+                        xml.getStringAttribute("audioInputDeviceName"),
+                        xml.getStringAttribute("audioDeviceInChans", "11"),
+                        xml.getStringAttribute("audioDeviceOutChans", "11"),
+                        finiteNumberAttribute(xml, "audioDeviceRate", 0.0),
+                        finiteNumberAttribute(xml, "audioDeviceBufferSize", 0.0), out, error);
+}
+
+std::unique_ptr<juce::XmlElement> writeSessionXml(const GeneratorState& generator, const ChainState& chain,
+                                                  const DeviceState* device)
 {
     auto xml = std::make_unique<juce::XmlElement>(kSessionTag);
     xml->setAttribute("schema", kSchema);
     xml->addChildElement(writeGeneratorXml(generator).release());
     xml->addChildElement(writeChainXml(chain).release());
+    if (device != nullptr)
+        xml->addChildElement(writeDeviceXml(*device).release());
     return xml;
 }
 
-bool readSessionXml(const juce::XmlElement& xml, Session& out, juce::String& error)
+namespace
+{
+/// The schema of a session file (1 for a version 1 file, which says version="1" and has no
+/// schema); 0 with the reason when it is not a session or not one this build reads.
+int sessionSchema(const juce::XmlElement& xml, juce::String& error)
 {
     if (!xml.hasTagName(kSessionTag))
     {
         error = "not a Wavebench preset (expected <WavebenchSession>)";
-        return false;
+        return 0;
     }
-    // Schema 2 says schema="2"; a version 1 file says version="1" and has no schema.
     const int schema = xml.hasAttribute("schema") ? xml.getIntAttribute("schema", -1) : 1;
     if (schema > kSchema)
     {
         error = "the preset was written by a newer Wavebench (schema " + xml.getStringAttribute("schema")
               + "; this version reads up to " + juce::String(kSchema) + ")";
-        return false;
+        return 0;
     }
     if (schema < 1)
     {
         error = "the preset's schema '" + xml.getStringAttribute("schema") + "' is not a version number";
-        return false;
+        return 0;
     }
+    return schema;
+}
+} // namespace
+
+bool readSessionDevice(const juce::XmlElement& xml, std::optional<DeviceState>& out, juce::String& error)
+{
+    const int schema = sessionSchema(xml, error);
+    if (schema == 0)
+        return false;
+    out.reset();
+    if (const auto* d = xml.getChildByName(kDeviceTag); d != nullptr && schema >= 3)
+    {
+        DeviceState device;
+        if (!readDeviceXml(*d, device, error))
+            return false;
+        out = std::move(device);
+    }
+    return true;
+}
+
+bool readSessionXml(const juce::XmlElement& xml, Session& out, juce::String& error)
+{
+    const int schema = sessionSchema(xml, error);
+    if (schema == 0)
+        return false;
+    std::optional<DeviceState> device;
+    if (!readSessionDevice(xml, device, error))
+        return false;
     const auto* gen = xml.getChildByName(schema == 1 ? "GeneratorPanel" : kGeneratorTag);
     const auto* fx = xml.getChildByName(schema == 1 ? "ChainPanel" : kChainTag);
     if (gen == nullptr || fx == nullptr)
@@ -289,6 +422,7 @@ bool readSessionXml(const juce::XmlElement& xml, Session& out, juce::String& err
         return false;
     out.generator = generator;
     out.chain = std::move(chain);
+    out.device = std::move(device);
     out.schema = schema;
     return true;
 }

@@ -2,8 +2,11 @@
 // The session file: one reader and one writer for presets (.wbpreset), the session the app keeps
 // in its settings, and EffectChainNode's save/restore.
 //
-//   <WavebenchSession schema="2">
+//   <WavebenchSession schema="3">
 //     <Generator kind="saw" freq="440" levelDb="-12" .../>      the generator's settings (GeneratorState)
+//     <Device type="JACK" output="..." input="..." inputChannels="11" outputChannels="11"
+//             rate="48000" buffer="256"/>                      the audio device (DeviceState; the
+//                                                               app's session only, not presets)
 //     <Chain>
 //       <Effect id="delay" instance="delay" bypassed="1">
 //         <Param path="Delay/time" value="120"/> ...             every input control
@@ -11,7 +14,9 @@
 //     </Chain>
 //   </WavebenchSession>
 //
-// Older files load through a migration in the reader: version 1 sessions (<WavebenchSession
+// Older files load through a migration in the reader: schema 2 (no <Device>: the app then takes
+// the device from JUCE's <DEVICESETUP>, which it kept apart before, see deviceStateFromJuceXml),
+// version 1 sessions (<WavebenchSession
 // version="1"> with <GeneratorPanel> and <ChainPanel><Effect id bypassed><param name value>) and
 // the engine's <EffectChain> (each effect's state as base64 <FaustEffect> XML). A file is checked
 // in full before anything changes: an unknown effect, a value that is not a finite number or is
@@ -21,6 +26,7 @@
 //
 // Threads: message thread (allocates).
 #include "Core/Session/ChainState.h"
+#include "Core/Session/DeviceState.h"
 #include "Core/Session/GeneratorState.h"
 #include "Engine/FaustParameters.h"
 
@@ -32,10 +38,11 @@
 
 namespace wb::session
 {
-inline constexpr int kSchema = 2; ///< the schema this build writes (and the newest it reads)
+inline constexpr int kSchema = 3; ///< the schema this build writes (and the newest it reads)
 inline constexpr const char* kSessionTag = "WavebenchSession";
 inline constexpr const char* kGeneratorTag = "Generator";
 inline constexpr const char* kChainTag = "Chain";
+inline constexpr const char* kDeviceTag = "Device";
 
 /// The description (controls, ranges, metadata) of catalogue effect `effectId`, or nullptr when
 /// the id is unknown. Built from one instance the first time an id is asked for, then cached;
@@ -64,16 +71,34 @@ std::unique_ptr<juce::XmlElement> writeGeneratorXml(const GeneratorState& genera
 /// its GeneratorParams range, a seed that is not a whole number.
 bool readGeneratorXml(const juce::XmlElement& xml, GeneratorState& out, juce::String& error);
 
-/// A whole session: the generator's settings and the chain.
-std::unique_ptr<juce::XmlElement> writeSessionXml(const GeneratorState& generator, const ChainState& chain);
+/// The device settings as <Device>.
+std::unique_ptr<juce::XmlElement> writeDeviceXml(const DeviceState& device);
+/// Reads <Device>. False with the reason ("device: ..."), `out` untouched, for a missing type, a
+/// channel list that is not a string of at most 64 '0'/'1', a rate or buffer size that is not a
+/// number or is outside its deviceParamSpecs range (0: the device's own).
+bool readDeviceXml(const juce::XmlElement& xml, DeviceState& out, juce::String& error);
+/// The migration of the device settings the app kept before schema 3: JUCE's
+/// AudioDeviceManager::createStateXml (<DEVICESETUP deviceType audioOutputDeviceName ...>). False
+/// with the reason when it is not one or is damaged.
+bool deviceStateFromJuceXml(const juce::XmlElement& xml, DeviceState& out, juce::String& error);
+
+/// A whole session: the generator's settings, the chain, and the device when given (the app's
+/// session; presets carry no device: a preset is the sound, not the machine it was made on).
+std::unique_ptr<juce::XmlElement> writeSessionXml(const GeneratorState& generator, const ChainState& chain,
+                                                  const DeviceState* device = nullptr);
 
 struct Session
 {
     GeneratorState generator;
     ChainState chain;
-    int schema = kSchema; ///< the schema the file was written in (1: migrated)
+    std::optional<DeviceState> device; ///< absent in presets and in files before schema 3
+    int schema = kSchema; ///< the schema the file was written in (1, 2: migrated)
 };
-/// Reads a session of schema 2 or version 1, generator and chain. False with the reason when
-/// either is damaged.
+/// Reads a session of schema 3, 2 or version 1: generator, chain and device. False with the reason
+/// when any is damaged.
 bool readSessionXml(const juce::XmlElement& xml, Session& out, juce::String& error);
+/// Only the device of a session (the app opens it before it builds its window). True with `out`
+/// empty when the session names none (a preset, or schema 1 or 2); false with the reason when the
+/// file is not a session or its <Device> is damaged.
+bool readSessionDevice(const juce::XmlElement& xml, std::optional<DeviceState>& out, juce::String& error);
 } // namespace wb::session

@@ -102,6 +102,14 @@ TEST_CASE("session files of the previous build load and give bit-identical audio
     REQUIRE(wb::session::readSessionXml(*parse("v1-preset.wbpreset"), preset, error));
     INFO(error);
     REQUIRE(wb::session::readSessionXml(*sessionInSettings("v1-settings.settings"), kept, error));
+    // The settings as the build before schema 3 left them (schema 2, no <Device>: JUCE's device
+    // state apart), with the same session.
+    wb::session::Session kept2;
+    REQUIRE(wb::session::readSessionXml(*sessionInSettings("v2-settings.settings"), kept2, error));
+    CHECK(kept2.schema == 2);
+    CHECK_FALSE(kept2.device.has_value());
+    CHECK(kept2.generator == preset.generator);
+    CHECK(kept2.chain == preset.chain);
     wb::session::ChainState engineChain;
     REQUIRE(wb::session::readChainXml(*parse("v0-effectchain.xml"), engineChain, error));
     CHECK(preset.schema == 1);
@@ -149,7 +157,7 @@ TEST_CASE("session files of the previous build load and give bit-identical audio
     CHECK(again.chain == preset.chain);
     CHECK(again.generator == preset.generator);
     CHECK(current->getChildByName("Generator")->getDoubleAttribute("freq") == 440.0);
-    for (const auto* state : {&preset.chain, &kept.chain, &engineChain, &again.chain})
+    for (const auto* state : {&preset.chain, &kept.chain, &kept2.chain, &engineChain, &again.chain})
     {
         wb::EffectChainNode chain;
         REQUIRE(chain.restoreFromUi(*state, error));
@@ -304,7 +312,7 @@ TEST_CASE("a damaged session or chain is refused with its reason and changes not
     const auto param = [](juce::XmlElement& x, const char* attribute, const char* value)
     { x.getChildByName("Chain")->getChildElement(0)->getChildByName("Param")->setAttribute(attribute, value); };
     const Case cases[] = {
-        {"newer schema", [](juce::XmlElement& x) { x.setAttribute("schema", 3); }, "newer Wavebench (schema 3", false},
+        {"newer schema", [](juce::XmlElement& x) { x.setAttribute("schema", wb::session::kSchema + 1); }, "newer Wavebench (schema 4", false},
         {"schema not a number", [](juce::XmlElement& x) { x.setAttribute("schema", "two"); }, "not a version number", false},
         {"no generator", [](juce::XmlElement& x) { x.removeChildElement(x.getChildByName("Generator"), true); },
          "lacks its generator or its effect chain", false},
