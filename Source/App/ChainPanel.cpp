@@ -56,8 +56,8 @@ private:
 /// SI prefixes; a refusal keeps the old value and says why). The mouse wheel belongs to the
 /// scrolling list under it unless the slider has the keyboard focus (clicked or tabbed to): then
 /// the wheel moves the value. Fine adjustment: shift-drag moves at a fifth of the speed (JUCE's
-/// velocity mode on shift), the arrow keys step by 1 % of the range (the control's own step when
-/// it has one) and by 0.1 % with shift.
+/// velocity mode on shift), the arrow keys step by the spec (ParamSpec::keyStep: 1/24 octave on a
+/// log control, 1/96 with shift; else 1 % of the range or the control's own step, 0.1 % with shift).
 class ParamSlider final : public ValueEntrySlider
 {
 public:
@@ -74,6 +74,7 @@ public:
             [this](double, double, double v) { return spec.toNormalised(v); });
         range.interval = spec.step > 0.0 ? spec.step : 0.0;
         setNormalisableRange(range);
+        setKeyStepSpec(&spec);
     }
     juce::String getTextFromValue(double value) override { return juce::String(spec.format(value)); }
     void mouseWheelMove(const juce::MouseEvent& e, const juce::MouseWheelDetails& wheel) override
@@ -82,20 +83,6 @@ public:
             juce::Slider::mouseWheelMove(e, wheel);
         else
             juce::Component::mouseWheelMove(e, wheel); // on to the parent: the viewport scrolls
-    }
-    bool keyPressed(const juce::KeyPress& key) override
-    {
-        const int code = key.getKeyCode();
-        const bool up = code == juce::KeyPress::rightKey || code == juce::KeyPress::upKey;
-        const bool down = code == juce::KeyPress::leftKey || code == juce::KeyPress::downKey;
-        if (!(up || down) || key.getModifiers().isCommandDown() || key.getModifiers().isAltDown())
-            return juce::Slider::keyPressed(key);
-        const double span = getMaximum() - getMinimum();
-        double stepSize = getInterval() > 0.0 ? getInterval() : span * 0.01;
-        if (key.getModifiers().isShiftDown())
-            stepSize = getInterval() > 0.0 ? getInterval() : span * 0.001;
-        setValue(getValue() + (up ? stepSize : -stepSize), juce::sendNotificationSync);
-        return true;
     }
 
 protected:

@@ -17,9 +17,10 @@ constexpr int kRowGap = 5;
 constexpr int kLabelWidth = 74;
 
 /// Range, step and scale from the setting's ParamSpec (a log scale: the geometric middle of the
-/// range at the middle of the slider).
-void styleSlider(juce::Slider& s, const ParamSpec& spec, double value)
+/// range at the middle of the slider; the arrow keys step by a ratio there, ParamSpec::keyStep).
+void styleSlider(ValueEntrySlider& s, const ParamSpec& spec, double value)
 {
+    s.setKeyStepSpec(&spec); // generatorParamSpecs() lives as long as the program
     s.setSliderStyle(juce::Slider::LinearHorizontal);
     s.setTextBoxStyle(juce::Slider::TextBoxRight, false, 92, 22);
     s.setRange(spec.min, spec.max, spec.step);

@@ -101,8 +101,13 @@ public:
         setContentOwned(new MainComponent(engine, settings), false);
         setResizable(true, true);
         setResizeLimits(640, 420, 8192, 8192);
-        const auto saved = settings.file().getValue("windowState");
-        if (saved.isEmpty() || !restoreWindowStateFromString(saved))
+        // The saved bounds, limited to the screen (a hostile or stale file may hold any size or
+        // position: JUCE only moves a window that is entirely off-screen).
+        const auto* display = juce::Desktop::getInstance().getDisplays().getPrimaryDisplay();
+        const auto saved = display != nullptr ? Settings::clampedWindowState(settings.file().getValue("windowState"),
+                                                                             display->userArea, {640, 420})
+                                              : std::nullopt;
+        if (!saved || !restoreWindowStateFromString(*saved))
             centreWithSize(1440, 900);
         setVisible(true);
         if (auto* content = getContentComponent())
@@ -153,10 +158,8 @@ public:
         settings = std::make_unique<Settings>();
         engine = AudioEngine::createWithGenerator();
         phase("engine");
-        auto saved = settings->file().getXmlValue("audioDeviceState");
-        const auto error = engine->openDevice(saved.get());
-        if (error.isNotEmpty())
-            juce::Logger::writeToLog("Wavebench: no usable audio device (" + error + "); running silent.");
+        // The session's device (or the default, or the Virtual loopback: the header says why).
+        (void) MainComponent::openSessionDevice(*engine, *settings);
         phase("device");
         window = std::make_unique<MainWindow>(*engine, *settings);
         phase("window");

@@ -93,15 +93,28 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s)
     hint.setTooltip("Keyboard: Space starts/stops the generator, Ctrl+Q quits. View shows or hides panels.");
     engine.deviceManager().addChangeListener(this);
     audioLive = engine.hasDevice() && engine.isCallbackAttached();
+    if (audioLive)
+        liveDeviceType = engine.deviceManager().getCurrentAudioDevice()->getTypeName();
     refreshDeviceStatus();
     setWantsKeyboardFocus(true);
-    // The last session comes back on launch, stopped (a damaged one is reported and ignored);
-    // with "Start Audio on Launch" on, it starts again when it was saved running.
-    if (auto last = settings.file().getXmlValue("session"))
+    // The last session comes back on launch, stopped (a damaged one is kept as a backup beside
+    // the settings, reported in the hint line and not restored); with "Start Audio on Launch" on,
+    // it starts again when it was saved running.
+    if (settings.startupProblem().isNotEmpty())
+        showSessionProblem(settings.startupProblem());
+    else if (settings.file().containsKey(kSessionKey))
     {
         juce::String error;
-        if (!loadSession(*last, error, GeneratorPanel::RestoreRunning::stopped))
-            juce::Logger::writeToLog("Wavebench: the last session could not be restored: " + error);
+        auto last = settings.file().getXmlValue(kSessionKey);
+        if (last == nullptr)
+            error = "it is not readable XML";
+        if (last == nullptr || !loadSession(*last, error, GeneratorPanel::RestoreRunning::stopped))
+        {
+            const auto backup = settings.keepBackup();
+            showSessionProblem("The last session could not be restored (" + error + "); started with defaults"
+                               + (backup != juce::File() ? ", the old file kept as " + backup.getFileName() : juce::String())
+                               + ".");
+        }
         else if (settings.file().getBoolValue(kStartOnLaunchKey, false) && generator.restoredWasRunning()
                  && !generator.isRunning())
             generator.toggleRunning();
@@ -116,12 +129,64 @@ MainComponent::MainComponent(AudioEngine& e, Settings& s)
 MainComponent::~MainComponent()
 {
     stopTimer();
+    saveSessionToSettings();
+    engine.deviceManager().removeChangeListener(this);
+}
+
+void MainComponent::saveSessionToSettings()
+{
     if (auto session = saveSession())
     {
-        settings.file().setValue("session", session.get());
+        settings.file().setValue(kSessionKey, session.get());
+        if (engine.deviceSettings())
+            settings.file().removeValue(kLegacyDeviceKey); // the session holds the device now
         settings.save();
     }
-    engine.deviceManager().removeChangeListener(this);
+}
+
+void MainComponent::showSessionProblem(const juce::String& text)
+{
+    juce::Logger::writeToLog("Wavebench: " + text);
+    hint.setText(text, juce::dontSendNotification);
+    hint.setColour(juce::Label::textColourId, kWarning);
+    hint.setTooltip(text);
+}
+
+juce::String MainComponent::openSessionDevice(AudioEngine& engine, Settings& settings)
+{
+    // The session's <Device>; else (a session saved before schema 3) JUCE's own device state;
+    // else the default. A damaged one is reported and the default opened.
+    std::optional<DeviceState> device;
+    juce::String problem;
+    if (settings.startupProblem().isEmpty())
+    {
+        if (auto last = settings.file().getXmlValue(kSessionKey))
+        {
+            juce::String error;
+            if (!session::readSessionDevice(*last, device, error))
+                problem = "the saved device settings are damaged (" + error + ")";
+        }
+        if (!device && problem.isEmpty())
+            if (auto legacy = settings.file().getXmlValue(kLegacyDeviceKey))
+            {
+                DeviceState migrated;
+                juce::String error;
+                if (session::deviceStateFromJuceXml(*legacy, migrated, error))
+                    device = migrated;
+                else
+                    problem = "the saved device settings are damaged (" + error + ")";
+            }
+    }
+    const auto error = device ? engine.openDevice(*device) : engine.openDevice(nullptr);
+    juce::StringArray said;
+    said.add(problem);
+    said.add(engine.deviceFallbackNote());
+    said.add(error.isNotEmpty() ? "no usable audio device (" + error + "); running silent" : juce::String());
+    said.removeEmptyStrings();
+    const auto text = said.joinIntoString("; ");
+    if (text.isNotEmpty())
+        juce::Logger::writeToLog("Wavebench: " + text);
+    return text;
 }
 
 bool MainComponent::isPanelShown(Panel p) const
@@ -191,12 +256,39 @@ void MainComponent::setPanelShown(Panel p, bool shown)
 
 void MainComponent::checkDevice()
 {
-    const bool live = engine.hasDevice() && engine.isCallbackAttached() && !engine.hasDeviceError();
+    // A JACK server killed under the app: JUCE's JACK device closes itself or its callbacks just
+    // stop (the watch notices within max(1 s, 8 periods)).
+    const bool jack = liveDeviceType == "JACK";
+    bool live = engine.hasDevice() && engine.isCallbackAttached() && !engine.hasDeviceError();
+    if (live && jack && watch.lost())
+        live = false;
     if (live == audioLive)
         return;
     audioLive = live;
-    if (!live)
+    if (live)
+    {
+        liveDeviceType = engine.deviceManager().getCurrentAudioDevice()->getTypeName();
+        watch.restart();
+    }
+    else
+    {
+        liveDeviceType.clear();
         onAudioLost();
+        if (jack)
+        {
+            // The server is gone: go on with the Virtual loopback and say so (the session keeps
+            // JACK as its device: the next launch tries it again).
+            const auto error = engine.fallBackToVirtualDevice("the JACK server stopped");
+            juce::Logger::writeToLog("Wavebench: " + engine.deviceFallbackNote()
+                                     + (error.isNotEmpty() ? " (" + error + ")" : juce::String()));
+            if (engine.hasDevice() && engine.isCallbackAttached())
+            {
+                audioLive = true;
+                liveDeviceType = engine.deviceManager().getCurrentAudioDevice()->getTypeName();
+                watch.restart();
+            }
+        }
+    }
     refreshDeviceStatus();
 }
 
@@ -424,8 +516,11 @@ void MainComponent::resized()
 
 std::unique_ptr<juce::XmlElement> MainComponent::saveSession() const
 {
-    // One writer (Engine/SessionFile.h): the generator's model and the chain's model.
-    return session::writeSessionXml(engine.generatorModel().state(), engine.chain().chainStateFromUi());
+    // One writer (Engine/SessionFile.h): the generator's model, the chain's model and the device
+    // the session chose (a fallback does not replace it).
+    const auto& device = engine.deviceSettings();
+    return session::writeSessionXml(engine.generatorModel().state(), engine.chain().chainStateFromUi(),
+                                    device ? &*device : nullptr);
 }
 
 bool MainComponent::loadSession(const juce::XmlElement& xml, juce::String& error, GeneratorPanel::RestoreRunning how)
@@ -491,7 +586,8 @@ juce::File MainComponent::presetFileFor(const juce::File& typed)
 
 bool MainComponent::savePresetFile(const juce::File& file) const
 {
-    return saveSession()->writeTo(file);
+    // A preset is the sound (generator and chain), not the machine's device.
+    return session::writeSessionXml(engine.generatorModel().state(), engine.chain().chainStateFromUi())->writeTo(file);
 }
 
 bool MainComponent::loadPresetFile(const juce::File& file, juce::String& error)
@@ -715,11 +811,7 @@ void MainComponent::changeListenerCallback(juce::ChangeBroadcaster*)
     }
     checkDevice();
     refreshDeviceStatus();
-    if (auto state = engine.deviceManager().createStateXml())
-    {
-        settings.file().setValue("audioDeviceState", state.get());
-        settings.save();
-    }
+    saveSessionToSettings(); // the device is part of the session
 }
 
 void MainComponent::refreshDeviceStatus()
@@ -729,8 +821,12 @@ void MainComponent::refreshDeviceStatus()
     resized();
     if (deviceOk)
     {
-        deviceStatus.setText("Audio device: " + engine.describeDevice(), juce::dontSendNotification);
-        deviceStatus.setColour(juce::Label::textColourId, juce::Colours::white);
+        // After a fallback the line says which device runs and why it is not the session's.
+        const auto& note = engine.deviceFallbackNote();
+        deviceStatus.setText("Audio device: " + engine.describeDevice() + (note.isNotEmpty() ? " - " + note : juce::String()),
+                             juce::dontSendNotification);
+        deviceStatus.setColour(juce::Label::textColourId, note.isNotEmpty() ? kWarning : juce::Colours::white);
+        deviceStatus.setTooltip(note.isNotEmpty() ? note : "The audio device the engine runs on (Audio > Audio Settings... changes it)");
     }
     else
     {

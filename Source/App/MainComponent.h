@@ -9,6 +9,7 @@
 #include "App/Visualisers.h"
 #include "Core/Analysis/Correlation.h"
 #include "Engine/AudioEngine.h"
+#include "Engine/DeviceWatch.h"
 
 #include <juce_gui_basics/juce_gui_basics.h>
 
@@ -60,10 +61,23 @@ public:
     /// Settings key of the Audio menu's "Start Audio on Launch" (off by default: the last session
     /// comes back stopped; on: it starts when it was saved running).
     static constexpr const char* kStartOnLaunchKey = "audio.startOnLaunch";
+    /// Settings key of the session (Engine/SessionFile: generator, chain, device).
+    static constexpr const char* kSessionKey = "session";
+    /// Settings key of JUCE's device state, kept apart before schema 3: read once (migrated into
+    /// the session's <Device>) and dropped when the session is next saved.
+    static constexpr const char* kLegacyDeviceKey = "audioDeviceState";
+    /// At launch, before the window: opens the device of the session kept in `settings` (or of
+    /// the older JUCE device state), falling back to the default or the Virtual loopback. Returns
+    /// what the user should read when that did not go as saved ("" when it did); the header's
+    /// device line says it too (AudioEngine::deviceFallbackNote).
+    static juce::String openSessionDevice(AudioEngine& engine, Settings& settings);
     /// True while a device is open and the engine's callback runs on it (checked every tick).
     [[nodiscard]] bool isAudioLive() const noexcept { return audioLive; }
-    /// The header's device line ("Audio device: ..." or "No device - ...").
+    /// The header's device line ("Audio device: ..." or "No device - ..."; after a fallback, the
+    /// device that runs and why it is not the session's).
     [[nodiscard]] juce::String deviceStatusText() const { return deviceStatus.getText(); }
+    /// The header's hint line: the keyboard hint, or why the last session was not restored.
+    [[nodiscard]] juce::String hintText() const { return hint.getText(); }
     /// The header's "Use Virtual loopback" button (shown while no device runs).
     juce::TextButton& virtualFallbackButton() noexcept { return useVirtual; }
     /// Message thread: what the timer does when it finds the device gone (also for tests).
@@ -103,6 +117,12 @@ private:
     juce::Label title, deviceStatus, hint;
     bool deviceOk = false;
     bool audioLive = false;
+    juce::String liveDeviceType; ///< the type of the device while audio is live ("JACK", ...)
+    DeviceWatch watch{engine};   ///< notices a JACK device whose callbacks stopped
+    /// Shows `text` in the hint line as a warning and logs it (a session not restored).
+    void showSessionProblem(const juce::String& text);
+    /// Writes the session into the settings (the one place of the device settings too).
+    void saveSessionToSettings();
     juce::TextButton useVirtual{"Use Virtual loopback"};
     GeneratorPanel generator;
     ChainPanel chain;

@@ -43,4 +43,15 @@ bool ValueEntrySlider::enterText(const juce::String& text)
     updateText();
     return true;
 }
+
+bool ValueEntrySlider::keyPressed(const juce::KeyPress& key)
+{
+    const int code = key.getKeyCode();
+    const bool up = code == juce::KeyPress::rightKey || code == juce::KeyPress::upKey;
+    const bool down = code == juce::KeyPress::leftKey || code == juce::KeyPress::downKey;
+    if (keySpec == nullptr || !(up || down) || key.getModifiers().isCommandDown() || key.getModifiers().isAltDown())
+        return juce::Slider::keyPressed(key);
+    setValue(keySpec->keyStep(getValue(), up, key.getModifiers().isShiftDown()), juce::sendNotificationSync);
+    return true;
+}
 } // namespace wb::app

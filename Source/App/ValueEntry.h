@@ -5,6 +5,7 @@
 // range, is refused: the old value stays, and onRefused receives the reason in words (the panel
 // shows it under its boxes). Values typed in range may pass a filter first (the generator's
 // level uses it to ramp a big increase instead of jumping). Message thread only.
+#include "Core/Session/ParamSpec.h"
 #include "Core/Util/ValueParse.h"
 
 #include <juce_gui_basics/juce_gui_basics.h>
@@ -36,6 +37,12 @@ public:
     [[nodiscard]] const juce::String& lastRefusal() const noexcept { return refusal; }
     [[nodiscard]] ValueUnit unit() const noexcept { return valueUnit; }
 
+    /// The arrow keys step by `spec` (ParamSpec::keyStep: a ratio on a log scale, so a step is
+    /// neither huge at the low end nor invisible at the top; shift: finer). Without it, JUCE's
+    /// step (the interval, or 1 % of the range). The spec must outlive the slider.
+    void setKeyStepSpec(const ParamSpec* spec) noexcept { keySpec = spec; }
+    bool keyPressed(const juce::KeyPress& key) override;
+
     double getValueFromText(const juce::String& text) override;
     juce::String getTextFromValue(double value) override;
 
@@ -48,5 +55,6 @@ private:
     ValueUnit valueUnit;
     int digits;
     juce::String refusal;
+    const ParamSpec* keySpec = nullptr;
 };
 } // namespace wb::app

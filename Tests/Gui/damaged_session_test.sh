@@ -47,5 +47,30 @@ session '<WavebenchSession version="1"><GeneratorPanel kind="sine"/><ChainPanel/
 head -c 60 "$settings" >"$work/cut" && mv "$work/cut" "$settings"
 run_case truncated-settings ""
 printf '\x00\x01garbage\xff' >"$settings"
-run_case binary-garbage ""
+run_case binary-garbage "is not readable XML"
+# has_backup NAME: the damaged file was kept beside the new one (never silently overwritten).
+has_backup() {
+  ls "$WAVEBENCH_SETTINGS_DIR"/Wavebench.settings.bad-* >/dev/null 2>&1 \
+    || { echo "FAIL ($1): no Wavebench.settings.bad-* kept"; ls -la "$WAVEBENCH_SETTINGS_DIR"; exit 1; }
+  rm -f "$WAVEBENCH_SETTINGS_DIR"/Wavebench.settings.bad-*
+}
+has_backup binary-garbage
+# 100000 nested elements: JUCE's XML parser recursed once per level and the app died of a stack
+# overflow at launch (issue 15). Refused by a flat scan before parsing.
+{ printf '<?xml version="1.0" encoding="UTF-8"?>\n<PROPERTIES><VALUE name="session">'
+  printf '<a>%.0s' $(seq 100000); printf '</VALUE></PROPERTIES>\n'; } >"$settings"
+run_case deep-nesting "nests its XML more than 32 levels deep"
+has_backup deep-nesting
+# An absurd saved window: 100000 x 100000 at a far position. It must fit the 1600x1000 screen.
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<PROPERTIES><VALUE name="windowState" val="-99999 99999 100000 100000"/></PROPERTIES>\n' >"$settings"
+launch_app "$work/absurd-window.log" 1
+geometry=$(xdotool getwindowgeometry "$wid")
+echo "$geometry"
+size=$(echo "$geometry" | sed -n 's/.*Geometry: \([0-9]*\)x\([0-9]*\).*/\1 \2/p')
+read -r w h <<<"$size"
+if [ -z "$w" ] || [ "$w" -gt 1600 ] || [ "$h" -gt 1000 ]; then
+  echo "FAIL (absurd-window): the window is ${w}x${h} on a 1600x1000 screen"; exit 1
+fi
+kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; app_pid=""
+echo "ok: absurd-window"
 echo "PASS"
