@@ -60,7 +60,8 @@ TEST_CASE("the device settings are written once in the session (schema 3) and re
 
 TEST_CASE("JUCE's device state of the older settings migrates into a DeviceState", "[engine][session]")
 {
-    // As Tests/Data/sessions/v2-settings.settings holds it (today's build, before schema 3).
+    // JUCE's form, as Tests/Data/sessions/v2-settings.settings holds it (the build before schema
+    // 3), here with a buffer size and one input channel, which JUCE writes when they were chosen.
     const auto legacy = juce::parseXML(
         R"(<DEVICESETUP deviceType="Virtual loopback" audioOutputDeviceName="Virtual loopback"
                         audioInputDeviceName="Virtual loopback" audioDeviceRate="44100.0"

@@ -243,7 +243,7 @@ TEST_CASE("ParamNames: FX.PARAM=VALUE", "[core][session]")
 TEST_CASE("ParamSpec::keyStep: a ratio on a log scale, a linear step otherwise, clamped", "[core][session]")
 {
     const double r = std::exp2(1.0 / 24.0);
-    wb::ParamSpec f{.path = "f", .label = "f", .unit = "Hz", .min = 20.0, .max = 20000.0, .defaultValue = 1000.0,
+    wb::ParamSpec f{.path = "f", .label = "f", .unit = "Hz", .tooltip = {}, .min = 20.0, .max = 20000.0, .defaultValue = 1000.0,
                     .scale = wb::ParamScale::log};
     CHECK(f.keyStep(20.0, true, false) == Approx(20.0 * r).epsilon(1e-12));
     CHECK(f.keyStep(10000.0, true, false) == Approx(10000.0 * r).epsilon(1e-12));
@@ -263,7 +263,7 @@ TEST_CASE("ParamSpec::keyStep: a ratio on a log scale, a linear step otherwise, 
     CHECK(whole.keyStep(20.0, true, false) == 21.0);
     CHECK(whole.keyStep(20000.0, false, false) == Approx(20000.0 / r));
     // Linear: 1 % of the range (0.1 % fine), or the spec's step.
-    wb::ParamSpec level{.path = "l", .label = "l", .unit = "dB", .min = -80.0, .max = 0.0, .defaultValue = -20.0};
+    wb::ParamSpec level{.path = "l", .label = "l", .unit = "dB", .tooltip = {}, .min = -80.0, .max = 0.0, .defaultValue = -20.0};
     CHECK(level.keyStep(-40.0, true, false) == Approx(-39.2));
     CHECK(level.keyStep(-40.0, false, true) == Approx(-40.08));
     level.step = 0.5;
