@@ -78,6 +78,7 @@ CheckOutcome runChecks(const PluginRef& ref, const CheckPlan& plan, int timeoutM
         {
             loaded = true;
             outcome.plugin = nlohmann::json::parse(rest);
+            outcome.realtimeMeasured = outcome.plugin.value("realtime_measured", false);
             out << fmt::format("{} {}: {} ({}), in {} out {}, {} parameters, latency {} samples\n",
                                outcome.plugin.value("format", ""), outcome.plugin.value("id", ""),
                                outcome.plugin.value("name", ""), outcome.plugin.value("vendor", ""),
@@ -89,7 +90,6 @@ CheckOutcome runChecks(const PluginRef& ref, const CheckPlan& plan, int timeoutM
         else if (kind == "result")
         {
             auto step = nlohmann::json::parse(rest);
-            outcome.realtimeMeasured = step["realtime"].value("measured", false);
             printStep(step, out);
             outcome.steps.push_back(std::move(step));
         }

@@ -180,7 +180,9 @@ std::string ChildProcess::stderrTail(int maxLines) const
         auto nl = stderr_.find('\n', start);
         if (nl == std::string::npos)
             nl = stderr_.size();
-        if (nl > start)
+        // lilv's notes about a plugin found twice (LV2_PATH and a standard folder) say nothing
+        // about why a plugin failed: left out of the tail.
+        if (nl > start && stderr_.compare(start, 5, "lilv_") != 0)
             lines.push_back(stderr_.substr(start, nl - start));
         start = nl + 1;
     }

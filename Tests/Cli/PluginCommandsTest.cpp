@@ -20,20 +20,22 @@ namespace
 constexpr const char* kFil4Mono = "http://gareus.org/oss/lv2/fil4#mono";
 constexpr const char* kFil4Bundle = "/usr/lib/lv2/fil4.lv2";
 
-/// A private LV2 folder: the test bundles and x42's EQ (linked), so a scan sees these alone.
+/// A private folder: lv2/ with the test bundles and x42's EQ (linked), so a scan sees these
+/// alone; an empty vst3/; the cache beside them (not inside a plugin folder, which it would change).
 fs::path makeLv2Folder(const std::string& name)
 {
     const auto dir = wb::test::freshTempDir("wb-plugins", name);
+    fs::create_directories(dir / "lv2");
     for (const auto& e : fs::directory_iterator(WB_TEST_LV2_DIR))
-        fs::create_directory_symlink(e.path(), dir / e.path().filename());
-    fs::create_directory_symlink(kFil4Bundle, dir / "fil4.lv2");
+        fs::create_directory_symlink(e.path(), dir / "lv2" / e.path().filename());
+    fs::create_directory_symlink(kFil4Bundle, dir / "lv2" / "fil4.lv2");
     fs::create_directories(dir / "vst3");
     return dir;
 }
 
 std::vector<std::string> envFor(const fs::path& dir)
 {
-    return {"LV2_PATH=" + dir.string(), "VST3_PATH=" + (dir / "vst3").string(),
+    return {"LV2_PATH=" + (dir / "lv2").string(), "VST3_PATH=" + (dir / "vst3").string(),
             "WAVEBENCH_PLUGIN_CACHE=" + (dir / "cache" / "plugins.json").string()};
 }
 
@@ -116,7 +118,7 @@ TEST_CASE("plugins lists the LV2 plugins of LV2_PATH; one that crashes or hangs 
     CHECK(cached["plugins"] == list);
 
     // A plugin installed (a new bundle in the folder) makes the cache stale.
-    fs::create_directory_symlink(fs::path(WB_TEST_LV2_DIR) / "wb-test-good.lv2", dir / "another.lv2");
+    fs::create_directory_symlink(fs::path(WB_TEST_LV2_DIR) / "wb-test-good.lv2", dir / "lv2" / "another.lv2");
     const auto third = runProcess(WB_CLI_PATH, {"plugins", "--json", "--timeout", "3"}, env);
     REQUIRE(third.exitCode == 0);
     CHECK_FALSE(nlohmann::json::parse(third.out)["from_cache"].get<bool>());
@@ -232,8 +234,10 @@ TEST_CASE("x42's parametric EQ, band 1 at +6 dB and 1 kHz, raises a 1 kHz sine b
     auto eq = host.instantiate(*description, kRate, kBlock, error);
     REQUIRE(eq != nullptr);
     eq->prepareToPlay(kRate, kBlock);
+    // "Enable" (lv2:enabled, default 1) is the plugin's bypass, which JUCE keeps out of the
+    // parameters.
     const std::vector<std::pair<std::string, float>> settings{
-        {"Enable", 1.0f},      {"Gain", 0.0f},     {"Highpass", 0.0f}, {"Lowpass", 0.0f}, {"Lowshelf", 0.0f},
+        {"Gain", 0.0f},     {"Highpass", 0.0f}, {"Lowpass", 0.0f}, {"Lowshelf", 0.0f},
         {"Highshelf", 0.0f},   {"Section 1", 1.0f}, {"Frequency 1", 1000.0f}, {"Bandwidth 1", 1.0f},
         {"Gain 1", 6.0f},      {"Section 2", 0.0f}, {"Section 3", 0.0f}, {"Section 4", 0.0f}};
     for (const auto& [name, value] : settings)
