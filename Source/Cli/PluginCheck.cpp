@@ -345,10 +345,17 @@ int runPluginCheckChild(const std::string& pluginRef, const CheckPlan& plan)
     constexpr double kRate = 48000.0;
     constexpr int kBlock = 512;
     const auto compare = [&](const std::string& name, const Signal& a, const Signal& b, double tolerance,
-                             const std::string& what, const RealtimeTally& t)
+                             const std::string& what, const RealtimeTally& t, bool judged = true)
     {
         const double d = maxDifference(a, b);
         std::vector<std::string> problems;
+        if (!judged && std::isfinite(d))
+        {
+            report(verdict(name, problems, t, measured,
+                           fmt::format("largest difference {} (judged against {} from strictness 6)", dbfs(d), dbfs(tolerance))),
+                   kRate, kBlock);
+            return;
+        }
         if (!(d <= tolerance))
             problems.push_back(fmt::format("{}: outputs differ by up to {} (tolerance {})", what,
                                            std::isfinite(d) ? dbfs(d) : std::string("a non-finite sample"), dbfs(tolerance)));
@@ -467,7 +474,10 @@ int runPluginCheckChild(const std::string& pluginRef, const CheckPlan& plan)
             for (auto* out : {&outA, &outB})
                 for (auto& ch : *out)
                     ch.erase(ch.begin(), ch.begin() + static_cast<long>(0.1 * kRate));
-            compare(name, outA, outB, 1.0e-5, "split into random blocks (compared from 0.1 s on)", tally);
+            // Judged from strictness 6: x42's EQ, well-behaved otherwise, differs by -65 dBFS
+            // (its settings glide once per call); pluginval has no such test at all.
+            compare(name, outA, outB, 1.0e-5, "split into random blocks (compared from 0.1 s on)", tally,
+                    plan.strictness >= 6);
         }
         else
             fail(name, "could not instantiate: " + error, kRate, kBlock);

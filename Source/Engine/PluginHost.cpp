@@ -130,11 +130,27 @@ void PluginHost::loadLv2Folders()
 {
     // JUCE's LV2 world loads the standard folders only; lilv reads the list we give it instead
     // (LV2_PATH first), and a URI is found only after this.
+    // Only folders that world does not hold yet: loading a bundle a second time makes lilv
+    // "reload" its plugins under JUCE's feet, and instantiating one of them then crashed (17 of
+    // SWH's plugins, in a scan of the standard folders).
     if (lv2FoldersLoaded_)
         return;
-    if (auto* lv2 = format(kLv2))
-        (void)lv2->searchPathsForPlugins(toSearchPath(searchFolders(kLv2)), true, false);
     lv2FoldersLoaded_ = true;
+    auto* lv2 = format(kLv2);
+    if (lv2 == nullptr)
+        return;
+    const auto standard = lv2->getDefaultLocationsToSearch();
+    std::vector<std::string> extra;
+    for (const auto& folder : searchFolders(kLv2))
+    {
+        bool known = false;
+        for (int i = 0; i < standard.getNumPaths(); ++i)
+            known = known || standard[i] == juce::File(folder);
+        if (!known)
+            extra.push_back(folder);
+    }
+    if (!extra.empty())
+        (void)lv2->searchPathsForPlugins(toSearchPath(extra), true, false);
 }
 
 std::vector<std::string> PluginHost::findIdentifiers(const std::string& formatName)
