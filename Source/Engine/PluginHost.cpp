@@ -131,8 +131,7 @@ void PluginHost::loadLv2Folders()
     // JUCE's LV2 world loads the standard folders only; lilv reads the list we give it instead
     // (LV2_PATH first), and a URI is found only after this.
     // Only folders that world does not hold yet: loading a bundle a second time makes lilv
-    // "reload" its plugins under JUCE's feet, and instantiating one of them then crashed (17 of
-    // SWH's plugins, in a scan of the standard folders).
+    // "reload" every plugin in it (a warning per plugin on stderr, and the manifests read twice).
     if (lv2FoldersLoaded_)
         return;
     lv2FoldersLoaded_ = true;
