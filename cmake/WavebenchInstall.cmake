@@ -27,6 +27,11 @@ else()
 endif()
 
 install(TARGETS wavebench Wavebench RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+# The real-time guard `wavebench check` preloads into its plugin child: found at ../lib/wavebench
+# from the executable (Source/Cli/CheckCommand.cpp), so the path is fixed, not the multiarch libdir.
+if(TARGET wavebench_rtguard)
+  install(TARGETS wavebench_rtguard LIBRARY DESTINATION "lib/wavebench")
+endif()
 install(FILES "${PROJECT_SOURCE_DIR}/Resources/wavebench.desktop" DESTINATION "${CMAKE_INSTALL_DATADIR}/applications")
 install(FILES "${PROJECT_SOURCE_DIR}/Resources/wavebench.svg"
         DESTINATION "${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps")

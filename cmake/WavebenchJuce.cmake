@@ -26,6 +26,17 @@ target_compile_definitions(wavebench_juce PUBLIC
   JUCE_STRICT_REFCOUNTEDPOINTER=1
   JUCE_SILENCE_XCODE_15_LINKER_WARNING=1)
 
+# Plugin hosting (issue 16): JUCE's LV2 host (lilv, serd, sord bundled in the module) and the
+# VST3 SDK, switched on for juce_audio_processors' own sources only, as source properties rather
+# than target definitions: they are not re-exported below (our code reaches the formats through
+# AudioPluginFormatManager::addDefaultFormats, by name), and every other compile line stays as it
+# was (the other modules and every consumer keep their ccache entries). The flags only guard the
+# formats' class declarations in JUCE's headers, no layout shared with other code.
+set_source_files_properties(
+  "${JUCE_MODULES_DIR}/juce_audio_processors/juce_audio_processors.cpp"
+  "${JUCE_MODULES_DIR}/juce_audio_processors/juce_audio_processors_lv2_libs.cpp"
+  PROPERTIES COMPILE_DEFINITIONS "JUCE_PLUGINHOST_LV2=1;JUCE_PLUGINHOST_VST3=1")
+
 # Re-export what consumers need to compile against JUCE, and nothing that carries sources.
 target_include_directories(wavebench_juce SYSTEM INTERFACE
   $<TARGET_PROPERTY:wavebench_juce,INCLUDE_DIRECTORIES>)

@@ -14,6 +14,7 @@ WB_PACKAGES=(
   libflac-dev libvorbis-dev libogg-dev libfreetype-dev libfontconfig1-dev libcurl4-gnutls-dev
   xvfb xauth x11-utils imagemagick xdotool sox valgrind
   help2man dpkg-dev desktop-file-utils
+  lv2-dev x42-plugins swh-lv2
 )
 
 wb_log() { printf '\033[1m[wavebench]\033[0m %s\n' "$*" >&2; }

@@ -1,4 +1,5 @@
 #include "Cli/Subcommands.h"
+#include "Cli/PluginCommands.h"
 
 #include "Core/Audio/WavFile.h"
 
@@ -134,6 +135,8 @@ void registerSubcommands(CLI::App& app, Context& ctx)
     registerMonitorCommand(app, ctx);
     registerBenchCommand(app, ctx);
     registerMeasureCommand(app, ctx);
+    registerPluginsCommand(app, ctx);
+    registerCheckCommand(app, ctx);
     requireFiniteNumbers(app); // last: every numeric option of every command refuses nan and inf
 }
 } // namespace wb::cli

@@ -13,6 +13,7 @@
 // lock, no __tls_get_addr), so counting is itself real-time safe.
 #include "Support/RealtimeGuard.h"
 
+#include <cstdint>
 #include <string>
 
 #if WB_RT_GUARD_INTERPOSE
@@ -59,6 +60,8 @@ inline void countSleep() noexcept
 }
 } // namespace detail
 
+unsigned& tlGuardDepthForC() noexcept; // the C face below (wb_rtguard_enter / leave)
+
 std::string RealtimeCounts::describe() const
 {
     if (!measured)
@@ -95,6 +98,11 @@ void guardRestOfThisThread() noexcept
         tlGuardedForever = true;
         ++tlGuardDepth;
     }
+}
+
+unsigned& tlGuardDepthForC() noexcept
+{
+    return tlGuardDepth;
 }
 
 RealtimeCounts currentThreadCounts() noexcept
@@ -238,6 +246,31 @@ extern "C"
     {
         d::countSleep();
         return __nanosleep(request, remaining);
+    }
+}
+
+// The guard's C face, for a process that does not link this file but has it preloaded
+// (`wavebench check` runs the plugin in a child started with LD_PRELOAD=libwavebench_rtguard.so,
+// built from this file): it finds these with dlsym and counts the plugin's process calls.
+// Allocation- and lock-free, like the C++ interface.
+extern "C"
+{
+    __attribute__((visibility("default"))) void wb_rtguard_enter() noexcept
+    {
+        ++wb::test::tlGuardDepthForC();
+    }
+    __attribute__((visibility("default"))) void wb_rtguard_leave() noexcept
+    {
+        --wb::test::tlGuardDepthForC();
+    }
+    /// out: allocations, frees, locks, sleeps counted on the calling thread so far.
+    __attribute__((visibility("default"))) void wb_rtguard_totals(std::uint64_t* out) noexcept
+    {
+        const auto c = wb::test::currentThreadCounts();
+        out[0] = c.allocations;
+        out[1] = c.deallocations;
+        out[2] = c.locks;
+        out[3] = c.sleeps;
     }
 }
 #endif // WB_RT_GUARD_INTERPOSE
