@@ -238,9 +238,22 @@ void FaustModuleCache::process(const Job& job)
     pushedOut.clear(); // factories deleted here, on the worker, outside the lock
 }
 
+void FaustModuleCache::setMemoryBudget(std::int64_t bytes)
+{
+    std::vector<std::shared_ptr<const FaustModule>> pushedOut; // released after the lock
+    const std::lock_guard lock(mutex);
+    opts.memoryBudgetBytes = bytes;
+    pushedOut = enforceBudgetLocked({});
+}
+
 std::vector<std::shared_ptr<const FaustModule>> FaustModuleCache::insertLocked(const std::shared_ptr<const FaustModule>& module)
 {
     entries[module->key] = Entry{module, ++useClock};
+    return enforceBudgetLocked(module->key);
+}
+
+std::vector<std::shared_ptr<const FaustModule>> FaustModuleCache::enforceBudgetLocked(const std::string& keep)
+{
     std::vector<std::shared_ptr<const FaustModule>> out;
     auto total = [&] {
         std::int64_t bytes = 0;
@@ -254,7 +267,7 @@ std::vector<std::shared_ptr<const FaustModule>> FaustModuleCache::insertLocked(c
         // never the one just made.
         auto victim = entries.end();
         for (auto it = entries.begin(); it != entries.end(); ++it)
-            if (it->first != module->key && it->second.module.use_count() == 1
+            if (it->first != keep && it->second.module.use_count() == 1
                 && (victim == entries.end() || it->second.lastUse < victim->second.lastUse))
                 victim = it;
         if (victim == entries.end())

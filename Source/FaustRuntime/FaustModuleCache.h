@@ -87,6 +87,9 @@ public:
     /// preload + wait: the module, or nullptr with the error. For the CLI and tests.
     std::shared_ptr<const FaustModule> load(const FaustSource& source, CompileError& error);
 
+    /// A new memory budget, applied at once (least recently used first, never a module in use).
+    void setMemoryBudget(std::int64_t bytes);
+
     [[nodiscard]] FaustCacheStats stats() const;
     [[nodiscard]] const Options& options() const noexcept { return opts; }
     /// The disk cache's machine code file and its sidecar for a key.
@@ -116,6 +119,8 @@ private:
     void writeToDisk(FaustModule& module);
     /// Inserts and enforces the budget; returns what the budget pushed out (released unlocked).
     std::vector<std::shared_ptr<const FaustModule>> insertLocked(const std::shared_ptr<const FaustModule>& module);
+    /// Pushes out the least recently used modules nobody holds (never `keep`) until within budget.
+    std::vector<std::shared_ptr<const FaustModule>> enforceBudgetLocked(const std::string& keep);
     void finish(Ticket ticket, Status status);
 
     Options opts;
