@@ -283,7 +283,8 @@ TEST_CASE("faustrt: channel fitting: 1/1 dual mono, 1/2 from the mean, 2/1 to bo
                 buffer.setSample(ch, i, 0.01f * float(i - 7 * ch));
         juce::MidiBuffer midi;
         const auto counts = countRealtimeViolations([&] { node.processBlock(buffer, midi); });
-        CHECK(counts.clean());
+        if (RealtimeGuard::available()) // the sanitizer builds cannot count (this case is not [nosan])
+            CHECK(counts.clean());
         for (int ch = 0; ch < 4; ++ch)
             for (int i = 0; i < 64; ++i)
                 REQUIRE(buffer.getSample(ch, i) == Approx(float(ch + 1) * 0.01f * float(i - 7 * ch)).margin(1e-7));
