@@ -36,6 +36,7 @@
 #include "Core/Monitor/ProcessStats.h"
 #include "Engine/AudioEngine.h"
 #include "Engine/GeneratorNode.h"
+#include "Engine/EffectResolver.h"
 #include "Faust/FaustCatalogue.h"
 
 #include <fmt/format.h>
@@ -122,8 +123,12 @@ int runStreams(const StreamsOptions& o, Context& ctx)
 {
     const auto effects = effectList(o.effects);
     for (const auto& id : effects)
-        if (faust::findEffect(id) == nullptr)
-            throw UsageError("unknown effect '" + id + "' in --effects (see `wavebench effects`)");
+    {
+        std::string problem;
+        if (!resolveEffect(id, problem))
+            throw UsageError(isDspPath(id) ? problem + " (in --effects)"
+                                           : "unknown effect '" + id + "' in --effects (see `wavebench effects`)");
+    }
     if (static_cast<int>(effects.size()) > EffectChainNode::kMaxSlots)
         throw UsageError(fmt::format("--effects: at most {} effects per stream", EffectChainNode::kMaxSlots));
     const double maxLoad = o.maxLoadPercent / 100.0;

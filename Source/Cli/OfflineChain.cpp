@@ -2,6 +2,7 @@
 
 #include "Core/Session/ChainStateJson.h"
 #include "Core/Session/ParamNames.h"
+#include "Engine/EffectResolver.h"
 #include "Engine/SessionFile.h"
 #include "Faust/FaustCatalogue.h"
 
@@ -58,17 +59,22 @@ std::vector<ChainStage> buildChain(const std::vector<std::string>& ids)
     if (static_cast<int>(ids.size()) > EffectChainNode::kMaxSlots)
         throw UsageError(fmt::format("--chain: at most {} effects ({} given)", EffectChainNode::kMaxSlots, ids.size()));
     std::vector<ChainStage> stages;
-    for (const auto& id : ids)
+    for (const auto& given : ids)
     {
-        const auto* description = session::catalogueDescription(id);
+        // A catalogue id, or a Faust file compiled at run time (Engine/EffectResolver): a compile
+        // error or a channel layout that does not fit is refused here, before any file is made.
+        const auto id = canonicalEffectId(given);
+        std::string error;
+        const auto* description = session::catalogueDescription(id, &error);
         if (description == nullptr)
-            throw UsageError(fmt::format("unknown effect '{}' (known: {})", id, knownEffects()));
+            throw UsageError(isDspPath(id) ? error : fmt::format("unknown effect '{}' (known: {})", id, knownEffects()));
+        const auto base = instanceBaseName(id);
         int occurrence = 1;
         for (const auto& s : stages)
-            occurrence += s.effectId == id ? 1 : 0;
+            occurrence += instanceBaseName(s.effectId) == base ? 1 : 0;
         ChainStage stage;
         stage.effectId = id;
-        stage.instance = instanceName(id, occurrence);
+        stage.instance = instanceName(base, occurrence);
         stage.description = description;
         stage.specs = paramSpecsOf(*description);
         for (const auto& c : description->controls)

@@ -21,8 +21,14 @@
 //     its exact sample. Only "linear" is accepted: the ramp is linear in the control's domain
 //     (for [scale:log] controls, linear in log(value), as the live UI ramps them).
 //   Values outside a control's range are refused, not clamped.
+//   A chain entry that ends in .dsp is a Faust file compiled at run time (Engine/EffectResolver);
+//   its instance is named by the file's stem (--set my.gain=-6 for ./my.dsp).
+// --source FILE.dsp: a Faust program with no inputs is the signal (instead of --signal). Its
+// outputs go to the channels one to one (--channels defaults to its outputs), or a 1-output
+// program to every channel; anything else is refused. --level and the signal options do not apply.
 #include "Cli/OfflineChain.h"
 #include "Engine/FaustEffectNode.h"
+#include "Engine/EffectResolver.h"
 #include "Faust/FaustCatalogue.h"
 #include "Cli/Cli.h"
 #include "Cli/RenderRequest.h"
@@ -45,8 +51,64 @@ namespace wb::cli
 {
 namespace
 {
-int runRender(const RenderOptions& options, Context& ctx)
+/// A --source program running into the render's channels (message thread builds, render thread runs).
+class SourceRunner
 {
+public:
+    SourceRunner(std::shared_ptr<const faustrt::FaustModule> m, double rate) : module(std::move(m))
+    {
+        dsp = faustrt::createInstance(module);
+        dsp->init(static_cast<int>(rate));
+        outs.resize(static_cast<std::size_t>(module->outputs));
+    }
+    /// Writes the program's next n frames over the channels. No allocation.
+    void process(float* const* channels, int numChannels, int n) noexcept
+    {
+        const bool spread = module->outputs == 1;
+        for (std::size_t k = 0; k < outs.size(); ++k)
+            outs[k] = channels[k];
+        dsp->compute(n, nullptr, outs.data());
+        if (spread)
+            for (int ch = 1; ch < numChannels; ++ch)
+                std::copy_n(channels[0], n, channels[ch]);
+    }
+
+private:
+    std::shared_ptr<const faustrt::FaustModule> module;
+    std::unique_ptr<::dsp> dsp;
+    std::vector<float*> outs;
+};
+
+/// The --source module, checked: it compiles, has no inputs, and its outputs fit the channels.
+std::shared_ptr<const faustrt::FaustModule> loadSource(RenderOptions& o)
+{
+    if (!isDspPath(o.source))
+        throw UsageError(fmt::format("--source '{}': expected a Faust file ending in .dsp", o.source));
+    faustrt::CompileError error;
+    auto module = loadDspFile(o.source, error);
+    if (module == nullptr)
+        throw UsageError(error.text());
+    if (module->inputs > 0)
+        throw UsageError(fmt::format("--source {}: it has {} input{}; a source has none (an effect goes in --chain)",
+                                     module->source.path, module->inputs, module->inputs == 1 ? "" : "s"));
+    if (module->outputs < 1)
+        throw UsageError(fmt::format("--source {}: it has no outputs", module->source.path));
+    if (!o.channelsGiven)
+        o.channels = module->outputs;
+    if (module->outputs != 1 && module->outputs != o.channels)
+        throw UsageError(fmt::format("--source {}: it has {} outputs and the render {} channel{}; give --channels {} "
+                                     "(a 1-output program fills any number of channels)",
+                                     module->source.path, module->outputs, o.channels, o.channels == 1 ? "" : "s",
+                                     module->outputs));
+    return module;
+}
+
+int runRender(const RenderOptions& given, Context& ctx)
+{
+    RenderOptions options = given;
+    std::shared_ptr<const faustrt::FaustModule> sourceModule;
+    if (!options.source.empty() && options.signal.empty())
+        sourceModule = loadSource(options);
     const auto request = checkRenderOptions(options);
     const auto& o = request.options;
     const auto& s = request.signal;
@@ -69,15 +131,30 @@ int runRender(const RenderOptions& options, Context& ctx)
             throw UsageError("--automation needs --chain");
         events = readAutomation(o.automation, stages, o.rate, frames, automationRecord);
     }
-    // What the chain starts with (after --set), for the sidecar.
-    const nlohmann::json chainJson = chainSettingsJson(stages);
+    // What the chain starts with (after --set), for the sidecar; a runtime module with its key.
+    nlohmann::json chainJson = chainSettingsJson(stages);
+    for (std::size_t i = 0; i < stages.size(); ++i)
+        if (isDspPath(stages[i].effectId))
+        {
+            std::string problem;
+            if (const auto effect = resolveEffect(stages[i].effectId, problem))
+                chainJson[i]["module_key"] = effect->module->key;
+        }
     std::optional<ChainRunner> runner;
-    BlockProcessor chain;
+    std::optional<SourceRunner> source;
+    if (sourceModule != nullptr)
+        source.emplace(sourceModule, o.rate);
     if (!stages.empty())
-    {
         runner.emplace(stages, std::move(events), o.rate, c.blockSize, o.channels);
-        chain = [&runner](float* const* channels, int count, int n) { runner->process(channels, count, n); };
-    }
+    BlockProcessor chain;
+    if (runner || source)
+        chain = [&runner, &source](float* const* channels, int count, int n)
+        {
+            if (source)
+                source->process(channels, count, n);
+            if (runner)
+                runner->process(channels, count, n);
+        };
 
     if (const auto problem = checkWritable(o.out))
         throw UsageError(fmt::format("cannot write {}: {}", o.out, *problem));
@@ -86,7 +163,15 @@ int runRender(const RenderOptions& options, Context& ctx)
     if (!wav)
         return kFailure;
     std::string error;
-    if (!commitRender(request, *wav, renderSidecarJson(request, *wav, {chainJson, setsRecord, automationRecord}), error))
+    auto sidecar = renderSidecarJson(request, *wav, {chainJson, setsRecord, automationRecord});
+    if (sourceModule != nullptr)
+    {
+        sidecar["signal"] = "faust-source";
+        sidecar["source"] = {{"path", sourceModule->source.path},
+                             {"module_key", sourceModule->key},
+                             {"outputs", sourceModule->outputs}};
+    }
+    if (!commitRender(request, *wav, sidecar, error))
     {
         ctx.err << "wavebench: error: " << error << "\n";
         return kFailure;
@@ -97,8 +182,9 @@ int runRender(const RenderOptions& options, Context& ctx)
                                wav->clippedSamples, o.out);
     ctx.out << fmt::format("wrote {} ({} {}, {} s, {} Hz, {} ch, {}): peak {:.2f} dBFS, RMS {:.2f} dBFS, "
                            "crest {:.2f} dB\n",
-                           o.out, signalKindName(kind), isPeriodicTone(kind) || isSweep(kind)
-                                                            ? fmt::format("{} Hz", s.freq) : std::string("-"),
+                           o.out, sourceModule != nullptr ? sourceModule->source.name : signalKindName(kind),
+                           sourceModule == nullptr && (isPeriodicTone(kind) || isSweep(kind)
+                                                            ) ? fmt::format("{} Hz", s.freq) : std::string("-"),
                            s.duration, o.rate, o.channels, sampleFormatName(format), wav->summary.peakDb(),
                            wav->summary.rmsDb(), wav->summary.crestDb());
     return kOk;
@@ -109,9 +195,10 @@ void registerRenderCommand(CLI::App& app, Context& ctx)
 {
     auto* sub = app.add_subcommand("render", "Render a test signal to a WAV file (and FILE.wav.json)");
     auto o = std::make_shared<RenderOptions>();
-    sub->add_option("--signal", o->signal, "sine square saw triangle white white-gaussian pink brown impulse "
-                                           "sweep-log sweep-lin silence dc")
-        ->required();
+    auto* signalOpt = sub->add_option("--signal", o->signal, "sine square saw triangle white white-gaussian pink brown "
+                                                             "impulse sweep-log sweep-lin silence dc");
+    sub->add_option("--source", o->source, "A Faust .dsp program without inputs as the signal (instead of --signal)")
+        ->excludes(signalOpt);
     sub->add_option("--freq", o->freq, "Tone frequency, or sweep start (Hz; default 1000, sweeps 20)")
         ->check(CLI::PositiveNumber);
     sub->add_option("--to", o->to, "Sweep end frequency (Hz)")->capture_default_str()->check(CLI::PositiveNumber);
@@ -141,6 +228,10 @@ void registerRenderCommand(CLI::App& app, Context& ctx)
     sub->add_option("--automation", o->automation, "JSON file of sample-accurate parameter events "
                                                    "(see README, \"Rendering through effects\")");
     sub->add_option("--out", o->out, "Output WAV file")->required();
-    ctx.actions["render"] = [&ctx, o] { return runRender(*o, ctx); };
+    ctx.actions["render"] = [&ctx, o, sub]
+    {
+        o->channelsGiven = sub->count("--channels") > 0;
+        return runRender(*o, ctx);
+    };
 }
 } // namespace wb::cli

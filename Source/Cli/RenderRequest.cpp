@@ -21,7 +21,10 @@ std::string knownSignals()
 
 RenderRequest checkRenderOptions(const RenderOptions& o)
 {
-    const auto kind = parseSignalKind(o.signal);
+    if (o.signal.empty() == o.source.empty())
+        throw UsageError("give either --signal NAME or --source FILE.dsp");
+    // A --source program replaces the generator: the generator renders silence under it.
+    const auto kind = o.source.empty() ? parseSignalKind(o.signal) : std::optional<SignalKind>(SignalKind::Silence);
     if (!kind)
         throw UsageError(fmt::format("unknown signal '{}' (known: {})", o.signal, knownSignals()));
     if (o.levelMode != "peak" && o.levelMode != "rms")

@@ -17,6 +17,8 @@ namespace wb::cli
 struct RenderOptions
 {
     std::string signal;
+    std::string source;          ///< a 0-input Faust .dsp program as the signal (instead of --signal)
+    bool channelsGiven = false;  ///< --channels was on the command line (a --source sets it otherwise)
     std::optional<double> freq;
     double to = 20000.0;
     double level = -1.0;

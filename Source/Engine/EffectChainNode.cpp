@@ -2,7 +2,7 @@
 
 #include "Core/Monitor/LoadMeter.h"
 #include "Engine/SessionFile.h"
-#include "Faust/FaustCatalogue.h"
+#include "Engine/EffectResolver.h"
 
 #include <algorithm>
 
@@ -63,7 +63,8 @@ NodeId EffectChainNode::addEffectFromUi(const std::string& effectId, int positio
     if (!edits.tryPush(Edit{Edit::Kind::insert, node.get(), position, bypassed}))
         return 0;
     nextId = nextId == lastId ? firstId : nextId + 1;
-    slots.insert(slots.begin() + position, Slot{id, effectId, bypassed, std::move(model), node.get()});
+    // The node's id is canonical: a .dsp file by its absolute path, as sessions store it.
+    slots.insert(slots.begin() + position, Slot{id, node->effectId(), bypassed, std::move(model), node.get()});
     owned.push_back(std::move(node));
     return id;
 }
@@ -157,7 +158,7 @@ session::ChainState EffectChainNode::chainStateFromUi() const
         for (size_t i = 0; i < controls.size(); ++i)
             if (!controls[i].isOutput())
                 fx.values.push_back({controls[i].path, double(slot.values[i])});
-        ids.push_back(slot.effectId);
+        ids.push_back(instanceBaseName(slot.effectId)); // a .dsp file is named by its stem
         state.effects.push_back(std::move(fx));
     }
     const auto names = session::instanceNames(ids);
@@ -170,11 +171,14 @@ bool EffectChainNode::restoreFromUi(const session::ChainState& state, juce::Stri
 {
     // Check everything before changing anything.
     for (const auto& fx : state.effects)
-        if (faust::findEffect(fx.effectId) == nullptr)
+    {
+        std::string problem;
+        if (!resolveEffect(fx.effectId, problem))
         {
-            error = "unknown effect '" + juce::String(fx.effectId) + "'";
+            error = juce::String(problem);
             return false;
         }
+    }
     if (static_cast<int>(state.effects.size()) > kMaxSlots)
     {
         error = "too many effects (" + juce::String(int(state.effects.size())) + "; at most " + juce::String(kMaxSlots) + ")";

@@ -3,7 +3,7 @@
 #include "Core/Monitor/ProcessStats.h"
 #include "Core/Realtime/FiniteScan.h"
 #include "Core/Session/ParamNames.h"
-#include "Faust/FaustCatalogue.h"
+#include "Engine/EffectResolver.h"
 
 #include <algorithm>
 #include <cmath>
@@ -51,13 +51,18 @@ FaustEffectNode::~FaustEffectNode()
     counters.faustBytes.fetch_sub(static_cast<std::int64_t>(instanceBytes), std::memory_order_relaxed);
 }
 
+// Any effect id (Engine/EffectResolver): a catalogue id, or a .dsp file, which may compile here.
 std::unique_ptr<FaustEffectNode> FaustEffectNode::create(const std::string& effectId)
 {
-    const auto* entry = faust::findEffect(effectId);
-    if (entry == nullptr)
+    std::string error;
+    const auto effect = resolveEffect(effectId, error);
+    if (!effect)
         return nullptr;
-    auto node = std::make_unique<FaustEffectNode>(entry->create(), effectId);
-    node->instanceBytes = entry->instanceBytes();
+    auto instance = effect->create();
+    if (instance == nullptr)
+        return nullptr;
+    auto node = std::make_unique<FaustEffectNode>(std::move(instance), effect->effectId);
+    node->instanceBytes = effect->instanceBytes;
     monitor::ResourceCounters::global().faustBytes.fetch_add(static_cast<std::int64_t>(node->instanceBytes),
                                                              std::memory_order_relaxed);
     return node;

@@ -2,6 +2,7 @@
 
 #include "Core/Session/GeneratorParams.h"
 #include "Engine/EffectChainNode.h"
+#include "Engine/EffectResolver.h"
 #include "Faust/FaustCatalogue.h"
 
 #include <bitset>
@@ -13,19 +14,36 @@ namespace wb::session
 {
 const FaustDescription* catalogueDescription(const std::string& effectId)
 {
+    return catalogueDescription(effectId, nullptr);
+}
+
+const FaustDescription* catalogueDescription(const std::string& effectId, std::string* error)
+{
     static std::mutex mutex; // never on the audio thread; the CLI and the app may both ask
     static std::map<std::string, std::unique_ptr<FaustDescription>> cache;
     const std::lock_guard lock(mutex);
-    if (auto it = cache.find(effectId); it != cache.end())
-        return it->second.get();
-    const auto* entry = faust::findEffect(effectId);
-    if (entry == nullptr)
+    if (!isDspPath(effectId))
+        if (auto it = cache.find(effectId); it != cache.end())
+            return it->second.get();
+    // A .dsp file resolves every time (it may have been edited; the module cache keeps unchanged
+    // content from compiling again) and is described once per module key: a description handed
+    // out stays valid for the process's life, whatever the file becomes.
+    std::string problem;
+    const auto effect = resolveEffect(effectId, problem);
+    if (!effect)
+    {
+        if (error != nullptr)
+            *error = problem;
         return nullptr;
-    const auto instance = entry->create();
+    }
+    const std::string slot = effect->module != nullptr ? "dsp:" + effect->module->key : effectId;
+    if (auto it = cache.find(slot); it != cache.end())
+        return it->second.get();
+    const auto instance = effect->create();
     auto d = std::make_unique<FaustDescription>(describeFaustDsp(*instance));
     for (auto& c : d->controls)
         c.zone = nullptr; // the instance goes away: the description keeps no pointer into it
-    return cache.emplace(effectId, std::move(d)).first->second.get();
+    return cache.emplace(slot, std::move(d)).first->second.get();
 }
 
 std::optional<double> finiteNumberAttribute(const juce::XmlElement& xml, const juce::String& name,
@@ -135,7 +153,8 @@ bool readChainXml(const juce::XmlElement& xml, ChainState& out, juce::String& er
             // <Effect id bypassed state="base64 of <FaustEffect><control path value/>...">.
             juce::MemoryBlock state;
             std::unique_ptr<juce::XmlElement> inner;
-            if (faust::findEffect(id.toStdString()) == nullptr)
+            std::string unknown;
+            if (!resolveEffect(id.toStdString(), unknown))
             {
                 error = "unknown effect '" + id + "'";
                 return false;
@@ -152,7 +171,7 @@ bool readChainXml(const juce::XmlElement& xml, ChainState& out, juce::String& er
         }
         else if (!readEffect(id, bypassed, *e, version1 ? "param" : "Param", version1 ? "name" : "path", fx, error))
             return false;
-        ids.push_back(fx.effectId);
+        ids.push_back(instanceBaseName(fx.effectId)); // a .dsp file is named by its stem
         chain.effects.push_back(std::move(fx));
     }
     if (chain.effects.size() > size_t(EffectChainNode::kMaxSlots))

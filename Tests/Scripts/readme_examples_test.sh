@@ -7,8 +7,10 @@
 # - in a fresh temporary folder, with the built programs' folder (BIN) first on PATH, so a bare
 #   `wavebench` is the one just built; a line that names it by path (`build/release/bin/wavebench`)
 #   runs that path, `build/release/` read as the build folder ctest runs (BUILD);
-# - ```json blocks are written first, each to the file named just above it (a line "`steps.json`:"),
-#   so the examples that read them (--automation steps.json) get the README's own text;
+# - ```json and ```faust blocks are written first, each to the file named just above it (a line
+#   "`steps.json`:" or "`tone.dsp`:"), so the examples that read them (--automation steps.json,
+#   --source tone.dsp) get the README's own text; compiled Faust modules are cached in the
+#   temporary folder (WAVEBENCH_FAUST_CACHE), never the user's cache;
 # - a `jackd ... &` line starts that server (the same arguments) under a private name instead of
 #   the README's, stopped at the end; `JACK_DEFAULT_SERVER=<README's name>` reaches it. A line that
 #   names a server the README never starts fails. JACK_NO_START_SERVER=1: nothing starts one
@@ -36,17 +38,18 @@ cleanup() {
 }
 trap cleanup EXIT
 export JACK_NO_START_SERVER=1
+export WAVEBENCH_FAUST_CACHE="$work/faust-cache"
 export PATH="$bin:$PATH"
 mkdir -p "$work/run"
 
 # The README's blocks, line by line: "SH<TAB>lineno<TAB>text", "JSON<TAB>file", "J<TAB>text", "END".
 awk '
   /^```sh[[:space:]]*$/   { insh = 1; next }
-  /^```json[[:space:]]*$/ { injson = 1; print "JSON\t" name; next }
+  /^```(json|faust)[[:space:]]*$/ { injson = 1; print "JSON\t" name; next }
   /^```/                  { if (injson) print "END"; insh = 0; injson = 0; next }
   insh                    { print "SH\t" NR "\t" $0; next }
   injson                  { print "J\t" $0; next }
-  /^`[^`]+\.json`:[[:space:]]*$/ { name = $0; sub(/^`/, "", name); sub(/`:[[:space:]]*$/, "", name); next }
+  /^`[^`]+\.(json|dsp|lib)`:[[:space:]]*$/ { name = $0; sub(/^`/, "", name); sub(/`:[[:space:]]*$/, "", name); next }
   /[^[:space:]]/          { name = "" }
 ' "$readme" >"$work/blocks"
 
