@@ -1,6 +1,7 @@
 #include "App/MonitorPanel.h"
 
 #include "App/Theme.h"
+#include "Core/Audio/Recorder.h"
 #include "Engine/VirtualLoopbackDevice.h"
 
 #include <algorithm>
@@ -180,6 +181,17 @@ void MonitorPanel::collectLatency()
     }
 }
 
+juce::String MonitorPanel::bufferPoolText() const
+{
+    const auto* recorder = engine.attachedRecorder();
+    if (recorder == nullptr)
+        return "idle";
+    const auto s = recorder->statsFromUi();
+    const double lagMs = s.sampleRate > 0.0 ? 1000.0 * static_cast<double>(s.writerLagFrames) / s.sampleRate : 0.0;
+    return juce::String(static_cast<juce::int64>(s.pool.inUse)) + "/" + juce::String(static_cast<juce::int64>(s.pool.capacity))
+           + "  (hw " + juce::String(static_cast<juce::int64>(s.pool.highWater)) + ", lag " + juce::String(lagMs, 0) + " ms)";
+}
+
 std::vector<MonitorPanel::Figure> MonitorPanel::figures() const
 {
     const double heap = static_cast<double>(memory.heapInUseBytes);
@@ -216,8 +228,9 @@ std::vector<MonitorPanel::Figure> MonitorPanel::figures() const
          "Resident set size: every resident page mapped, including shared libraries and shared segments (JACK's "
          "shared memory), so it overstates what Wavebench holds; not judged"},
         {"Heap in use", heap > 0.0 ? mb(heap) : juce::String("-"), "Bytes malloc'd and not freed (mallinfo2)"},
-        // No "Buffer pool" row: nothing acquires from Core/Realtime/BufferPool yet, so its figure
-        // could not move (issue 11); the row comes back with the pool's first user.
+        {"Buffer pool", bufferPoolText(),
+         "The recorder's pool (Core/Audio/Recorder): blocks in use / blocks, the most in use at once, and the "
+         "writer's lag (audio captured, not yet on disk). Idle when nothing records through the engine."},
         {"Faust instances", juce::String(counters.faustInstances.load()), "Live Faust effect instances"},
     };
 }

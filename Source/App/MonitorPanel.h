@@ -40,6 +40,8 @@ public:
         bool caution = false; ///< shown in the warning colour (not an alarm)
     };
     [[nodiscard]] std::vector<Figure> figures() const;
+    /// "in use/blocks  (hw N, lag X ms)" of the recorder attached to the engine, or "idle".
+    [[nodiscard]] juce::String bufferPoolText() const;
 
     explicit MonitorPanel(AudioEngine& engine);
     ~MonitorPanel() override; // joins the latency worker

@@ -3,6 +3,11 @@
 #include "Engine/LatencyJack.h"
 #include "Engine/VirtualLoopbackDevice.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
 namespace wb::cli
 {
 std::unique_ptr<juce::AudioIODevice> openLoopbackDevice(const LoopbackDeviceOptions& o, Context& ctx)
@@ -15,6 +20,7 @@ std::unique_ptr<juce::AudioIODevice> openLoopbackDevice(const LoopbackDeviceOpti
         c.noiseDb = o.virtualNoiseDb;
         c.gain = o.virtualGain;
         c.sampleRate = o.rate;
+        c.numChannels = std::max({2, o.numInputs, o.numOutputs});
         c.bufferSize = o.period;
         c.pacing = o.virtualFast ? VirtualLoopbackConfig::Pacing::asFastAsPossible
                                  : VirtualLoopbackConfig::Pacing::realTime;
@@ -30,10 +36,11 @@ std::unique_ptr<juce::AudioIODevice> openLoopbackDevice(const LoopbackDeviceOpti
             return nullptr;
         }
     }
-    juce::BigInteger channels;
-    channels.setRange(0, 1, true);
+    juce::BigInteger inputs, outputs;
+    inputs.setRange(0, o.numInputs, true);
+    outputs.setRange(0, o.numOutputs, true);
     const int period = (o.device == "jack" && !o.periodGiven) ? device->getCurrentBufferSizeSamples() : o.period;
-    if (const auto error = device->open(channels, channels, o.rate, period); error.isNotEmpty())
+    if (const auto error = device->open(inputs, outputs, o.rate, period); error.isNotEmpty())
     {
         ctx.err << "wavebench: error: cannot open " << device->getName() << ": " << error << "\n";
         return nullptr;
@@ -50,5 +57,27 @@ bool connectLoopbackIfAsked(const LoopbackDeviceOptions& o, Context& ctx)
             return false;
         }
     return true;
+}
+
+bool deviceRunsAt(juce::AudioIODevice& device, double rate, Context& ctx)
+{
+    if (std::abs(device.getCurrentSampleRate() - rate) <= 0.5)
+        return true;
+    ctx.err << fmt::format("wavebench: error: {} runs at {} Hz, not --rate {} Hz\n", device.getName().toStdString(),
+                           device.getCurrentSampleRate(), rate);
+    return false;
+}
+
+nlohmann::json loopbackDeviceJson(const LoopbackDeviceOptions& o, juce::AudioIODevice& device)
+{
+    nlohmann::json j = {{"type", device.getTypeName().toStdString()},
+                        {"name", device.getName().toStdString()},
+                        {"rate", device.getCurrentSampleRate()},
+                        {"period", device.getCurrentBufferSizeSamples()},
+                        {"xruns", 0}};
+    if (o.device == "virtual")
+        j["virtual"] = {{"delay_samples", o.virtualDelay}, {"noise_db", o.virtualNoiseDb},
+                        {"pacing", o.virtualFast ? "as-fast-as-possible" : "real-time"}};
+    return j;
 }
 } // namespace wb::cli

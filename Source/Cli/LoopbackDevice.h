@@ -21,9 +21,11 @@ struct LoopbackDeviceOptions
     double virtualGain = 1.0;
     bool virtualFast = false;    ///< run the Virtual device as fast as possible, not in real time
     bool connectLoopback = false; ///< JACK: connect Wavebench's output 1 to its input 1
+    int numInputs = 1;            ///< channels opened (record opens more than one)
+    int numOutputs = 1;
 };
 
-/// Creates the device and opens it with input 1 and output 1 at `rate` and the period (message
+/// Creates the device and opens it with inputs 1..numInputs and outputs 1..numOutputs at `rate` and the period (message
 /// thread; allocates). On failure writes "wavebench: error: <reason>" to ctx.err and returns
 /// nullptr. The caller checks what the device actually runs at, and closes it.
 std::unique_ptr<juce::AudioIODevice> openLoopbackDevice(const LoopbackDeviceOptions& o, Context& ctx);
@@ -32,4 +34,12 @@ std::unique_ptr<juce::AudioIODevice> openLoopbackDevice(const LoopbackDeviceOpti
 /// open). Returns: true when connected or not asked for; false after writing
 /// "wavebench: error: <reason>" to ctx.err.
 bool connectLoopbackIfAsked(const LoopbackDeviceOptions& o, Context& ctx);
+
+/// The open device runs at `rate`? Otherwise writes "wavebench: error: NAME runs at X Hz, not
+/// --rate Y Hz" to ctx.err and returns false.
+bool deviceRunsAt(juce::AudioIODevice& device, double rate, Context& ctx);
+
+/// What a report says about the device: type, name, rate, period, xruns (0: the caller adds its
+/// count) and, for the Virtual cable, its delay, noise and pacing.
+nlohmann::json loopbackDeviceJson(const LoopbackDeviceOptions& o, juce::AudioIODevice& device);
 } // namespace wb::cli

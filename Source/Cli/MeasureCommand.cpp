@@ -195,22 +195,9 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         device = openLoopbackDevice(o, ctx);
         if (device == nullptr)
             return kFailure;
-        if (std::abs(device->getCurrentSampleRate() - o.rate) > 0.5)
-        {
-            ctx.err << fmt::format("wavebench: error: {} runs at {} Hz, not --rate {} Hz\n",
-                                   device->getName().toStdString(), device->getCurrentSampleRate(), o.rate);
+        if (!deviceRunsAt(*device, o.rate, ctx) || !connectLoopbackIfAsked(o, ctx))
             return kFailure;
-        }
-        if (!connectLoopbackIfAsked(o, ctx))
-            return kFailure;
-        deviceRecord = {{"type", device->getTypeName().toStdString()},
-                        {"name", device->getName().toStdString()},
-                        {"rate", device->getCurrentSampleRate()},
-                        {"period", device->getCurrentBufferSizeSamples()},
-                        {"xruns", 0}};
-        if (o.device == "virtual")
-            deviceRecord["virtual"] = {{"delay_samples", o.virtualDelay}, {"noise_db", o.virtualNoiseDb},
-                                       {"pacing", o.virtualFast ? "as-fast-as-possible" : "real-time"}};
+        deviceRecord = loopbackDeviceJson(o, *device);
     }
     // The system's output for an excitation: a fresh chain offline (no state carried over), or a
     // play-and-record on the open device. False (with the reason printed) when the device failed.

@@ -17,6 +17,10 @@
 //                            "mean_us": µs per callback, "max_us": µs, "share": mean / period,
 //                            "callbacks": n}, ...]}, ...]}
 //   (nodes in the order they ran, the whole callback last; empty when no window closed yet)
+//   each sample also has "buffer_pool": null, or with --record FILE (the engine's outputs 1 and 2
+//   recorded to FILE, f32, through the recorder tap: Core/Audio/Recorder) {"blocks": the pool's
+//   size, "block_frames", "in_use": blocks acquired and not yet back, "high_water": most at once,
+//   "writer_lag_s": audio captured but not yet written, "frames_written", "frames_lost"}
 //   "stopped_by": "seconds" (ran its --seconds) | "device-lost" (the device stopped calling back
 //   for max(1 s, 8 periods) or reported an error, a JACK server killed: the samples before are
 //   kept, stderr says so, exit 1)
@@ -24,6 +28,7 @@
 #include "Cli/Cli.h"
 #include "Cli/Subcommands.h"
 #include "Engine/DeviceWatch.h"
+#include "Core/Audio/Recorder.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Monitor/ProcessStats.h"
 #include "Engine/AudioEngine.h"
@@ -47,7 +52,22 @@ struct MonitorOptions
     std::string chain;
     std::string json;
     std::string device = "default";
+    std::string record; ///< the engine's outputs to this WAV while monitoring
 };
+
+nlohmann::json bufferPoolJson(const Recorder* recorder)
+{
+    if (recorder == nullptr)
+        return nullptr;
+    const auto s = recorder->statsFromUi();
+    return {{"blocks", s.pool.capacity},
+            {"block_frames", s.pool.maxFrames},
+            {"in_use", s.pool.inUse},
+            {"high_water", s.pool.highWater},
+            {"writer_lag_s", s.sampleRate > 0.0 ? static_cast<double>(s.writerLagFrames) / s.sampleRate : 0.0},
+            {"frames_written", s.framesWritten},
+            {"frames_lost", s.framesLost}};
+}
 
 int runMonitor(const MonitorOptions& o, Context& ctx)
 {
@@ -55,6 +75,7 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
         throw UsageError("--seconds and --interval must be positive, with the interval no longer than the run");
     // Before the run, not after it: a --json that cannot be written is refused at once (exit 2).
     refuseUnwritable(o.json);
+    refuseUnwritable(o.record);
     auto enginePtr = AudioEngine::createWithGenerator();
     auto& engine = *enginePtr;
     // A 1 kHz sine at -20 dBFS on both channels runs through the chain, so the load is real.
@@ -76,6 +97,22 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
         return kFailure;
     }
     ctx.err << "device: " << engine.describeDevice() << "\n";
+    // --record: the engine's outputs 1 and 2 through the recorder tap, to show its pool live.
+    Recorder recorder;
+    if (!o.record.empty())
+    {
+        RecorderConfig rc;
+        rc.numChannels = 2;
+        rc.sampleRate = engine.deviceManager().getCurrentAudioDevice()->getCurrentSampleRate();
+        std::string error;
+        if (!recorder.prepare(rc, error) || !recorder.startFromUi({o.record, SampleFormat::Float32}, error))
+        {
+            engine.closeDevice();
+            ctx.err << "wavebench: error: " << error << "\n";
+            return kFailure;
+        }
+        engine.attachRecorderFromUi(&recorder, {}, 2);
+    }
     ctx.out << fmt::format("{:>6} {:>7} {:>7} {:>6} {:>8} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9}\n", "t/s", "load%", "max%",
                            "xruns", "audio%", "main%", "proc%", "RSS/MB", "heap/MB", "priv/MB", "PSS/MB");
     nlohmann::json samples = nlohmann::json::array();
@@ -160,19 +197,39 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
                            {"pss_bytes", mem.pssBytes}, {"smaps_available", mem.smapsAvailable},
                            {"faust_instances", counters.faustInstances.load()},
                            {"faust_bytes", counters.faustBytes.load()},
-                           {"nodes", nodes}});
+                           {"nodes", nodes}, {"buffer_pool", bufferPoolJson(engine.attachedRecorder())}});
+        if (const auto* r = engine.attachedRecorder())
+        {
+            const auto rs = r->statsFromUi();
+            ctx.out << fmt::format("       buffer pool: {}/{} blocks in use, high water {}, writer lag {:.1f} ms, "
+                                   "{} frames written, {} lost\n",
+                                   rs.pool.inUse, rs.pool.capacity, rs.pool.highWater,
+                                   1000.0 * static_cast<double>(rs.writerLagFrames) / rs.sampleRate, rs.framesWritten,
+                                   rs.framesLost);
+        }
     }
     const auto device = engine.describeDevice().toStdString();
     engine.closeDevice();
+    bool recordFailed = false;
+    if (engine.attachedRecorder() != nullptr)
+    {
+        engine.attachRecorderFromUi(nullptr, {}, 0);
+        const auto result = recorder.finishFromUi(true);
+        if (!result.ok)
+        {
+            ctx.err << "wavebench: error: --record: " << result.error << "\n";
+            recordFailed = true;
+        }
+    }
     if (!o.json.empty())
     {
-        nlohmann::json j{{"settings", {{"seconds", o.seconds}, {"interval", o.interval}, {"chain", splitCommaList(o.chain)}, {"device", o.device}}},
+        nlohmann::json j{{"settings", {{"seconds", o.seconds}, {"interval", o.interval}, {"chain", splitCommaList(o.chain)}, {"device", o.device}, {"record", o.record}}},
                          {"device", device},
                          {"samples", samples},
                          {"stopped_by", deviceLost ? "device-lost" : "seconds"}};
         writeJsonFile(o.json, j, ctx);
     }
-    return deviceLost ? kFailure : kOk;
+    return deviceLost || recordFailed ? kFailure : kOk;
 }
 } // namespace
 
@@ -188,6 +245,8 @@ void registerMonitorCommand(CLI::App& app, Context& ctx)
         ->capture_default_str();
     sub->add_option("--chain", o->chain, "Effects to run, e.g. parametriceq,compressor,reverb");
     sub->add_option("--json", o->json, "Write the time series as JSON to FILE ('-' for stdout)");
+    sub->add_option("--record", o->record, "Record the engine's outputs 1 and 2 to this WAV (f32) while monitoring: "
+                                           "the buffer pool's figures");
     ctx.actions["monitor"] = [&ctx, o] { return runMonitor(*o, ctx); };
 }
 } // namespace wb::cli

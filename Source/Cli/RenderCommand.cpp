@@ -199,27 +199,14 @@ void registerRenderCommand(CLI::App& app, Context& ctx)
                                                              "impulse sweep-log sweep-lin silence dc");
     sub->add_option("--source", o->source, "A Faust .dsp program without inputs as the signal (instead of --signal)")
         ->excludes(signalOpt);
-    sub->add_option("--freq", o->freq, "Tone frequency, or sweep start (Hz; default 1000, sweeps 20)")
-        ->check(CLI::PositiveNumber);
-    sub->add_option("--to", o->to, "Sweep end frequency (Hz)")->capture_default_str()->check(CLI::PositiveNumber);
-    sub->add_option("--level", o->level, "Level in dBFS (peak or RMS, see --level-mode)")->capture_default_str();
-    sub->add_option("--level-mode", o->levelMode, "peak or rms")->capture_default_str();
+    addSignalOptions(*sub, *o);
     sub->add_option("--duration", o->duration, "Seconds")->capture_default_str()->check(CLI::Range(0.0, 86400.0));
     sub->add_option("--rate", o->rate, "Sample rate (Hz)")->capture_default_str()->check(CLI::Range(8000.0, 768000.0));
-    sub->add_option("--channels", o->channels, "Channels (1..8)")->capture_default_str()->check(CLI::Range(1, 8));
     sub->add_option("--format", o->format, "f32, s24 or s16 (no dither)")->capture_default_str();
-    sub->add_option("--seed", o->seed, "Seed of the noises")->capture_default_str();
-    sub->add_option("--phase", o->phase, "Start phase of tones, in cycles")->capture_default_str();
     auto* periodOpt = sub->add_option("--period", o->periodSamples, "Impulse period in samples (0: a single impulse)")
                           ->check(CLI::NonNegativeNumber);
     // One quantity, two spellings: both together are refused (exit 2), never one silently picked.
-    sub->add_option("--period-ms", o->periodMs, "Impulse period in milliseconds")
-        ->check(CLI::NonNegativeNumber)
-        ->excludes(periodOpt);
-    sub->add_option("--fade-in", o->fadeIn, "Raised-cosine fade-in (s)")->check(CLI::NonNegativeNumber);
-    sub->add_option("--fade-out", o->fadeOut, "Raised-cosine fade-out (s)")->check(CLI::NonNegativeNumber);
-    sub->add_option("--route", o->route, "Channels (1-based) that carry the signal; default all")->delimiter(',');
-    sub->add_option("--invert", o->invert, "Channels (1-based) with inverted polarity")->delimiter(',');
+    sub->get_option("--period-ms")->excludes(periodOpt);
     sub->add_option("--chain", o->chain, "Effects to run the signal through, in order (ids from "
                                          "`wavebench effects`; a repeated id is addressed as id#2)")
         ->delimiter(',');

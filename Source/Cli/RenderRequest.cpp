@@ -19,6 +19,23 @@ std::string knownSignals()
 }
 } // namespace
 
+void addSignalOptions(CLI::App& sub, RenderOptions& o)
+{
+    sub.add_option("--freq", o.freq, "Tone frequency, or sweep start (Hz; default 1000, sweeps 20)")
+        ->check(CLI::PositiveNumber);
+    sub.add_option("--to", o.to, "Sweep end frequency (Hz)")->capture_default_str()->check(CLI::PositiveNumber);
+    sub.add_option("--level", o.level, "Level in dBFS (peak or RMS, see --level-mode)")->capture_default_str();
+    sub.add_option("--level-mode", o.levelMode, "peak or rms")->capture_default_str();
+    sub.add_option("--channels", o.channels, "Channels (1..8)")->capture_default_str()->check(CLI::Range(1, 8));
+    sub.add_option("--seed", o.seed, "Seed of the noises")->capture_default_str();
+    sub.add_option("--phase", o.phase, "Start phase of tones, in cycles")->capture_default_str();
+    sub.add_option("--period-ms", o.periodMs, "Impulse period in milliseconds")->check(CLI::NonNegativeNumber);
+    sub.add_option("--fade-in", o.fadeIn, "Raised-cosine fade-in (s)")->check(CLI::NonNegativeNumber);
+    sub.add_option("--fade-out", o.fadeOut, "Raised-cosine fade-out (s)")->check(CLI::NonNegativeNumber);
+    sub.add_option("--route", o.route, "Channels (1-based) that carry the signal; default all")->delimiter(',');
+    sub.add_option("--invert", o.invert, "Channels (1-based) with inverted polarity")->delimiter(',');
+}
+
 RenderRequest checkRenderOptions(const RenderOptions& o)
 {
     if (o.signal.empty() == o.source.empty())

@@ -6,6 +6,8 @@
 #include "Core/Signals/Render.h"
 #include "Core/Signals/SignalTypes.h"
 
+#include <CLI/CLI.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,6 +52,12 @@ struct RenderRequest
     SignalSettings signal;
     RenderConfig config;
 };
+
+/// Registers the signal's options that `render` and `record --play` share: --freq, --to, --level,
+/// --level-mode, --channels, --seed, --phase, --period-ms, --fade-in, --fade-out, --route,
+/// --invert (each with its range check). The signal's name, duration, rate and the output are
+/// each command's own.
+void addSignalOptions(CLI::App& sub, RenderOptions& o);
 
 /// Checks the options (signal name, level mode, format, --out, impulse period, --route and
 /// --invert channels, then validateRenderRequest) and builds the request.

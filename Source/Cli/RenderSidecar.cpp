@@ -19,20 +19,12 @@ nlohmann::json levelsJson(const LevelStats& l)
 }
 } // namespace
 
-nlohmann::json renderSidecarJson(const RenderRequest& request, const RenderedWav& wav, const ChainRecord& chain)
+nlohmann::json signalParametersJson(const RenderRequest& request)
 {
     const auto& o = request.options;
     const auto& s = request.signal;
     const auto& c = request.config;
-    nlohmann::json perChannel = nlohmann::json::array();
-    for (const auto& l : wav.perChannel)
-        perChannel.push_back(levelsJson(l));
-
-    nlohmann::json j;
-    j["wavebench"] = versionString();
-    j["file"] = std::filesystem::path(o.out).filename().string();
-    j["signal"] = signalKindName(request.kind);
-    j["parameters"] = {
+    nlohmann::json p = {
         {"freq_hz", s.freq},
         {"to_hz", s.freqTo},
         {"duration_s", s.duration},
@@ -53,8 +45,24 @@ nlohmann::json renderSidecarJson(const RenderRequest& request, const RenderedWav
         if (c.routing.invert[static_cast<std::size_t>(ch)])
             inverted.push_back(ch + 1);
     }
-    j["parameters"]["routed_channels"] = routed;
-    j["parameters"]["inverted_channels"] = inverted;
+    p["routed_channels"] = routed;
+    p["inverted_channels"] = inverted;
+    return p;
+}
+
+nlohmann::json renderSidecarJson(const RenderRequest& request, const RenderedWav& wav, const ChainRecord& chain)
+{
+    const auto& o = request.options;
+    const auto& s = request.signal;
+    nlohmann::json perChannel = nlohmann::json::array();
+    for (const auto& l : wav.perChannel)
+        perChannel.push_back(levelsJson(l));
+
+    nlohmann::json j;
+    j["wavebench"] = versionString();
+    j["file"] = std::filesystem::path(o.out).filename().string();
+    j["signal"] = signalKindName(request.kind);
+    j["parameters"] = signalParametersJson(request);
     j["seed"] = s.seed;
     j["chain"] = chain.chain;
     j["chain_channel_policy"] = "channel pairs, each through its own instances; an odd last channel feeds both "

@@ -19,6 +19,10 @@ struct ChainRecord
     nlohmann::json automation; ///< readAutomation's record
 };
 
+/// The signal's settings as the sidecar's "parameters" (rate, channels, frequencies, fades,
+/// routed and inverted channels); `record --play` writes the same object.
+[[nodiscard]] nlohmann::json signalParametersJson(const RenderRequest& request);
+
 /// The sidecar's JSON (documented in README, "Rendering test signals").
 [[nodiscard]] nlohmann::json renderSidecarJson(const RenderRequest& request, const RenderedWav& wav,
                                                const ChainRecord& chain);

@@ -137,6 +137,7 @@ void registerSubcommands(CLI::App& app, Context& ctx)
     registerMeasureCommand(app, ctx);
     registerPluginsCommand(app, ctx);
     registerCheckCommand(app, ctx);
+    registerRecordCommand(app, ctx);
     requireFiniteNumbers(app); // last: every numeric option of every command refuses nan and inf
 }
 } // namespace wb::cli

@@ -1,5 +1,6 @@
 #include "Engine/AudioEngine.h"
 
+#include "Core/Audio/Recorder.h"
 #include "Core/Monitor/ProcessStats.h"
 #include "Engine/GeneratorNode.h"
 
@@ -66,9 +67,17 @@ public:
         }
         (void) engine.commandDispatcher.dispatchOnAudio(engine.commands);
         juce::ignoreUnused(context);
-        juce::ignoreUnused(inputs, numInputs);
         process(outputs, numOutputs, numSamples);
         meter(outputs, numOutputs, numSamples);
+        if (auto* recorder = engine.recorderTap.load(std::memory_order_acquire))
+        {
+            std::size_t k = 0;
+            for (int i : engine.recordInputs)
+                engine.recordSources[k++] = i < numInputs ? inputs[i] : nullptr;
+            for (int c = 0; c < engine.recordOutputs; ++c)
+                engine.recordSources[k++] = c < numOutputs ? outputs[c] : nullptr;
+            recorder->captureOnAudio(engine.recordSources.data(), numSamples);
+        }
         if (engine.firstSound.load(std::memory_order_relaxed) == 0 && anySound(outputs, numOutputs, numSamples))
             engine.firstSound.store(start != 0 ? start : 1, std::memory_order_release);
         engine.callbackCount.fetch_add(1, std::memory_order_relaxed);
@@ -287,6 +296,19 @@ std::unique_ptr<AudioEngine> AudioEngine::createWithGenerator()
 {
     return std::make_unique<AudioEngine>(std::make_unique<GeneratorNode>(), kGeneratorNodeId,
                                          &GeneratorNode::handleCommandOnAudio);
+}
+
+void AudioEngine::attachRecorderFromUi(Recorder* recorder, std::vector<int> inputs, int numOutputs)
+{
+    if (recorder == nullptr)
+    {
+        recorderTap.store(nullptr, std::memory_order_release);
+        return;
+    }
+    recordInputs = std::move(inputs);
+    recordOutputs = std::max(0, numOutputs);
+    recordSources.assign(recordInputs.size() + static_cast<std::size_t>(recordOutputs), nullptr);
+    recorderTap.store(recorder, std::memory_order_release);
 }
 
 juce::AudioIODeviceCallback& AudioEngine::deviceCallback() noexcept

@@ -43,6 +43,7 @@
 namespace wb
 {
 class GeneratorNode;
+class Recorder;
 
 class AudioEngine : private juce::ChangeListener
 {
@@ -162,6 +163,16 @@ public:
     /// no device opened by openDevice() runs it.
     juce::AudioIODeviceCallback& deviceCallback() noexcept;
 
+    /// The recorder tap (issue 14). While a recorder is attached, each callback, after the
+    /// outputs are made and metered, hands it the device inputs `inputs` (0-based, in order) and
+    /// then the engine's outputs 1..numOutputs (the chain's output as the device gets it); the
+    /// recorder must be prepared for inputs.size() + numOutputs channels at the device's rate.
+    /// Message thread. Attach when none is attached (the callback picks it up at its next block;
+    /// allocates here); detach (nullptr) only while no device runs, before the recorder goes.
+    void attachRecorderFromUi(Recorder* recorder, std::vector<int> inputs, int numOutputs);
+    /// The attached recorder (its statsFromUi() feed the monitor), or nullptr. Message thread.
+    [[nodiscard]] Recorder* attachedRecorder() const noexcept { return recorderTap.load(std::memory_order_acquire); }
+
     juce::AudioDeviceManager& deviceManager() noexcept { return devices; }
     juce::AudioProcessorGraph& graph() noexcept { return *graphProcessor; }
 
@@ -215,6 +226,10 @@ private:
     std::atomic<pthread_t> audioThread{};
     std::atomic<bool> audioThreadKnown{false};
     std::atomic<std::uint64_t> callbackCount{0};
+    std::atomic<Recorder*> recorderTap{nullptr}; // set after the fields below (release)
+    std::vector<int> recordInputs;
+    int recordOutputs = 0;
+    std::vector<const float*> recordSources; // filled by the audio thread each callback
     std::atomic<std::int64_t> firstSound{0}; ///< see firstSoundNs(); written once by the audio thread
 };
 } // namespace wb

@@ -15,9 +15,13 @@
 #include "Engine/GeneratorNode.h"
 #include "Engine/LatencyJack.h"
 #include "Engine/LatencyMeasurement.h"
+#include "Engine/RecordCallback.h"
 #include "Engine/VirtualLoopbackDevice.h"
 
 #include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <numbers>
 
 #include <atomic>
 #include <chrono>
@@ -392,4 +396,67 @@ TEST_CASE("rt paths: the engine on a Virtual device thread with eight outputs: d
         }
     CHECK(peak > 0.1f);   // the generator was heard
     CHECK(channels == 8); // metered on all eight outputs
+}
+
+TEST_CASE("rt paths: the record path (`wavebench record --device virtual`), device thread under the guard, "
+          "the writer running and stalled",
+          "[engine][rt][nosan]")
+{
+    // RecordCallback plays a tone on two outputs and hands inputs 1, 2 and outputs 1, 2 to the
+    // recorder on the Virtual device's own thread. Once with the writer running, once with it
+    // stalled (the pool runs dry): the device thread counts nothing either way, and the frames
+    // lost are exactly the gaps the writer finds.
+    for (const bool stall : {false, true})
+    {
+        INFO((stall ? "writer stalled" : "writer running"));
+        const auto path = (std::filesystem::temp_directory_path() / ("wb-rt-record-" + std::to_string(stall) + ".wav")).string();
+        wb::VirtualLoopbackConfig config;
+        config.numChannels = 2;
+        config.cableDelaySamples = 7.0;
+        config.pacing = wb::VirtualLoopbackConfig::Pacing::asFastAsPossible;
+        wb::VirtualLoopbackDevice device(config);
+        REQUIRE(device.open(channelSet(2), channelSet(2), 48000.0, 64).isEmpty());
+        wb::Recorder recorder;
+        wb::RecorderConfig rc;
+        rc.numChannels = 4;
+        rc.blockFrames = 256;
+        rc.headroomSeconds = stall ? 0.1 : 3.0; // running: more than the whole take, so nothing can be lost
+        std::string error;
+        REQUIRE(recorder.prepare(rc, error));
+        std::vector<std::vector<float>> play(2, std::vector<float>(48000));
+        for (std::size_t i = 0; i < play[0].size(); ++i)
+            play[0][i] = play[1][i] = static_cast<float>(0.5 * std::sin(2.0 * std::numbers::pi * 1000.0 * double(i) / 48000.0));
+        wb::RecordCallback record(recorder, play, {0, 1}, true, 2);
+        GuardedThreadCallback guarded(record);
+        recorder.stallWriterForTest(stall);
+        wb::RecordingTarget target{path, wb::SampleFormat::Float32};
+        target.framesAfterStart = 96000;
+        REQUIRE(recorder.startFromUi(target, error));
+        device.start(&guarded);
+        const bool ran = pollUntil([&] { return recorder.endedFromUi(); });
+        device.stop();
+        REQUIRE(ran);
+        const auto stats = recorder.statsFromUi();
+        recorder.stallWriterForTest(false);
+        const auto result = recorder.finishFromUi(true);
+        const auto c = guarded.total();
+        INFO(c.describe());
+        CHECK(c.clean());
+        REQUIRE(result.ok);
+        std::int64_t gapFrames = 0;
+        for (const auto& g : result.gaps)
+            gapFrames += g.frames;
+        CHECK(result.framesLost == stats.framesLost);
+        CHECK(gapFrames == stats.framesLost);
+        CHECK(result.framesWritten + result.framesLost == 96000);
+        if (stall)
+        {
+            // The writer took nothing until the end: the pool's blocks are what was kept.
+            CHECK(result.framesWritten == std::int64_t(stats.pool.capacity) * rc.blockFrames);
+            CHECK(result.gaps.size() == 1);
+        }
+        else
+            CHECK(result.framesLost == 0);
+        std::filesystem::remove(path);
+    }
 }

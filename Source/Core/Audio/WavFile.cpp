@@ -1,5 +1,7 @@
 #include "Core/Audio/WavFile.h"
 
+#include "Core/Signals/Pcg32.h"
+
 #include <sndfile.h>
 
 #include <fmt/format.h>
@@ -31,20 +33,30 @@ struct SndfileCloser
 };
 using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
 
+/// Triangular noise on (-1, 1) steps: the sum of two independent uniform draws on [-0.5, 0.5).
+double tpdfStep(signals::Pcg32& rng) noexcept
+{
+    constexpr double kTwoToMinus32 = 1.0 / 4294967296.0;
+    const double a = static_cast<double>(rng.next()) * kTwoToMinus32;
+    const double b = static_cast<double>(rng.next()) * kTwoToMinus32;
+    return a - b;
+}
+
 int bitsOf(SampleFormat f) noexcept
 {
     return f == SampleFormat::Pcm24 ? 24 : 16;
 }
 
-int sndfileFormat(SampleFormat f) noexcept
+int sndfileFormat(SampleFormat f, WavContainer container = WavContainer::Wav) noexcept
 {
+    const int major = container == WavContainer::Rf64WhenLarge ? SF_FORMAT_RF64 : SF_FORMAT_WAV;
     switch (f)
     {
-        case SampleFormat::Float32: return SF_FORMAT_WAV | SF_FORMAT_FLOAT;
-        case SampleFormat::Pcm24: return SF_FORMAT_WAV | SF_FORMAT_PCM_24;
-        case SampleFormat::Pcm16: return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+        case SampleFormat::Float32: return major | SF_FORMAT_FLOAT;
+        case SampleFormat::Pcm24: return major | SF_FORMAT_PCM_24;
+        case SampleFormat::Pcm16: return major | SF_FORMAT_PCM_16;
     }
-    return SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+    return major | SF_FORMAT_FLOAT;
 }
 } // namespace
 
@@ -78,6 +90,8 @@ struct WavWriter::Impl
     int shift = 0;
     std::int64_t framesWritten = 0;
     std::int64_t clipped = 0;
+    Dither dither = Dither::None;
+    signals::Pcg32 ditherNoise{1};
     std::vector<float> floats;
     std::vector<int> ints;
 };
@@ -86,13 +100,13 @@ WavWriter::WavWriter() : impl_(std::make_unique<Impl>()) {}
 WavWriter::~WavWriter() = default;
 
 bool WavWriter::open(const std::string& path, int numChannels, double sampleRate, SampleFormat format,
-                     std::string& error)
+                     std::string& error, const WavWriterOptions& options)
 {
     *impl_ = Impl{};
     SF_INFO info{};
     info.samplerate = static_cast<int>(std::lround(sampleRate));
     info.channels = numChannels;
-    info.format = sndfileFormat(format);
+    info.format = sndfileFormat(format, options.container);
     if (numChannels < 1 || sf_format_check(&info) == 0)
     {
         error = fmt::format("libsndfile cannot write {} channels at {} Hz as {}", numChannels, info.samplerate,
@@ -105,6 +119,10 @@ bool WavWriter::open(const std::string& path, int numChannels, double sampleRate
         error = fmt::format("cannot write {}: {}", path, sf_strerror(nullptr));
         return false;
     }
+    if (options.container == WavContainer::Rf64WhenLarge)
+        sf_command(impl_->file.get(), SFC_RF64_AUTO_DOWNGRADE, nullptr, SF_TRUE);
+    impl_->dither = options.dither;
+    impl_->ditherNoise = signals::Pcg32(options.ditherSeed);
     impl_->path = path;
     impl_->numChannels = static_cast<std::size_t>(numChannels);
     impl_->format = format;
@@ -144,7 +162,9 @@ bool WavWriter::write(const float* const* channels, std::int64_t numFrames, std:
             }
             for (std::size_t i = 0; i < n; ++i)
             {
-                const double v = static_cast<double>(in[i]) * w.scale;
+                double v = static_cast<double>(in[i]) * w.scale;
+                if (w.dither == Dither::Tpdf)
+                    v += tpdfStep(w.ditherNoise);
                 std::int32_t code = 0;
                 if (v >= w.maxCode + 0.5)
                 {
@@ -170,6 +190,7 @@ bool WavWriter::write(const float* const* channels, std::int64_t numFrames, std:
                                            : sf_writef_int(w.file.get(), w.ints.data(), static_cast<sf_count_t>(n));
         if (written != static_cast<sf_count_t>(n))
         {
+            w.framesWritten += std::max<std::int64_t>(0, static_cast<std::int64_t>(written));
             error = fmt::format("writing {} failed after {} frames: {}", w.path, w.framesWritten,
                                 sf_strerror(w.file.get()));
             return false;
@@ -177,6 +198,26 @@ bool WavWriter::write(const float* const* channels, std::int64_t numFrames, std:
         w.framesWritten += static_cast<std::int64_t>(n);
     }
     return true;
+}
+
+bool WavWriter::updateHeader(std::string& error)
+{
+    if (!impl_->file)
+        return true;
+    // libsndfile rewrites the header in place from the file's current length; it reports no
+    // error of its own here, so the file's error state is read after it.
+    sf_command(impl_->file.get(), SFC_UPDATE_HEADER_NOW, nullptr, 0);
+    if (const int e = sf_error(impl_->file.get()); e != SF_ERR_NO_ERROR)
+    {
+        error = fmt::format("updating the header of {} failed: {}", impl_->path, sf_error_number(e));
+        return false;
+    }
+    return true;
+}
+
+std::int64_t WavWriter::framesWritten() const noexcept
+{
+    return impl_->framesWritten;
 }
 
 bool WavWriter::close(std::string& error)

@@ -35,6 +35,31 @@ struct WavWriteResult
 [[nodiscard]] WavWriteResult writeWav(const std::string& path, const std::vector<std::vector<float>>& channels,
                                       double sampleRate, SampleFormat format);
 
+/// The file's container: plain RIFF/WAVE (4 GB at most), or RF64 that libsndfile turns back into
+/// plain WAVE on close when the data stayed under 4 GB (SFC_RF64_AUTO_DOWNGRADE): a recording of
+/// unknown length.
+enum class WavContainer : std::uint8_t
+{
+    Wav,
+    Rf64WhenLarge,
+};
+
+/// Integer formats only: Tpdf adds triangular noise of +-1 step (two uniform draws) before the
+/// rounding, so the rounding error is independent of the signal (a capture); None rounds as is
+/// (a test signal must be exactly what was asked for).
+enum class Dither : std::uint8_t
+{
+    None,
+    Tpdf,
+};
+
+struct WavWriterOptions
+{
+    WavContainer container = WavContainer::Wav;
+    Dither dither = Dither::None;
+    std::uint64_t ditherSeed = 1;
+};
+
 /// Streams a WAV file block by block (the same conversion as writeWav). Failures come back as
 /// false with the reason in `error`; a writer destroyed without close() still closes the file.
 class WavWriter
@@ -45,11 +70,17 @@ public:
     WavWriter(const WavWriter&) = delete;
     WavWriter& operator=(const WavWriter&) = delete;
 
-    bool open(const std::string& path, int numChannels, double sampleRate, SampleFormat format, std::string& error);
-    /// channels: numChannels pointers to numFrames samples each.
+    bool open(const std::string& path, int numChannels, double sampleRate, SampleFormat format, std::string& error,
+              const WavWriterOptions& options = {});
+    /// channels: numChannels pointers to numFrames samples each. On failure the frames that did
+    /// reach the file are counted in framesWritten().
     bool write(const float* const* channels, std::int64_t numFrames, std::string& error);
+    /// Rewrites the header so that it covers every frame written so far (a file cut off later,
+    /// by a crash or a full disk, still reads back whole up to here).
+    bool updateHeader(std::string& error);
     bool close(std::string& error);
     [[nodiscard]] std::int64_t clippedSamples() const noexcept;
+    [[nodiscard]] std::int64_t framesWritten() const noexcept;
 
 private:
     struct Impl;
