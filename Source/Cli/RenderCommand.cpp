@@ -25,6 +25,7 @@
 #include "Engine/FaustEffectNode.h"
 #include "Faust/FaustCatalogue.h"
 #include "Cli/Cli.h"
+#include "Cli/LoudnessReport.h"
 #include "Cli/RenderRequest.h"
 #include "Cli/RenderSidecar.h"
 #include "Cli/RenderToWav.h"
@@ -47,7 +48,7 @@ namespace
 {
 int runRender(const RenderOptions& options, Context& ctx)
 {
-    const auto request = checkRenderOptions(options);
+    auto request = checkRenderOptions(options);
     const auto& o = request.options;
     const auto& s = request.signal;
     const auto& c = request.config;
@@ -81,12 +82,22 @@ int runRender(const RenderOptions& options, Context& ctx)
 
     if (const auto problem = checkWritable(o.out))
         throw UsageError(fmt::format("cannot write {}: {}", o.out, *problem));
+    setLevelForLoudness(request);
 
     const auto wav = renderToTemporaryWav(request, chain, ctx);
     if (!wav)
         return kFailure;
+    auto sidecar = renderSidecarJson(request, *wav, {chainJson, setsRecord, automationRecord});
+    // --target-lufs: a verdict on the file made; the file stays either way (it is what was asked
+    // for, and the evidence of a failed check).
+    std::optional<LoudnessCheck> check;
+    if (o.loudnessTarget.targetLufs)
+    {
+        check = checkLoudness(wav->loudness.value_or(LoudnessSummary{}), o.loudnessTarget);
+        sidecar["loudness_check"] = check->json;
+    }
     std::string error;
-    if (!commitRender(request, *wav, renderSidecarJson(request, *wav, {chainJson, setsRecord, automationRecord}), error))
+    if (!commitRender(request, *wav, sidecar, error))
     {
         ctx.err << "wavebench: error: " << error << "\n";
         return kFailure;
@@ -101,6 +112,15 @@ int runRender(const RenderOptions& options, Context& ctx)
                                                             ? fmt::format("{} Hz", s.freq) : std::string("-"),
                            s.duration, o.rate, o.channels, sampleFormatName(format), wav->summary.peakDb(),
                            wav->summary.rmsDb(), wav->summary.crestDb());
+    if (wav->loudness)
+        ctx.out << "loudness: " << loudnessLine(*wav->loudness) << "\n";
+    if (check)
+    {
+        (check->passed ? ctx.out : ctx.err) << (check->passed ? "" : "wavebench: loudness check failed: ")
+                                           << check->message << "\n";
+        if (!check->passed)
+            return kUntrustworthy;
+    }
     return kOk;
 }
 } // namespace
@@ -115,8 +135,14 @@ void registerRenderCommand(CLI::App& app, Context& ctx)
     sub->add_option("--freq", o->freq, "Tone frequency, or sweep start (Hz; default 1000, sweeps 20)")
         ->check(CLI::PositiveNumber);
     sub->add_option("--to", o->to, "Sweep end frequency (Hz)")->capture_default_str()->check(CLI::PositiveNumber);
-    sub->add_option("--level", o->level, "Level in dBFS (peak or RMS, see --level-mode)")->capture_default_str();
-    sub->add_option("--level-mode", o->levelMode, "peak or rms")->capture_default_str();
+    sub->add_option("--level", o->level, "Level in dBFS (peak or RMS), or LUFS (see --level-mode)")->capture_default_str();
+    sub->add_option("--level-mode", o->levelMode, "peak, rms (dBFS) or lufs (integrated loudness, EBU R128)")
+        ->capture_default_str();
+    sub->add_option("--target-lufs", o->loudnessTarget.targetLufs,
+                    "Check the file's integrated loudness: exit 3 when it is off by more than --tolerance-lu");
+    sub->add_option("--tolerance-lu", o->loudnessTarget.toleranceLu, "Tolerance of --target-lufs (LU)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
     sub->add_option("--duration", o->duration, "Seconds")->capture_default_str()->check(CLI::Range(0.0, 86400.0));
     sub->add_option("--rate", o->rate, "Sample rate (Hz)")->capture_default_str()->check(CLI::Range(8000.0, 768000.0));
     sub->add_option("--channels", o->channels, "Channels (1..8)")->capture_default_str()->check(CLI::Range(1, 8));

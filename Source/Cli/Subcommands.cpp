@@ -134,6 +134,7 @@ void registerSubcommands(CLI::App& app, Context& ctx)
     registerMonitorCommand(app, ctx);
     registerBenchCommand(app, ctx);
     registerMeasureCommand(app, ctx);
+    registerLoudnessCommand(app, ctx);
     requireFiniteNumbers(app); // last: every numeric option of every command refuses nan and inf
 }
 } // namespace wb::cli

@@ -80,4 +80,5 @@ void registerLatencyCommand(CLI::App& app, Context& ctx);
 void registerMonitorCommand(CLI::App& app, Context& ctx);
 void registerBenchCommand(CLI::App& app, Context& ctx);
 void registerMeasureCommand(CLI::App& app, Context& ctx);
+void registerLoudnessCommand(CLI::App& app, Context& ctx);
 } // namespace wb::cli

@@ -81,6 +81,15 @@ const char* loudnessLayoutName(int numChannels) noexcept
     }
 }
 
+std::string loudnessLibraryVersion()
+{
+    int major = 0;
+    int minor = 0;
+    int patch = 0;
+    ebur128_get_version(&major, &minor, &patch);
+    return "libebur128 " + std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+}
+
 struct LoudnessMeter::State
 {
     ebur128_state* st = nullptr;

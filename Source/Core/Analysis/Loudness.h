@@ -48,6 +48,8 @@ struct LoudnessSummary
 [[nodiscard]] bool loudnessLayoutKnown(int numChannels) noexcept;
 /// "mono", "stereo", "5.0", "5.1", or "unsupported".
 [[nodiscard]] const char* loudnessLayoutName(int numChannels) noexcept;
+/// "libebur128 1.2.6": the library that measured (its version at run time), for reports.
+[[nodiscard]] std::string loudnessLibraryVersion();
 
 class LoudnessMeter
 {
