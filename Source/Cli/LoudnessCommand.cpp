@@ -117,11 +117,7 @@ void registerLoudnessCommand(CLI::App& app, Context& ctx)
     auto o = std::make_shared<LoudnessOptions>();
     sub->add_option("file", o->file, "WAV (or any file libsndfile reads)")->required();
     sub->add_option("--json", o->json, "Also write the figures as JSON to this file (- for stdout)");
-    sub->add_option("--target-lufs", o->target.targetLufs,
-                    "Check the integrated loudness: exit 3 when it is off by more than --tolerance-lu");
-    sub->add_option("--tolerance-lu", o->target.toleranceLu, "Tolerance of --target-lufs (LU)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+    addLoudnessTargetOptions(*sub, o->target);
     ctx.actions["loudness"] = [&ctx, o] { return runLoudness(*o, ctx); };
 }
 } // namespace wb::cli

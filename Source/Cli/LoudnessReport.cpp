@@ -79,6 +79,15 @@ LoudnessCheck checkLoudness(const LoudnessSummary& s, const LoudnessTarget& targ
     return c;
 }
 
+void addLoudnessTargetOptions(CLI::App& sub, LoudnessTarget& target)
+{
+    sub.add_option("--target-lufs", target.targetLufs,
+                   "Check the integrated loudness: exit 3 when it is off by more than --tolerance-lu");
+    sub.add_option("--tolerance-lu", target.toleranceLu, "Tolerance of --target-lufs (LU)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+}
+
 void checkLoudnessTarget(const LoudnessTarget& target)
 {
     if (!(target.toleranceLu >= 0.0))

@@ -5,6 +5,7 @@
 // no BS.1770 weights for the layout) is JSON null and "none" in text, never a number.
 #include "Core/Analysis/Loudness.h"
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -37,6 +38,9 @@ struct LoudnessCheck
 /// Checks the integrated loudness against the target. No integrated loudness fails the check
 /// (nothing to vouch for). Call only when target.targetLufs is set.
 [[nodiscard]] LoudnessCheck checkLoudness(const LoudnessSummary& s, const LoudnessTarget& target);
+
+/// Adds --target-lufs and --tolerance-lu to a command (render, loudness), bound to `target`.
+void addLoudnessTargetOptions(CLI::App& sub, LoudnessTarget& target);
 
 /// Refuses a tolerance that is negative (UsageError, exit 2).
 void checkLoudnessTarget(const LoudnessTarget& target);

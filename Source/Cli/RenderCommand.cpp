@@ -138,11 +138,7 @@ void registerRenderCommand(CLI::App& app, Context& ctx)
     sub->add_option("--level", o->level, "Level in dBFS (peak or RMS), or LUFS (see --level-mode)")->capture_default_str();
     sub->add_option("--level-mode", o->levelMode, "peak, rms (dBFS) or lufs (integrated loudness, EBU R128)")
         ->capture_default_str();
-    sub->add_option("--target-lufs", o->loudnessTarget.targetLufs,
-                    "Check the file's integrated loudness: exit 3 when it is off by more than --tolerance-lu");
-    sub->add_option("--tolerance-lu", o->loudnessTarget.toleranceLu, "Tolerance of --target-lufs (LU)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+    addLoudnessTargetOptions(*sub, o->loudnessTarget);
     sub->add_option("--duration", o->duration, "Seconds")->capture_default_str()->check(CLI::Range(0.0, 86400.0));
     sub->add_option("--rate", o->rate, "Sample rate (Hz)")->capture_default_str()->check(CLI::Range(8000.0, 768000.0));
     sub->add_option("--channels", o->channels, "Channels (1..8)")->capture_default_str()->check(CLI::Range(1, 8));
