@@ -10,6 +10,7 @@ WB_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   juce-modules-source juce-tools faust libfaust2
   catch2 libfmt-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfftw3-dev libsndfile1-dev
+  libebur128-dev
   libasound2-dev libjack-jackd2-dev jackd2
   libflac-dev libvorbis-dev libogg-dev libfreetype-dev libfontconfig1-dev libcurl4-gnutls-dev
   xvfb xauth x11-utils imagemagick xdotool sox valgrind

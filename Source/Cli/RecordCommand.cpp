@@ -89,6 +89,9 @@ CheckedRecord checkRecordOptions(RecordOptions& o)
         s.duration = o.playDuration.value_or(o.seconds);
         s.format = "f32";
         s.out = o.out;
+        if (s.levelMode == "lufs")
+            throw UsageError("--level-mode lufs is render's (it measures the whole signal first); "
+                             "give --play a level in dBFS (peak or rms)");
         c.play = checkRenderOptions(s);
         c.numOutputs = s.channels;
     }

@@ -31,6 +31,7 @@
 #include "Engine/EffectResolver.h"
 #include "Faust/FaustCatalogue.h"
 #include "Cli/Cli.h"
+#include "Cli/LoudnessReport.h"
 #include "Cli/RenderRequest.h"
 #include "Cli/RenderSidecar.h"
 #include "Cli/RenderToWav.h"
@@ -109,7 +110,7 @@ int runRender(const RenderOptions& given, Context& ctx)
     std::shared_ptr<const faustrt::FaustModule> sourceModule;
     if (!options.source.empty() && options.signal.empty())
         sourceModule = loadSource(options);
-    const auto request = checkRenderOptions(options);
+    auto request = checkRenderOptions(options);
     const auto& o = request.options;
     const auto& s = request.signal;
     const auto& c = request.config;
@@ -158,12 +159,21 @@ int runRender(const RenderOptions& given, Context& ctx)
 
     if (const auto problem = checkWritable(o.out))
         throw UsageError(fmt::format("cannot write {}: {}", o.out, *problem));
+    setLevelForLoudness(request);
 
     const auto wav = renderToTemporaryWav(request, chain, ctx);
     if (!wav)
         return kFailure;
-    std::string error;
     auto sidecar = renderSidecarJson(request, *wav, {chainJson, setsRecord, automationRecord});
+    // --target-lufs: a verdict on the file made; the file stays either way (it is what was asked
+    // for, and the evidence of a failed check).
+    std::optional<LoudnessCheck> check;
+    if (o.loudnessTarget.targetLufs)
+    {
+        check = checkLoudness(wav->loudness.value_or(LoudnessSummary{}), o.loudnessTarget);
+        sidecar["loudness_check"] = check->json;
+    }
+    std::string error;
     if (sourceModule != nullptr)
     {
         sidecar["signal"] = "faust-source";
@@ -187,6 +197,15 @@ int runRender(const RenderOptions& given, Context& ctx)
                                                             ) ? fmt::format("{} Hz", s.freq) : std::string("-"),
                            s.duration, o.rate, o.channels, sampleFormatName(format), wav->summary.peakDb(),
                            wav->summary.rmsDb(), wav->summary.crestDb());
+    if (wav->loudness)
+        ctx.out << "loudness: " << loudnessLine(*wav->loudness) << "\n";
+    if (check)
+    {
+        (check->passed ? ctx.out : ctx.err) << (check->passed ? "" : "wavebench: loudness check failed: ")
+                                           << check->message << "\n";
+        if (!check->passed)
+            return kUntrustworthy;
+    }
     return kOk;
 }
 } // namespace
@@ -200,6 +219,7 @@ void registerRenderCommand(CLI::App& app, Context& ctx)
     sub->add_option("--source", o->source, "A Faust .dsp program without inputs as the signal (instead of --signal)")
         ->excludes(signalOpt);
     addSignalOptions(*sub, *o);
+    addLoudnessTargetOptions(*sub, o->loudnessTarget);
     sub->add_option("--duration", o->duration, "Seconds")->capture_default_str()->check(CLI::Range(0.0, 86400.0));
     sub->add_option("--rate", o->rate, "Sample rate (Hz)")->capture_default_str()->check(CLI::Range(8000.0, 768000.0));
     sub->add_option("--format", o->format, "f32, s24 or s16 (no dither)")->capture_default_str();

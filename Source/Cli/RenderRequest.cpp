@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace wb::cli
 {
 namespace
@@ -24,8 +26,9 @@ void addSignalOptions(CLI::App& sub, RenderOptions& o)
     sub.add_option("--freq", o.freq, "Tone frequency, or sweep start (Hz; default 1000, sweeps 20)")
         ->check(CLI::PositiveNumber);
     sub.add_option("--to", o.to, "Sweep end frequency (Hz)")->capture_default_str()->check(CLI::PositiveNumber);
-    sub.add_option("--level", o.level, "Level in dBFS (peak or RMS, see --level-mode)")->capture_default_str();
-    sub.add_option("--level-mode", o.levelMode, "peak or rms")->capture_default_str();
+    sub.add_option("--level", o.level, "Level in dBFS (peak or RMS), or LUFS (see --level-mode)")->capture_default_str();
+    sub.add_option("--level-mode", o.levelMode, "peak, rms (dBFS) or lufs (integrated loudness, EBU R128)")
+        ->capture_default_str();
     sub.add_option("--channels", o.channels, "Channels (1..8)")->capture_default_str()->check(CLI::Range(1, 8));
     sub.add_option("--seed", o.seed, "Seed of the noises")->capture_default_str();
     sub.add_option("--phase", o.phase, "Start phase of tones, in cycles")->capture_default_str();
@@ -44,8 +47,21 @@ RenderRequest checkRenderOptions(const RenderOptions& o)
     const auto kind = o.source.empty() ? parseSignalKind(o.signal) : std::optional<SignalKind>(SignalKind::Silence);
     if (!kind)
         throw UsageError(fmt::format("unknown signal '{}' (known: {})", o.signal, knownSignals()));
-    if (o.levelMode != "peak" && o.levelMode != "rms")
-        throw UsageError(fmt::format("--level-mode must be peak or rms, not '{}'", o.levelMode));
+    if (o.levelMode != "peak" && o.levelMode != "rms" && o.levelMode != "lufs")
+        throw UsageError(fmt::format("--level-mode must be peak, rms or lufs, not '{}'", o.levelMode));
+    const bool lufs = o.levelMode == "lufs";
+    if (lufs && !o.chain.empty())
+        throw UsageError("--level-mode lufs cannot be used with --chain (an effect need not be linear); "
+                         "render at a dBFS level and check the result with --target-lufs");
+    if (lufs && !o.source.empty())
+        throw UsageError("--level-mode lufs cannot be used with --source (the program sets its own level); "
+                         "check the result with --target-lufs");
+    if (lufs && !loudnessLayoutKnown(o.channels))
+        throw UsageError(fmt::format("--level-mode lufs: BS.1770 gives no loudness weights for {} channels "
+                                     "(1, 2, 5 or 6)", o.channels));
+    if ((lufs || o.loudnessTarget.targetLufs) && o.rate != std::round(o.rate))
+        throw UsageError("loudness (--level-mode lufs, --target-lufs) needs a whole number of Hz for --rate");
+    checkLoudnessTarget(o.loudnessTarget);
     const auto format = parseSampleFormat(o.format);
     if (!format)
         throw UsageError(fmt::format("--format must be f32, s24 or s16, not '{}'", o.format));
@@ -56,7 +72,8 @@ RenderRequest checkRenderOptions(const RenderOptions& o)
     s.kind = *kind;
     s.freq = o.freq.value_or(isSweep(*kind) ? kDefaultSweepStartHz : 1000.0);
     s.freqTo = o.to;
-    s.levelDb = o.level;
+    // lufs: rendered at 0 dBFS peak, then rescaled by setLevelForLoudness.
+    s.levelDb = lufs ? 0.0 : o.level;
     s.mode = o.levelMode == "rms" ? LevelMode::Rms : LevelMode::Peak;
     s.duration = o.duration;
     s.startPhase = o.phase;
@@ -87,6 +104,26 @@ RenderRequest checkRenderOptions(const RenderOptions& o)
     }
     if (const auto problem = validateRenderRequest(s, c))
         throw UsageError(*problem);
-    return {o, *kind, *format, s, c};
+    return {o, *kind, *format, s, c, std::nullopt};
+}
+
+void setLevelForLoudness(RenderRequest& request)
+{
+    if (request.options.levelMode != "lufs")
+        return;
+    auto& s = request.signal;
+    const auto& c = request.config;
+    LoudnessMeter meter(c.numChannels, c.sampleRate, false);
+    renderSignalTo(s, c, [&meter](const float* const* channels, int, int n) { meter.add(channels, n); });
+    const auto measured = meter.integratedLufs();
+    if (!measured)
+        throw UsageError(fmt::format("--level-mode lufs: this {} has no integrated loudness (silent, shorter than "
+                                     "400 ms, or below the -70 LUFS gate); use --level-mode peak or rms",
+                                     signalKindName(request.kind)));
+    request.loudnessAtFullScaleLufs = measured;
+    s.levelDb = request.options.level - *measured;
+    if (const auto problem = validateRenderRequest(s, c))
+        throw UsageError(fmt::format("--level-mode lufs: {} LUFS needs a peak level of {:.1f} dBFS: {}",
+                                     request.options.level, s.levelDb, *problem));
 }
 } // namespace wb::cli

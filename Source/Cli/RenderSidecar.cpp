@@ -1,5 +1,6 @@
 #include "Cli/RenderSidecar.h"
 
+#include "Cli/LoudnessReport.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Util/BuildInfo.h"
 
@@ -70,12 +71,20 @@ nlohmann::json renderSidecarJson(const RenderRequest& request, const RenderedWav
     j["set"] = chain.sets;
     j["automation"] = chain.automation;
     j["requested"] = {{"level_dbfs", s.levelDb}, {"level_mode", o.levelMode}};
+    if (request.loudnessAtFullScaleLufs)
+    {
+        // --level-mode lufs: the level asked for, and how it was reached (level_dbfs is the
+        // peak level the signal was rendered at).
+        j["requested"]["level_lufs"] = o.level;
+        j["requested"]["loudness_at_0_dbfs_peak_lufs"] = *request.loudnessAtFullScaleLufs;
+    }
     j["measured"] = levelsJson(wav.summary);
     j["measured"]["per_channel"] = perChannel;
     j["measured"]["note"] = "sample values before conversion to the file format";
     j["frames"] = wav.render.numFrames;
     j["level_correction_db"] = wav.render.levelCorrectionDb;
     j["clipped_samples"] = wav.clippedSamples;
+    j["loudness"] = wav.loudness ? loudnessJson(*wav.loudness, o.channels) : nlohmann::json(nullptr);
     return j;
 }
 

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include <unistd.h> // isatty
 
 namespace wb::cli
@@ -42,12 +44,17 @@ std::optional<RenderedWav> renderToTemporaryWav(const RenderRequest& request, co
     WavWriter writer;
     bool writeOk = writer.open(*wavTemp, o.channels, o.rate, request.format, error);
     std::vector<LevelAccumulator> meters(static_cast<std::size_t>(o.channels));
+    std::optional<LoudnessMeter> loudness;
+    if (o.rate == std::round(o.rate))
+        loudness.emplace(o.channels, o.rate, true);
     const auto summaryOfRender = renderSignalTo(
         s, c,
         [&](const float* const* channels, int count, int n)
         {
             for (int ch = 0; ch < count; ++ch)
                 meters[static_cast<std::size_t>(ch)].add(channels[ch], n);
+            if (loudness)
+                loudness->add(channels, n);
             writeOk = writeOk && writer.write(channels, n, error);
         },
         progress, chain);
@@ -62,7 +69,9 @@ std::optional<RenderedWav> renderToTemporaryWav(const RenderRequest& request, co
     }
 
     // What was made: every channel, and the loudest carrying channel as the summary.
-    RenderedWav made{*wavTemp, {}, {}, summaryOfRender, writer.clippedSamples()};
+    RenderedWav made{*wavTemp, {}, {}, summaryOfRender, writer.clippedSamples(), std::nullopt};
+    if (loudness)
+        made.loudness = loudness->summary();
     for (const auto& m : meters)
     {
         const auto l = m.stats();

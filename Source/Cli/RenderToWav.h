@@ -6,6 +6,7 @@
 #include "Cli/RenderRequest.h"
 #include "Cli/Subcommands.h"
 #include "Core/Analysis/Levels.h"
+#include "Core/Analysis/Loudness.h"
 
 #include <cstdint>
 #include <optional>
@@ -22,6 +23,9 @@ struct RenderedWav
     LevelStats summary;                 ///< the loudest carrying channel
     RenderSummary render;               ///< frames, the random signals' level correction
     std::int64_t clippedSamples = 0;    ///< beyond full scale in an integer format
+    /// EBU R128 figures of the same samples; nullopt for a rate that is not a whole number of Hz
+    /// (libebur128 takes an integer rate).
+    std::optional<LoudnessSummary> loudness;
 };
 
 /// Renders `request` through `chain` (may be empty) into a temporary file beside its --out, with

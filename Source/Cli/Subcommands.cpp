@@ -138,6 +138,7 @@ void registerSubcommands(CLI::App& app, Context& ctx)
     registerPluginsCommand(app, ctx);
     registerCheckCommand(app, ctx);
     registerRecordCommand(app, ctx);
+    registerLoudnessCommand(app, ctx);
     requireFiniteNumbers(app); // last: every numeric option of every command refuses nan and inf
 }
 } // namespace wb::cli

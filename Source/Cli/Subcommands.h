@@ -81,4 +81,5 @@ void registerMonitorCommand(CLI::App& app, Context& ctx);
 void registerBenchCommand(CLI::App& app, Context& ctx);
 void registerMeasureCommand(CLI::App& app, Context& ctx);
 void registerRecordCommand(CLI::App& app, Context& ctx);
+void registerLoudnessCommand(CLI::App& app, Context& ctx);
 } // namespace wb::cli

@@ -118,6 +118,8 @@ TEST_CASE("every numeric option of every command refuses nan, inf and -inf with 
         const auto name = joined(path);
         if (name == "render")
             base.insert(base.end(), {"--signal", "sine", "--out", out});
+        else if (name == "loudness") // a file that does not exist: the option must be refused first
+            base.insert(base.end(), {(dir / "missing.wav").string(), "--json", json});
         else if (name == "latency")
             base.insert(base.end(), {"--device", "virtual", "--virtual-fast", "--json", json});
         else if (help.find("--json TEXT") != std::string::npos)
