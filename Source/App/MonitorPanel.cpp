@@ -2,6 +2,7 @@
 
 #include "App/Theme.h"
 #include "Engine/VirtualLoopbackDevice.h"
+#include "FaustRuntime/FaustModuleCache.h"
 
 #include <algorithm>
 #include <cmath>
@@ -180,6 +181,22 @@ void MonitorPanel::collectLatency()
     }
 }
 
+/// Runtime Faust modules (.dsp files compiled by libfaust): what the module cache holds.
+static MonitorPanel::Figure faustModulesFigure()
+{
+    const auto f = faustrt::FaustModuleCache::shared().stats();
+    juce::String value(f.modules);
+    if (f.modules > 0 || f.compiles > 0 || f.diskHits > 0)
+        value << " (" << juce::String(static_cast<double>(f.machineCodeBytes) / 1024.0, 1) << " KB), "
+              << juce::String(f.compiles) << " compiled, " << juce::String(f.memoryHits + f.diskHits) << " cached";
+    if (f.compiles > 0)
+        value << ", last " << juce::String(juce::roundToInt(f.lastCompileMs)) << " ms";
+    return {"Faust modules", value,
+            "Faust programs compiled at run time (.dsp files): modules in memory (their machine code), compiles, "
+            "cache hits (memory or disk) and the last compile's time. Instances of them: "
+                + juce::String(f.instances) + "."};
+}
+
 std::vector<MonitorPanel::Figure> MonitorPanel::figures() const
 {
     const double heap = static_cast<double>(memory.heapInUseBytes);
@@ -219,6 +236,7 @@ std::vector<MonitorPanel::Figure> MonitorPanel::figures() const
         // No "Buffer pool" row: nothing acquires from Core/Realtime/BufferPool yet, so its figure
         // could not move (issue 11); the row comes back with the pool's first user.
         {"Faust instances", juce::String(counters.faustInstances.load()), "Live Faust effect instances"},
+        faustModulesFigure(),
     };
 }
 
