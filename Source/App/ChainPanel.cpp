@@ -245,7 +245,7 @@ private:
     juce::TextButton up{"^"}, down{"v"}, remove{"x"};
 };
 
-ChainPanel::ChainPanel(AudioEngine& e) : engine(e)
+ChainPanel::ChainPanel(AudioEngine& e) : engine(e), hotReload(e.chain())
 {
     title.setFont(juce::Font(17.0f, juce::Font::bold));
     addAndMakeVisible(title);
@@ -268,6 +268,22 @@ ChainPanel::ChainPanel(AudioEngine& e) : engine(e)
     addAndMakeVisible(addButton);
     addBox.setComponentID(kAddBoxId);
     addButton.setComponentID(kAddButtonId);
+    loadDspButton.setComponentID(kLoadDspButtonId);
+    loadDspButton.setTooltip("Add your own Faust program (.dsp): compiled now, and reloaded live each time you save it "
+                             "(or a file it imports)");
+    loadDspButton.onClick = [this]
+    {
+        chooser = std::make_unique<juce::FileChooser>("Load a Faust program", juce::File(), "*.dsp");
+        chooser->launchAsync(juce::FileBrowserComponent::openMode | juce::FileBrowserComponent::canSelectFiles,
+                             [this](const juce::FileChooser& fc)
+                             {
+                                 if (fc.getResult() != juce::File())
+                                     loadDspFile(fc.getResult());
+                             });
+    };
+    addAndMakeVisible(loadDspButton);
+    reloadTimer.callback = [this] { pollHotReload(); };
+    reloadTimer.startTimer(100);
     // Rows, the selected effect's description and its controls scroll together (the wheel over
     // any of them scrolls: the sliders pass it on unless focused).
     scroller.setComponentID(kScrollerId);
@@ -364,6 +380,52 @@ NodeId ChainPanel::addEffect(const std::string& id)
     return fx;
 }
 
+void ChainPanel::loadDspFile(const juce::File& file)
+{
+    hotReload.addFileFromUi(file.getFullPathName().toStdString());
+    showMessage("Compiling " + file.getFileName() + "...", false);
+}
+
+juce::String ChainPanel::dspStatus(NodeId fx) const
+{
+    const auto* s = hotReload.statusOf(fx);
+    return s == nullptr ? juce::String() : juce::String(s->text);
+}
+
+void ChainPanel::pollHotReload()
+{
+    const auto events = hotReload.pollFromUi(DspHotReload::Clock::now());
+    bool rebuild = false;
+    for (const auto& e : events)
+    {
+        const juce::String file = juce::File(juce::String(e.path)).getFileName();
+        switch (e.kind)
+        {
+            case DspHotReload::Event::Kind::added:
+                selected = e.newId;
+                rebuild = true;
+                showMessage(file + " added", false);
+                break;
+            case DspHotReload::Event::Kind::reloaded:
+                if (selected == e.oldId)
+                    selected = e.newId;
+                rebuild = true;
+                showMessage(file + " " + dspStatus(e.newId), false);
+                break;
+            case DspHotReload::Event::Kind::addFailed:
+            case DspHotReload::Event::Kind::reloadFailed:
+                showMessage(juce::String(e.message), true);
+                rebuild = rebuild || e.kind == DspHotReload::Event::Kind::reloadFailed;
+                break;
+            case DspHotReload::Event::Kind::unchanged: break;
+        }
+    }
+    if (rebuild)
+        rebuildRows();
+    else if (const auto* s = hotReload.statusOf(selected); s != nullptr && editorStatus != s->text)
+        rebuildEditor(); // "compiling...", "file missing": the status line under the name follows
+}
+
 void ChainPanel::clearForTest()
 {
     engine.chain().clearFromUi();
@@ -457,7 +519,15 @@ void ChainPanel::rebuildEditor()
     // The description in full (wrapped, never cut), and as the tooltip too.
     const juce::String effectName(d.meta.count("name") ? d.meta.at("name") : slot.effectId);
     const juce::String description(d.meta.count("description") ? d.meta.at("description") : std::string());
-    editorTitle.setText(effectName + (description.isNotEmpty() ? ": " + description : juce::String()), juce::dontSendNotification);
+    juce::String heading = effectName + (description.isNotEmpty() ? ": " + description : juce::String());
+    editorStatus.clear();
+    if (const auto* s = hotReload.statusOf(selected))
+    {
+        // A runtime effect: its file, and what became of the last edit.
+        editorStatus = s->text;
+        heading << "\n" << juce::String(s->path) << "\n" << (s->isError ? "Error: " : "") << juce::String(s->text);
+    }
+    editorTitle.setText(heading, juce::dontSendNotification);
     editorTitle.setTooltip(editorTitle.getText());
     const auto& vals = slot.values; // the model's
     for (size_t i = 0; i < d.controls.size(); ++i)
@@ -561,6 +631,8 @@ void ChainPanel::resized()
     messageLabel.setBounds(titleRow);
     area.removeFromTop(4);
     auto top = area.removeFromTop(28);
+    loadDspButton.setBounds(top.removeFromRight(96));
+    top.removeFromRight(6);
     addButton.setBounds(top.removeFromRight(60));
     top.removeFromRight(6);
     addBox.setBounds(top);

@@ -16,9 +16,11 @@
 #include "Core/Realtime/Telemetry.h"
 #include "Core/Session/ChainState.h"
 #include "Engine/AudioEngine.h"
+#include "Engine/DspHotReload.h"
 
 #include <juce_gui_basics/juce_gui_basics.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -49,6 +51,16 @@ public:
 
     // For tests and keyboard use.
     NodeId addEffect(const std::string& id);
+    /// "Load .dsp...": compiles the file off the message thread and appends it when compiled (or
+    /// shows the compile error). From then on the file and its imports are watched: an edit
+    /// reloads the effect live (Engine/DspHotReload.h).
+    void loadDspFile(const juce::File& file);
+    /// The status line of a runtime effect ("reloaded 14:03:22", the compile error, ...); empty for
+    /// a built-in effect.
+    [[nodiscard]] juce::String dspStatus(NodeId fx) const;
+    /// Compiles under way (loads and reloads).
+    [[nodiscard]] int pendingCompiles() const noexcept { return hotReload.pendingFromUi(); }
+    [[nodiscard]] NodeId selectedEffect() const noexcept { return selected; }
     void clearForTest(); ///< removes every effect (as restoring an empty chain would)
     void setParameter(NodeId fx, int index, float value);
     [[nodiscard]] int numEffects() const { return static_cast<int>(engine.chain().slotsFromUi().size()); }
@@ -56,6 +68,7 @@ public:
     /// Add button, and each slider of the selected effect's editor ("param." + control path).
     static constexpr const char* kAddBoxId = "chain.addBox";
     static constexpr const char* kAddButtonId = "chain.add";
+    static constexpr const char* kLoadDspButtonId = "chain.loadDsp";
     static constexpr const char* kParamIdPrefix = "param.";
     static constexpr const char* kBypassIdPrefix = "bypass."; ///< + the effect's NodeId; on = not bypassed
     static constexpr const char* kRowIdPrefix = "row.";       ///< + the effect's NodeId (a row of the list)
@@ -89,7 +102,8 @@ private:
     void showMessage(const juce::String& text, bool isError);
     void startRamp(NodeId fx, int index, double fromDb, double toDb);
     void stopRamp();
-    void timerCallback() override; // the typed-gain ramp ///< sizes `content` to what it holds and places rows, description, editor
+    void timerCallback() override; // the typed-gain ramp
+    void pollHotReload();          // every 100 ms: file edits, finished compiles ///< sizes `content` to what it holds and places rows, description, editor
 
     AudioEngine& engine;
     NodeId selected = 0;
@@ -105,6 +119,16 @@ private:
     juce::Label messageLabel;
     juce::ComboBox addBox;
     juce::TextButton addButton{"Add"};
+    juce::TextButton loadDspButton{"Load .dsp..."};
+    std::unique_ptr<juce::FileChooser> chooser;
+    std::string editorStatus; ///< the runtime status the editor's heading shows
+    DspHotReload hotReload;
+    /// Calls pollHotReload (the panel's own Timer base runs the typed-gain ramp).
+    struct ReloadTimer final : juce::Timer
+    {
+        std::function<void()> callback;
+        void timerCallback() override { callback(); }
+    } reloadTimer;
     juce::Viewport scroller;  ///< scrolls `content` (rows, description, editor) vertically
     juce::Component content;
     std::unique_ptr<RowsHolder> rowsHolder;

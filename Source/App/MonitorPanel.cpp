@@ -3,6 +3,7 @@
 #include "App/Theme.h"
 #include "Core/Audio/Recorder.h"
 #include "Engine/VirtualLoopbackDevice.h"
+#include "FaustRuntime/FaustModuleCache.h"
 
 #include <algorithm>
 #include <cmath>
@@ -181,6 +182,22 @@ void MonitorPanel::collectLatency()
     }
 }
 
+/// Runtime Faust modules (.dsp files compiled by libfaust): what the module cache holds.
+static MonitorPanel::Figure faustModulesFigure()
+{
+    const auto f = faustrt::FaustModuleCache::shared().stats();
+    juce::String value(f.modules);
+    if (f.modules > 0 || f.compiles > 0 || f.diskHits > 0)
+        value << " (" << juce::String(static_cast<double>(f.machineCodeBytes) / 1024.0, 1) << " KB), "
+              << juce::String(f.compiles) << " compiled, " << juce::String(f.memoryHits + f.diskHits) << " cached";
+    if (f.compiles > 0)
+        value << ", last " << juce::String(juce::roundToInt(f.lastCompileMs)) << " ms";
+    return {"Faust modules", value,
+            "Faust programs compiled at run time (.dsp files): modules in memory (their machine code), compiles, "
+            "cache hits (memory or disk) and the last compile's time. Instances of them: "
+                + juce::String(f.instances) + "."};
+}
+
 juce::String MonitorPanel::bufferPoolText() const
 {
     const auto* recorder = engine.attachedRecorder();
@@ -232,6 +249,7 @@ std::vector<MonitorPanel::Figure> MonitorPanel::figures() const
          "The recorder's pool (Core/Audio/Recorder): blocks in use / blocks, the most in use at once, and the "
          "writer's lag (audio captured, not yet on disk). Idle when nothing records through the engine."},
         {"Faust instances", juce::String(counters.faustInstances.load()), "Live Faust effect instances"},
+        faustModulesFigure(),
     };
 }
 

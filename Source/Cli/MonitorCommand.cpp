@@ -13,6 +13,8 @@
 //                 "rss_bytes": n, "heap_bytes": n, "private_bytes": n (Private_Clean + Private_Dirty of
 //                 /proc/self/smaps_rollup: memory only this process holds), "pss_bytes": n (Pss),
 //                 "smaps_available": bool (false: private and pss are the RSS), "faust_instances": n, "faust_bytes": n,
+//                 "faust_modules": {"modules", "machine_code_bytes", "instances", "memory_hits", "disk_hits",
+//                                   "compiles", "failures", "last_compile_ms"} (runtime .dsp modules: the cache),
 //                 "nodes": [{"id": NodeId, "name": "callback" | "generator" | effect id,
 //                            "mean_us": µs per callback, "max_us": µs, "share": mean / period,
 //                            "callbacks": n}, ...]}, ...]}
@@ -33,6 +35,7 @@
 #include "Core/Monitor/ProcessStats.h"
 #include "Engine/AudioEngine.h"
 #include "Engine/GeneratorNode.h"
+#include "FaustRuntime/FaustModuleCache.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -45,6 +48,16 @@ namespace wb::cli
 {
 namespace
 {
+/// The runtime Faust module cache's figures (FaustRuntime/FaustModuleCache.h).
+nlohmann::json faustModulesJson()
+{
+    const auto f = faustrt::FaustModuleCache::shared().stats();
+    return {{"modules", f.modules},         {"machine_code_bytes", f.machineCodeBytes},
+            {"instances", f.instances},     {"memory_hits", f.memoryHits},
+            {"disk_hits", f.diskHits},      {"compiles", f.compiles},
+            {"failures", f.failures},       {"last_compile_ms", f.lastCompileMs}};
+}
+
 struct MonitorOptions
 {
     double seconds = 5.0;
@@ -197,6 +210,7 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
                            {"pss_bytes", mem.pssBytes}, {"smaps_available", mem.smapsAvailable},
                            {"faust_instances", counters.faustInstances.load()},
                            {"faust_bytes", counters.faustBytes.load()},
+                           {"faust_modules", faustModulesJson()},
                            {"nodes", nodes}, {"buffer_pool", bufferPoolJson(engine.attachedRecorder())}});
         if (const auto* r = engine.attachedRecorder())
         {

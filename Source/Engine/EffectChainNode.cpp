@@ -31,21 +31,18 @@ int EffectChainNode::indexOfFromUi(NodeId id) const noexcept
     return -1;
 }
 
-NodeId EffectChainNode::addEffectFromUi(const std::string& effectId, int position,
-                                        const std::vector<session::ParamValue>* values, bool bypassed)
+std::unique_ptr<FaustEffectNode> EffectChainNode::makeNodeFromUi(const std::string& effectId,
+                                                                const std::vector<session::ParamValue>* values,
+                                                                std::vector<float>& model) const
 {
-    if (static_cast<int>(slots.size()) >= kMaxSlots)
-        return 0;
     auto node = FaustEffectNode::create(effectId);
     if (node == nullptr)
-        return 0;
-    const NodeId id = nextId;
-    node->setNodeId(id);
+        return nullptr;
     node->setTelemetry(telemetry);
     // The model starts from the effect's defaults; the values given replace them. The node is not
     // live yet, so its zones are set directly (setControlOnAudio clamps as the model does).
     const auto& controls = node->description().controls;
-    std::vector<float> model;
+    model.clear();
     model.reserve(controls.size());
     for (const auto& c : controls)
         model.push_back(c.init);
@@ -59,6 +56,14 @@ NodeId EffectChainNode::addEffectFromUi(const std::string& effectId, int positio
                 }
     node->prepareToPlay(preparedRate, preparedBlock);
     node->setBypassedNow(true); // enters as the identity, then fades in
+    return node;
+}
+
+NodeId EffectChainNode::insertNodeFromUi(std::unique_ptr<FaustEffectNode> node, std::vector<float> model,
+                                         int position, bool bypassed)
+{
+    const NodeId id = nextId;
+    node->setNodeId(id);
     position = std::clamp(position, 0, static_cast<int>(slots.size()));
     if (!edits.tryPush(Edit{Edit::Kind::insert, node.get(), position, bypassed}))
         return 0;
@@ -67,6 +72,38 @@ NodeId EffectChainNode::addEffectFromUi(const std::string& effectId, int positio
     slots.insert(slots.begin() + position, Slot{id, node->effectId(), bypassed, std::move(model), node.get()});
     owned.push_back(std::move(node));
     return id;
+}
+
+NodeId EffectChainNode::addEffectFromUi(const std::string& effectId, int position,
+                                        const std::vector<session::ParamValue>* values, bool bypassed)
+{
+    if (static_cast<int>(slots.size()) >= kMaxSlots)
+        return 0;
+    std::vector<float> model;
+    auto node = makeNodeFromUi(effectId, values, model);
+    if (node == nullptr)
+        return 0;
+    return insertNodeFromUi(std::move(node), std::move(model), position, bypassed);
+}
+
+NodeId EffectChainNode::reloadEffectFromUi(NodeId id)
+{
+    const int index = indexOfFromUi(id);
+    if (index < 0)
+        return 0;
+    const Slot old = slots[size_t(index)];
+    std::vector<session::ParamValue> values;
+    const auto& controls = old.node->description().controls;
+    for (size_t i = 0; i < controls.size(); ++i)
+        if (!controls[i].isOutput())
+            values.push_back({controls[i].path, double(old.values[i])});
+    // The new instance first: when it cannot be made, the old one stays, untouched.
+    std::vector<float> model;
+    auto node = makeNodeFromUi(old.effectId, &values, model);
+    if (node == nullptr || !removeEffectFromUi(id))
+        return 0;
+    // The old effect fades out where it is while the new one, just before it, fades in.
+    return insertNodeFromUi(std::move(node), std::move(model), index, old.bypassed);
 }
 
 bool EffectChainNode::removeEffectFromUi(NodeId id)

@@ -93,6 +93,12 @@ public:
     /// Allocates (here, not on audio).
     NodeId addEffectFromUi(const std::string& effectId, int position = kMaxSlots,
                            const std::vector<session::ParamValue>* values = nullptr, bool bypassed = false);
+    /// Message thread: effect `id` made anew from its effect id (a .dsp file edited on disk: the
+    /// module cache hands over what the file holds now). Every value whose control path still
+    /// exists carries over, the others start at their defaults, the bypass state stays; the old
+    /// instance fades out while the new one fades in at the same place (no click). Returns the new
+    /// effect's NodeId, or 0 with nothing changed when `id` is unknown or the effect cannot be made.
+    NodeId reloadEffectFromUi(NodeId id);
     /// Message thread: crossfades the effect out, then removes it. False if unknown.
     bool removeEffectFromUi(NodeId id);
     /// Message thread: crossfades the effect out, moves it to `position`, crossfades it back in.
@@ -161,6 +167,13 @@ private:
         bool bypassed = false;
     };
 
+    /// A prepared node of `effectId` with `values` set (by path, clamped) and its model; nullptr
+    /// when the id cannot be resolved. Allocates.
+    std::unique_ptr<FaustEffectNode> makeNodeFromUi(const std::string& effectId,
+                                                    const std::vector<session::ParamValue>* values,
+                                                    std::vector<float>& model) const;
+    NodeId insertNodeFromUi(std::unique_ptr<FaustEffectNode> node, std::vector<float> model, int position,
+                            bool bypassed);
     void applyEditsOnAudio() noexcept;
     void settlePendingOnAudio() noexcept;
     [[nodiscard]] int findOnAudio(const FaustEffectNode* node) const noexcept;

@@ -174,3 +174,39 @@ TEST_CASE("cli: render --source: a 0-input program is the signal; one with input
     const auto neither = f.run({"render", "--out", out3});
     CHECK(neither.exitCode == 2);
 }
+
+TEST_CASE("cli: monitor --json counts the runtime Faust modules: a compile on the first run, a disk hit on the next",
+          "[faustrt][cli][monitor]")
+{
+    const Folder f("monitor");
+    const auto dsp = f.write("quiet.dsp", "process = *(0.5), *(0.5);\n");
+    const auto json = (f.dir / "monitor.json").string();
+    const auto modulesOf = [&](const std::vector<std::string>& args)
+    {
+        const auto r = f.run(args);
+        INFO(r.err);
+        REQUIRE(r.exitCode == 0);
+        const auto samples = wb::test::readJson(json)["samples"];
+        REQUIRE_FALSE(samples.empty());
+        return samples.back()["faust_modules"];
+    };
+    const std::vector<std::string> args{"monitor", "--device", "virtual", "--seconds", "0.6", "--interval", "0.3",
+                                        "--chain", dsp + ",gain", "--json", json};
+    auto m = modulesOf(args);
+    CHECK(m["modules"] == 1);   // one .dsp file; "gain" is built in
+    CHECK(m["compiles"] == 1);  // a fresh cache folder: compiled once
+    CHECK(m["disk_hits"] == 0);
+    CHECK(m["instances"] == 1);
+    // The machine code's size is the disk cache file's (the one .fmc file written).
+    std::int64_t fileBytes = 0;
+    for (const auto& e : fs::directory_iterator(f.dir / "cache"))
+        if (e.path().extension() == ".fmc")
+            fileBytes += static_cast<std::int64_t>(e.file_size());
+    CHECK(fileBytes > 0);
+    CHECK(m["machine_code_bytes"].get<std::int64_t>() == fileBytes);
+    CHECK(m["last_compile_ms"].get<double>() > 0.0);
+    m = modulesOf(args); // a new process: the machine code comes from the disk cache
+    CHECK(m["modules"] == 1);
+    CHECK(m["compiles"] == 0);
+    CHECK(m["disk_hits"] == 1);
+}
