@@ -463,6 +463,11 @@ juce::String AudioEngine::openDevice(const DeviceState& saved, int numInputs, in
     }
     if (why.isNotEmpty())
         openFallback(wanted, why, numInputs, numOutputs);
+    return finishOpeningDevice();
+}
+
+juce::String AudioEngine::finishOpeningDevice()
+{
     if (deviceError.isEmpty() && devices.getCurrentAudioDevice() == nullptr)
         deviceError = "no audio device could be opened";
     audioThreadKnown.store(false);
@@ -600,12 +605,7 @@ juce::String AudioEngine::openDevice(const juce::XmlElement* savedState, int num
         const auto type = openDefaultOrVirtualDevice(devices, numInputs, numOutputs, VirtualLoopbackConfig{}, error);
         deviceError = type.isEmpty() ? error : juce::String();
     }
-    if (deviceError.isEmpty() && devices.getCurrentAudioDevice() == nullptr)
-        deviceError = "no audio device could be opened";
-    audioThreadKnown.store(false);
-    firstSound.store(0);
-    attachToCurrentDevice();
-    return deviceError;
+    return finishOpeningDevice();
 }
 
 void AudioEngine::closeDevice()

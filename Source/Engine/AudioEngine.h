@@ -191,6 +191,9 @@ private:
     /// Runs the engine's callback on the manager's current device directly (see attach in the
     /// .cpp); detach stops it. Message thread.
     void attachToCurrentDevice();
+    /// The end of every open: the error when no device is open, the audio-thread state reset, the
+    /// callback attached. Returns deviceError.
+    juce::String finishOpeningDevice();
     void detachFromDevice();
     /// The manager restarted or changed its device (settings dialog): attach again.
     void changeListenerCallback(juce::ChangeBroadcaster*) override;

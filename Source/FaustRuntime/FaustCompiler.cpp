@@ -89,6 +89,14 @@ const std::vector<std::string>& compileOptions()
     return options;
 }
 
+std::string readFileText(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 std::string faustLibraryDir()
 {
     return WB_FAUST_LIBRARY_DIR;

@@ -65,6 +65,9 @@ struct FaustSource
 [[nodiscard]] std::string libfaustVersion();
 [[nodiscard]] std::string machineTarget();
 
+/// The whole file as bytes ("" when it cannot be read).
+[[nodiscard]] std::string readFileText(const std::string& path);
+
 /// Calls startMTDSPFactories() once per process; every function here calls it first.
 void ensureFaustMultiThreaded();
 

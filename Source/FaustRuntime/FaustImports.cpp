@@ -4,9 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -43,14 +41,6 @@ std::string withoutComments(const std::string& text)
     }
     return out;
 }
-
-std::string readText(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 } // namespace
 
 std::vector<std::string> dspDependencies(const std::string& dspPath)
@@ -63,7 +53,7 @@ std::vector<std::string> dspDependencies(const std::string& dspPath)
     for (std::size_t next = 0; next < files.size(); ++next)
     {
         const fs::path file(files[next]);
-        const std::string text = withoutComments(readText(file));
+        const std::string text = withoutComments(readFileText(file.string()));
         for (auto it = std::sregex_iterator(text.begin(), text.end(), importRe); it != std::sregex_iterator(); ++it)
         {
             const fs::path name((*it)[2].str());

@@ -19,13 +19,6 @@ std::string sidecarText()
     return "libfaust " + libfaustVersion() + "\ntarget " + machineTarget() + "\n";
 }
 
-std::string slurp(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 } // namespace
 
 FaustModuleCache::FaustModuleCache(Options options) : opts(std::move(options))
@@ -284,7 +277,7 @@ std::shared_ptr<FaustModule> FaustModuleCache::readFromDisk(const FaustSource& s
         return nullptr;
     const auto file = machineFilePath(key);
     std::error_code ec;
-    if (!fs::exists(file, ec) || slurp(sidecarPath(key)) != sidecarText())
+    if (!fs::exists(file, ec) || readFileText(sidecarPath(key)) != sidecarText())
         return nullptr; // none, or written by another libfaust or for another machine: recompile
     ensureFaustMultiThreaded();
     std::string message;

@@ -59,6 +59,21 @@ T* findById(juce::Component& root, const juce::String& id)
     return nullptr;
 }
 
+/// Writes `area` of `c` as output/screenshots/`name` (PNG, under the test's working folder) for
+/// the eye, replacing an earlier one; returns the file (the caller may check its size).
+inline juce::File saveScreenshot(juce::Component& c, const juce::String& name, juce::Rectangle<int> area = {})
+{
+    const auto dir = juce::File::getCurrentWorkingDirectory().getChildFile("output/screenshots");
+    REQUIRE(dir.createDirectory());
+    const auto file = dir.getChildFile(name);
+    file.deleteFile();
+    juce::FileOutputStream out(file);
+    REQUIRE(out.openedOk());
+    juce::PNGImageFormat png;
+    REQUIRE(png.writeImageToStream(c.createComponentSnapshot(area.isEmpty() ? c.getLocalBounds() : area, true, 1.0f), out));
+    return file;
+}
+
 /// The app as Main.cpp builds it, minus the DocumentWindow: engine, settings, main component on
 /// the desktop at the default 1440x900.
 struct App

@@ -65,15 +65,7 @@ TEST_CASE("app: a loaded .dsp plays, reloads live when saved, and a broken save 
     CHECK(chain.dspStatus(chain.selectedEffect()).contains("half.dsp:3"));
     CHECK(heading->getText().contains("Error: "));
     REQUIRE(app.peakSettlesAt(-6.0 + 20.0 * std::log10(0.25)));
-    {
-        const auto shots = juce::File::getCurrentWorkingDirectory().getChildFile("output/screenshots");
-        REQUIRE(shots.createDirectory());
-        const auto file = shots.getChildFile("chain-dsp-error.png");
-        file.deleteFile();
-        juce::FileOutputStream out(file);
-        juce::PNGImageFormat png;
-        REQUIRE(png.writeImageToStream(app.main->createComponentSnapshot(app.main->getLocalBounds(), true, 1.0f), out));
-    }
+    CHECK(wb::test::saveScreenshot(*app.main, "chain-dsp-error.png").getSize() > 1000);
     // A file that does not compile cannot be added: the chain keeps its one effect.
     const auto broken = dir / "broken.dsp";
     save(broken, "process = ;\n");

@@ -395,15 +395,7 @@ TEST_CASE("app: a device that fails stops the visuals, says no device, offers th
     REQUIRE(app.main->levelMeters() != nullptr);
     CHECK_FALSE(app.main->levelMeters()->hasData());
     CHECK(app.main->virtualFallbackButton().isVisible());
-    {
-        const auto dir = juce::File::getCurrentWorkingDirectory().getChildFile("output/screenshots");
-        REQUIRE(dir.createDirectory());
-        const auto file = dir.getChildFile("main-no-device.png");
-        file.deleteFile();
-        juce::FileOutputStream out(file);
-        juce::PNGImageFormat png;
-        REQUIRE(png.writeImageToStream(app.main->createComponentSnapshot(app.main->getLocalBounds(), true, 1.0f), out));
-    }
+    wb::test::saveScreenshot(*app.main, "main-no-device.png");
 
     // The offer: back to the Virtual loopback, and the generator can play again.
     app.main->virtualFallbackButton().triggerClick();
@@ -576,16 +568,8 @@ TEST_CASE("app: typed values in the effect controls: units, refusals with a reas
     typeInto(cutoff, "99999");
     CHECK(cutoff.getValue() == Approx(1000.0));
     CHECK(chain.message().contains("outside 10 Hz .. 20 kHz"));
-    {
-        // For the eye: where the reason shows (beside the title).
-        const auto dir = juce::File::getCurrentWorkingDirectory().getChildFile("output/screenshots");
-        REQUIRE(dir.createDirectory());
-        const auto file = dir.getChildFile("chain-refusal.png");
-        file.deleteFile();
-        juce::FileOutputStream out(file);
-        juce::PNGImageFormat png;
-        REQUIRE(png.writeImageToStream(chain.createComponentSnapshot(chain.getLocalBounds().withHeight(200), true, 1.0f), out));
-    }
+    // For the eye: where the reason shows (beside the title).
+    wb::test::saveScreenshot(chain, "chain-refusal.png", chain.getLocalBounds().withHeight(200));
     typeInto(cutoff, "1.5 kHz");
     CHECK(cutoff.getValue() == Approx(1500.0));
 
