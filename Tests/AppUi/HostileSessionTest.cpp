@@ -210,7 +210,7 @@ TEST_CASE("app: absurd window sizes and positions are limited to the screen", "[
     CHECK(Settings::clampedWindowState("0 0 3000 3000", {0, 0, 500, 400}, minimum) == juce::String("0 0 500 400"));
 }
 
-TEST_CASE("app: the session holds the device; it opens at launch and the older JUCE state migrates into it",
+TEST_CASE("app: the session holds the device, it opens at launch and the older JUCE state migrates into it",
           "[gui][app][session]")
 {
     ScopedSettingsDir dir;

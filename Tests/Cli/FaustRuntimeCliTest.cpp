@@ -45,7 +45,7 @@ wb::WavData readBack(const std::string& path)
 }
 } // namespace
 
-TEST_CASE("cli: effects --dsp lists a file's parameters; a compile error is file:line on stderr, exit 2",
+TEST_CASE("cli: effects --dsp lists a file's parameters, a compile error is file:line on stderr, exit 2",
           "[faustrt][cli]")
 {
     const Folder f("effects");
@@ -80,7 +80,7 @@ TEST_CASE("cli: effects --dsp lists a file's parameters; a compile error is file
     CHECK(notDsp.exitCode == 2);
 }
 
-TEST_CASE("cli: render --chain with a .dsp entry and --set by its stem; the sidecar records the path and key",
+TEST_CASE("cli: render --chain with a .dsp entry and --set by its stem, the sidecar records the path and key",
           "[faustrt][cli]")
 {
     const Folder f("chain");
@@ -126,7 +126,7 @@ TEST_CASE("cli: render with a .dsp that does not compile or fit: file:line on st
     CHECK(wb::test::nothingLeftBeside(out));
 }
 
-TEST_CASE("cli: render --source: a 0-input program is the signal; one with inputs is refused", "[faustrt][cli]")
+TEST_CASE("cli: render --source: a 0-input program is the signal, one with inputs is refused", "[faustrt][cli]")
 {
     const Folder f("source");
     // A counter scaled by a power of two: sample n is exactly (n + 1) / 65536, known without Faust.

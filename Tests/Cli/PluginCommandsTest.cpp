@@ -68,7 +68,7 @@ const nlohmann::json* failedStep(const nlohmann::json& report)
 }
 } // namespace
 
-TEST_CASE("plugins lists the LV2 plugins of LV2_PATH; one that crashes or hangs while loading is listed as failed, "
+TEST_CASE("plugins lists the LV2 plugins of LV2_PATH, one that crashes or hangs while loading is listed as failed, "
           "and the scan is cached until a folder changes",
           "[cli][plugins]")
 {

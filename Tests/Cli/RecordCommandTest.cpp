@@ -81,7 +81,11 @@ TEST_CASE("record --device virtual --play: the capture is the render shifted by 
         INFO("pre-roll " << preRoll);
         auto record = std::vector<std::string>{"record", "--device", "virtual", "--virtual-fast", "--period", "64",
                                                "--virtual-delay", "37", "--seconds", "0.6", "--duration", "0.5",
-                                               "--play", "pink", "--inputs", "1,2", "--outputs", "--format", "f32",
+                                               // --virtual-fast runs the device faster than real time:
+                                               // 2 s of headroom pass in a few ms of wall time, and a
+                                               // busy machine may not run the writer by then (seen
+                                               // once under ctest -j2). The pool holds it all here.
+                                               "--headroom", "5", "--play", "pink", "--inputs", "1,2", "--outputs", "--format", "f32",
                                                "--pre-roll", preRoll, "--out", take};
         record.insert(record.end(), signal.begin(), signal.end());
         const auto r = runProcess(WB_CLI_PATH, record);
@@ -146,7 +150,7 @@ TEST_CASE("record: bad usage exits 2 with a message and leaves no file", "[cli]"
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("record: a file size limit mid-recording stops it with the reason; the header covers every frame", "[cli]")
+TEST_CASE("record: a file size limit mid-recording stops it with the reason, the header covers every frame", "[cli]")
 {
     const auto dir = wb::test::freshTempDir("wb-record", "full");
     const std::string take = (dir / "take.wav").string();

@@ -106,8 +106,11 @@ TEST_CASE("hot reload: an edited .dsp replaces the running effect, values kept b
     // The user moves the sliders: gain 0.8, trim 1.5.
     const auto& slot = rig.chain.slotsFromUi().at(0);
     const int gain = slot.node->findControl("gain"), trim = slot.node->findControl("trim");
-    REQUIRE(rig.chain.setParameterFromUi(first, gain, 0.8f));
+    REQUIRE(rig.chain.setParameterFromUi(first, gain, 0.8f)); // the model (no command ring here)
     REQUIRE(rig.chain.setParameterFromUi(first, trim, 1.5f));
+    // ... and the commands the engine's dispatcher would hand the chain at the next block.
+    wb::EffectChainNode::handleCommandOnAudio(&rig.chain, wb::Command::setParameter(first, std::uint32_t(gain), 0.8f));
+    wb::EffectChainNode::handleCommandOnAudio(&rig.chain, wb::Command::setParameter(first, std::uint32_t(trim), 1.5f));
     (void) rig.reload.pollFromUi(rig.now += std::chrono::milliseconds(60)); // starts watching
     auto out = rig.settledOutput();
     CHECK(out.first == Approx(0.5f * 0.8f * 1.5f).margin(1e-5));
@@ -135,8 +138,8 @@ TEST_CASE("hot reload: an edited .dsp replaces the running effect, values kept b
     CHECK(rig.reload.statusOf(first) == nullptr);
 }
 
-TEST_CASE("hot reload: a failed compile keeps the old module running and reports file and line; "
-          "a comment changes nothing; an imported .lib edit reloads",
+TEST_CASE("hot reload: a failed compile keeps the old module running and reports file and line, "
+          "a comment changes nothing, an imported .lib edit reloads",
           "[faustrt][hotreload]")
 {
     Rig rig;

@@ -184,7 +184,7 @@ TEST_CASE("faustrt: compile errors come back with Faust's message, the file and 
     CHECK(cache.stats().failures == 1);
 }
 
-TEST_CASE("faustrt: a 0-input program is a source; the chain refuses it with a message", "[faustrt]")
+TEST_CASE("faustrt: a 0-input program is a source, the chain refuses it with a message", "[faustrt]")
 {
     useTestCacheForShared();
     const auto dir = freshTempDir("wb-faustrt", "source");
@@ -291,7 +291,7 @@ TEST_CASE("faustrt: channel fitting: 1/1 dual mono, 1/2 from the mean, 2/1 to bo
     }
 }
 
-TEST_CASE("faustrt: an edit of an imported .lib gives a new key and a real recompile; unchanged content never recompiles",
+TEST_CASE("faustrt: an edit of an imported .lib gives a new key and a real recompile, unchanged content never recompiles",
           "[faustrt]")
 {
     const auto dir = freshTempDir("wb-faustrt", "libedit");
@@ -325,7 +325,7 @@ TEST_CASE("faustrt: an edit of an imported .lib gives a new key and a real recom
     CHECK(outputOf(first) == 0.4f); // the old module still works for whoever holds it
 }
 
-TEST_CASE("faustrt: the disk cache: a second process's load is a disk hit; another target or version is refused",
+TEST_CASE("faustrt: the disk cache: a second process's load is a disk hit, another target or version is refused",
           "[faustrt]")
 {
     const auto dir = freshTempDir("wb-faustrt", "disk");
@@ -380,7 +380,7 @@ TEST_CASE("faustrt: the disk cache: a second process's load is a disk hit; anoth
     }
 }
 
-TEST_CASE("faustrt: preload returns at once and status is polled; get, evict and the budget (LRU first, never in use)",
+TEST_CASE("faustrt: preload returns at once and status is polled, get, evict and the budget (LRU first, never in use)",
           "[faustrt]")
 {
     const auto dir = freshTempDir("wb-faustrt", "budget");

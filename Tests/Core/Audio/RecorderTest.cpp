@@ -161,7 +161,7 @@ bool matchesRamp(const FileCheck& f, SourceOf source)
 }
 } // namespace
 
-TEST_CASE("recorder: a stalled writer costs the audio thread nothing; the lost frames are exactly the gap",
+TEST_CASE("recorder: a stalled writer costs the audio thread nothing, the lost frames are exactly the gap",
           "[core][rt][nosan]")
 {
     const auto dir = wb::test::freshTempDir("wb-recorder", "stall");
@@ -315,7 +315,7 @@ TEST_CASE("recorder: s16 is TPDF-dithered (no rounding bias), f32 is bit for bit
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("recorder: a file size limit stops the recording with the reason; the header covers every frame", "[core]")
+TEST_CASE("recorder: a file size limit stops the recording with the reason, the header covers every frame", "[core]")
 {
     const auto dir = wb::test::freshTempDir("wb-recorder", "full");
     const std::string path = (dir / "take.wav").string();

@@ -249,18 +249,37 @@ TEST_CASE("process stats: private and proportional memory agree with awk over /p
 TEST_CASE("process stats: 50 MB allocated and touched moves private and PSS memory by 50 MB",
           "[core][monitor][nosan]")
 {
-    const auto ours = readMemoryStats();
-    REQUIRE(ours.smapsAvailable);
-    // 50 MB allocated and every page touched: the private figure grows by 50 MB (+-10 %).
+    // 50 MB allocated and every page touched: the private figure grows by 50 MB (+-10 %), and
+    // freeing it (a block this size is its own mapping) gives the 50 MB back. Pages of a shared
+    // library turn private when another process mapping it exits (ctest runs tests in parallel:
+    // seen +20 MB of libfaust's pages in one reading), so an attempt counts only when the growth
+    // and the release agree; up to 5 attempts, and a figure that does not follow the block fails.
     constexpr std::size_t kBytes = 50u << 20;
-    auto block = std::make_unique<char[]>(kBytes);
-    std::memset(block.get(), 1, kBytes);
-    const auto after = readMemoryStats();
-    const double grew = double(after.privateBytes) - double(ours.privateBytes);
-    INFO("private grew by " << grew / 1048576.0 << " MB");
-    CHECK(grew == Approx(double(kBytes)).epsilon(0.10));
-    CHECK(double(after.pssBytes) - double(ours.pssBytes) == Approx(double(kBytes)).epsilon(0.10));
-    block.reset();
+    bool measured = false;
+    for (int attempt = 0; attempt < 5 && !measured; ++attempt)
+    {
+        const auto before = readMemoryStats();
+        REQUIRE(before.smapsAvailable);
+        auto block = std::make_unique<char[]>(kBytes);
+        std::memset(block.get(), 1, kBytes);
+        const auto after = readMemoryStats();
+        block.reset();
+        const auto freed = readMemoryStats();
+        const double grew = double(after.privateBytes) - double(before.privateBytes);
+        const double released = double(after.privateBytes) - double(freed.privateBytes);
+        const double pssGrew = double(after.pssBytes) - double(before.pssBytes);
+        INFO("attempt " << attempt << ": private grew by " << grew / 1048576.0 << " MB, released "
+                        << released / 1048576.0 << " MB; PSS grew by " << pssGrew / 1048576.0 << " MB");
+        if (std::abs(grew - released) > 0.05 * double(kBytes))
+        {
+            WARN("another process changed the shared pages during the reading; again");
+            continue;
+        }
+        CHECK(grew == Approx(double(kBytes)).epsilon(0.10));
+        CHECK(pssGrew == Approx(double(kBytes)).epsilon(0.10));
+        measured = true;
+    }
+    CHECK(measured);
 }
 
 TEST_CASE("process stats: readSmapsRollup refuses a missing file and one without Pss", "[core][monitor]")
