@@ -2,6 +2,7 @@
 
 #include "App/Theme.h"
 #include "Core/Audio/Recorder.h"
+#include "Engine/EffectResolver.h"
 #include "Engine/VirtualLoopbackDevice.h"
 #include "FaustRuntime/FaustModuleCache.h"
 
@@ -85,7 +86,8 @@ void MonitorPanel::update(std::uint64_t xrunEvents)
         for (const auto& n : pendingNodes.take())
         {
             int stream = 0;
-            auto name = engine.nodeNameFromUi(n.node, &stream);
+            // A .dsp effect by its file's stem, as the chain names its instances (the path is long).
+            auto name = instanceBaseName(engine.nodeNameFromUi(n.node, &stream));
             NodeRow row{name.empty() ? juce::String("node ") + juce::String(n.node) : juce::String(name),
                         n.meanNs / 1000.0, n.share()};
             if (stream > 0)
@@ -182,20 +184,25 @@ void MonitorPanel::collectLatency()
     }
 }
 
-/// Runtime Faust modules (.dsp files compiled by libfaust): what the module cache holds.
-static MonitorPanel::Figure faustModulesFigure()
+/// Runtime Faust modules (.dsp files compiled by libfaust): what the module cache holds, and what
+/// it did (two rows: one would not fit the figures' column).
+static std::pair<MonitorPanel::Figure, MonitorPanel::Figure> faustModuleFigures()
 {
     const auto f = faustrt::FaustModuleCache::shared().stats();
-    juce::String value(f.modules);
-    if (f.modules > 0 || f.compiles > 0 || f.diskHits > 0)
-        value << " (" << juce::String(static_cast<double>(f.machineCodeBytes) / 1024.0, 1) << " KB), "
-              << juce::String(f.compiles) << " compiled, " << juce::String(f.memoryHits + f.diskHits) << " cached";
+    juce::String modules(f.modules);
+    if (f.modules > 0)
+        modules << "  (" << juce::String(static_cast<double>(f.machineCodeBytes) / 1024.0, 1) << " KB)";
+    juce::String compiles(f.compiles);
     if (f.compiles > 0)
-        value << ", last " << juce::String(juce::roundToInt(f.lastCompileMs)) << " ms";
-    return {"Faust modules", value,
-            "Faust programs compiled at run time (.dsp files): modules in memory (their machine code), compiles, "
-            "cache hits (memory or disk) and the last compile's time. Instances of them: "
-                + juce::String(f.instances) + "."};
+        compiles << ", last " << juce::String(juce::roundToInt(f.lastCompileMs)) << " ms";
+    compiles << "; " << juce::String(f.memoryHits + f.diskHits) << " cached";
+    return {{"Faust modules", modules,
+             "Faust programs compiled at run time (.dsp files) held in memory, and their machine code. "
+             "Instances of them: " + juce::String(f.instances) + "."},
+            {"Faust compiles", compiles,
+             "Compiles of .dsp files so far (the last one's time), and loads served by the module cache "
+             "instead (memory " + juce::String(f.memoryHits) + ", disk " + juce::String(f.diskHits)
+                 + ", failures " + juce::String(f.failures) + ")."}};
 }
 
 juce::String MonitorPanel::bufferPoolText() const
@@ -216,6 +223,7 @@ std::vector<MonitorPanel::Figure> MonitorPanel::figures() const
     const double now = monitor::wallSeconds();
     const bool virtualDevice = engine.isVirtualDevice();
     const juce::String memorySource = memory.smapsAvailable ? "/proc/self/smaps_rollup" : "RSS (no smaps_rollup on this kernel)";
+    const auto [faustModules, faustCompiles] = faustModuleFigures();
     return {
         {"DSP load mean", pct(load.meanLoad), "Time in the audio callback / the period, averaged over the last window"},
         {"DSP load max (window)", pct(load.windowMaxLoad),
@@ -249,7 +257,8 @@ std::vector<MonitorPanel::Figure> MonitorPanel::figures() const
          "The recorder's pool (Core/Audio/Recorder): blocks in use / blocks, the most in use at once, and the "
          "writer's lag (audio captured, not yet on disk). Idle when nothing records through the engine."},
         {"Faust instances", juce::String(counters.faustInstances.load()), "Live Faust effect instances"},
-        faustModulesFigure(),
+        faustModules,
+        faustCompiles,
     };
 }
 

@@ -6,10 +6,12 @@
 #include "AppUi/AppFixture.h"
 
 #include "App/ChainPanel.h"
+#include "App/MonitorPanel.h"
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 using wb::test::App;
 using wb::test::findById;
@@ -66,6 +68,18 @@ TEST_CASE("app: a loaded .dsp plays, reloads live when saved, and a broken save 
     CHECK(heading->getText().contains("Error: "));
     REQUIRE(app.peakSettlesAt(-6.0 + 20.0 * std::log10(0.25)));
     CHECK(wb::test::saveScreenshot(*app.main, "chain-dsp-error.png").getSize() > 1000);
+    // The monitor counts what was compiled here: two versions of half.dsp (the broken save is no
+    // module), and the figures fit their column (nothing cut with "...").
+    auto* monitor = dynamic_cast<wb::app::MonitorPanel*>(findById(*app.main, "panel.monitor"));
+    REQUIRE(monitor != nullptr);
+    std::map<juce::String, juce::String> figures;
+    for (const auto& f : monitor->figures())
+        figures[f.name] = f.value;
+    CHECK(figures["Faust modules"].startsWith("2  ("));
+    CHECK(figures["Faust compiles"].startsWith("2, last "));
+    (void) monitor->createComponentSnapshot(monitor->getLocalBounds()); // paints it now
+    INFO("cut: " << monitor->clippedTexts().joinIntoString(" | "));
+    CHECK(monitor->clippedTexts().isEmpty());
     // A file that does not compile cannot be added: the chain keeps its one effect.
     const auto broken = dir / "broken.dsp";
     save(broken, "process = ;\n");
