@@ -102,7 +102,7 @@ TEST_CASE("app monitor: the memory figure is the private memory, PSS beside it, 
         const auto shown = figure("Memory private (PSS)").value;
         CHECK(shown.getDoubleValue() >= 100.0);
         CHECK(shown.containsOnly("0123456789. MB()"));
-        for (const auto [w, h] : {std::pair{1024, 700}, std::pair{1440, 900}})
+        for (const auto& [w, h] : {std::pair{1024, 700}, std::pair{1440, 900}})
         {
             app.main->setSize(w, h);
             pump(400); // a monitor sample (4 Hz) at this size
