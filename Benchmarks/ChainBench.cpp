@@ -20,7 +20,7 @@ void BM_DefaultChain(benchmark::State& state)
     wb::SignalGenerator gen;
     gen.prepare(kRate, kBlock);
     wb::SignalSettings settings;
-    settings.kind = wb::SignalKind::Sine;
+    settings.kind = wb::SignalKind::sine;
     settings.freq = 1000.0;
     settings.levelDb = -1.0;
     settings.duration = 0.0; // endless

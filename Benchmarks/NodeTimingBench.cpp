@@ -23,7 +23,7 @@ void BM_NodeTimingEngineCallback(benchmark::State& state)
     constexpr int kFrames = 256;
     auto engine = wb::AudioEngine::createWithGenerator();
     wb::SignalSettings sine;
-    sine.kind = wb::SignalKind::Sine;
+    sine.kind = wb::SignalKind::sine;
     sine.freq = 1000.0;
     sine.levelDb = -20.0;
     sine.duration = 0.0;

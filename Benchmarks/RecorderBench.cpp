@@ -68,7 +68,7 @@ void RecorderTap(benchmark::State& state)
         return;
     }
     const std::string path = benchFile();
-    if (!r.startFromUi({path, wb::SampleFormat::Float32}, error))
+    if (!r.startFromUi({path, wb::SampleFormat::float32}, error))
     {
         state.SkipWithError(error.c_str());
         return;
@@ -130,7 +130,7 @@ void RecorderWriter(benchmark::State& state)
             return;
         }
         const std::string path = benchFile();
-        wb::RecordingTarget t{path, wb::SampleFormat::Float32};
+        wb::RecordingTarget t{path, wb::SampleFormat::float32};
         t.framesAfterStart = kSeconds * static_cast<std::int64_t>(kRate);
         const double cpu0 = processCpuSeconds();
         const auto t0 = std::chrono::steady_clock::now();

@@ -67,14 +67,14 @@ void BM_BandLimited(benchmark::State& state, wb::signals::WaveShape shape, doubl
     k.setFrequency(hz);
     runKernel(state, k);
 }
-BENCHMARK_CAPTURE(BM_BandLimited, square_1k, wb::signals::WaveShape::Square, 997.0);
-BENCHMARK_CAPTURE(BM_BandLimited, saw_1k, wb::signals::WaveShape::Saw, 997.0);
-BENCHMARK_CAPTURE(BM_BandLimited, saw_50Hz, wb::signals::WaveShape::Saw, 50.0);
-BENCHMARK_CAPTURE(BM_BandLimited, triangle_1k, wb::signals::WaveShape::Triangle, 997.0);
+BENCHMARK_CAPTURE(BM_BandLimited, square_1k, wb::signals::WaveShape::square, 997.0);
+BENCHMARK_CAPTURE(BM_BandLimited, saw_1k, wb::signals::WaveShape::saw, 997.0);
+BENCHMARK_CAPTURE(BM_BandLimited, saw_50Hz, wb::signals::WaveShape::saw, 50.0);
+BENCHMARK_CAPTURE(BM_BandLimited, triangle_1k, wb::signals::WaveShape::triangle, 997.0);
 
 void BM_WhiteUniform(benchmark::State& state)
 {
-    wb::signals::WhiteNoise k(wb::signals::NoiseDistribution::Uniform);
+    wb::signals::WhiteNoise k(wb::signals::NoiseDistribution::uniform);
     k.prepare(kFs, kBlock);
     k.reset(1);
     runKernel(state, k);
@@ -83,7 +83,7 @@ BENCHMARK(BM_WhiteUniform);
 
 void BM_WhiteGaussian(benchmark::State& state)
 {
-    wb::signals::WhiteNoise k(wb::signals::NoiseDistribution::Gaussian);
+    wb::signals::WhiteNoise k(wb::signals::NoiseDistribution::gaussian);
     k.prepare(kFs, kBlock);
     k.reset(1);
     runKernel(state, k);
@@ -126,8 +126,8 @@ void BM_Sweep(benchmark::State& state, wb::signals::SweepLaw law)
     k.reset();
     runKernel(state, k);
 }
-BENCHMARK_CAPTURE(BM_Sweep, log, wb::signals::SweepLaw::Logarithmic);
-BENCHMARK_CAPTURE(BM_Sweep, lin, wb::signals::SweepLaw::Linear);
+BENCHMARK_CAPTURE(BM_Sweep, log, wb::signals::SweepLaw::logarithmic);
+BENCHMARK_CAPTURE(BM_Sweep, lin, wb::signals::SweepLaw::linear);
 
 /// The whole generator (kernel, level ramp, routing) writing stereo frames.
 void BM_GeneratorStereo(benchmark::State& state, wb::SignalKind kind)
@@ -149,6 +149,6 @@ void BM_GeneratorStereo(benchmark::State& state, wb::SignalKind kind)
     }
     state.SetItemsProcessed(state.iterations() * kBlock);
 }
-BENCHMARK_CAPTURE(BM_GeneratorStereo, sine, wb::SignalKind::Sine);
-BENCHMARK_CAPTURE(BM_GeneratorStereo, pink, wb::SignalKind::Pink);
+BENCHMARK_CAPTURE(BM_GeneratorStereo, sine, wb::SignalKind::sine);
+BENCHMARK_CAPTURE(BM_GeneratorStereo, pink, wb::SignalKind::pink);
 } // namespace

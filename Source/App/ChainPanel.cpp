@@ -321,7 +321,7 @@ void ChainPanel::startRamp(NodeId fx, int index, double fromDb, double toDb)
 {
     ramp = Ramp{fx, index, fromDb, toDb, juce::Time::getMillisecondCounterHiRes()};
     startTimerHz(60);
-    showMessage("Ramping to " + juce::String(formatValue(toDb, ValueUnit::Decibel)) + " at 20 dB/s (a typed rise of over "
+    showMessage("Ramping to " + juce::String(formatValue(toDb, ValueUnit::decibel)) + " at 20 dB/s (a typed rise of over "
                     "6 dB never jumps)",
                 false);
 }
@@ -563,7 +563,7 @@ void ChainPanel::rebuildEditor()
         slider->onValueChange = [this, fx, i, raw] { setParameter(fx, int(i), float(raw->getValue())); };
         // The reason names the control, and the unit of a plain-number control ("time (ms): ...").
         const juce::String refusedPrefix = juce::String(c.label)
-                                         + (spec.entryUnit() == ValueUnit::None && !c.unit.empty() ? " (" + juce::String(c.unit) + ")" : "")
+                                         + (spec.entryUnit() == ValueUnit::none && !c.unit.empty() ? " (" + juce::String(c.unit) + ")" : "")
                                          + ": ";
         slider->onRefused = [this, refusedPrefix](const juce::String& why) { showMessage(refusedPrefix + why, true); };
         slider->onAccepted = [this] { showMessage({}, false); };

@@ -55,7 +55,7 @@ GeneratorPanel::GeneratorPanel(AudioEngine& e) : settingsModel(e.generatorModel(
     modeBox.addItem("dBFS peak", 1);
     modeBox.addItem("dBFS RMS", 2);
     modeBox.onChange = [this]
-    { settingsModel.setMode(modeBox.getSelectedId() == 2 ? LevelMode::Rms : LevelMode::Peak); };
+    { settingsModel.setMode(modeBox.getSelectedId() == 2 ? LevelMode::rms : LevelMode::peak); };
     modeBox.setTooltip("Whether Level is the signal's peak or its RMS, in dBFS");
     addAndMakeVisible(modeBox);
 
@@ -79,8 +79,8 @@ GeneratorPanel::GeneratorPanel(AudioEngine& e) : settingsModel(e.generatorModel(
         const double fadeSeconds = settingsModel.state().fadeSeconds;
         if (typed < 2.0 * fadeSeconds)
         {
-            showMessage("Duration " + juce::String(formatValue(typed, ValueUnit::Seconds)) + " is shorter than its two fades ("
-                            + juce::String(formatValue(fadeSeconds, ValueUnit::Seconds)) + " each)",
+            showMessage("Duration " + juce::String(formatValue(typed, ValueUnit::seconds)) + " is shorter than its two fades ("
+                            + juce::String(formatValue(fadeSeconds, ValueUnit::seconds)) + " each)",
                         true);
             return std::nullopt;
         }
@@ -229,7 +229,7 @@ std::optional<double> GeneratorPanel::filterTypedLevel(double typed)
     rampToDb = typed;
     rampStartMs = juce::Time::getMillisecondCounterHiRes();
     startTimerHz(60);
-    showMessage("Ramping to " + juce::String(formatValue(typed, ValueUnit::Decibel)) + " at 20 dB/s (a typed rise of over "
+    showMessage("Ramping to " + juce::String(formatValue(typed, ValueUnit::decibel)) + " at 20 dB/s (a typed rise of over "
                     "6 dB, or above -6 dBFS, never jumps)",
                 false);
     return std::nullopt; // the ramp brings it there
@@ -251,7 +251,7 @@ void GeneratorPanel::generatorModelChanged()
 {
     const auto& g = settingsModel.state();
     kindBox.setSelectedId(static_cast<int>(g.kind) + 1, juce::dontSendNotification);
-    modeBox.setSelectedId(g.mode == LevelMode::Rms ? 2 : 1, juce::dontSendNotification);
+    modeBox.setSelectedId(g.mode == LevelMode::rms ? 2 : 1, juce::dontSendNotification);
     freqSlider.setValue(g.freq(), juce::dontSendNotification);
     toSlider.setValue(g.freqTo, juce::dontSendNotification);
     levelSlider.setValue(g.levelDb, juce::dontSendNotification);
@@ -272,7 +272,7 @@ void GeneratorPanel::updateVisibility()
     const auto& g = settingsModel.state();
     const SignalKind k = g.kind;
     const bool sweep = isSweep(k);
-    const bool impulse = k == SignalKind::Impulse;
+    const bool impulse = k == SignalKind::impulse;
     freqLabel.setText(sweep ? "From" : "Frequency", juce::dontSendNotification);
     freqLabel.setVisible(isPeriodicTone(k) || sweep);
     freqSlider.setVisible(isPeriodicTone(k) || sweep);
@@ -347,7 +347,7 @@ void GeneratorPanel::resized()
             extra->setBounds(r.removeFromRight(78));
         c.setBounds(r);
     };
-    const bool impulse = settingsModel.state().kind == SignalKind::Impulse;
+    const bool impulse = settingsModel.state().kind == SignalKind::impulse;
     labelled(freqLabel, freqSlider);
     labelled(toLabel, toSlider);
     labelled(durationLabel, durationSlider, impulse ? nullptr : &repeatButton);

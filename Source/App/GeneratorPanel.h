@@ -91,9 +91,9 @@ private:
 
     juce::Label title{{}, "Generator"};
     juce::ComboBox kindBox, modeBox;
-    ValueEntrySlider freqSlider{ValueUnit::Hertz}, toSlider{ValueUnit::Hertz}, levelSlider{ValueUnit::Decibel};
-    ValueEntrySlider durationSlider{ValueUnit::Seconds}, fadeSlider{ValueUnit::Seconds};
-    ValueEntrySlider periodSlider{ValueUnit::Seconds}, seedSlider{ValueUnit::None, 10};
+    ValueEntrySlider freqSlider{ValueUnit::hertz}, toSlider{ValueUnit::hertz}, levelSlider{ValueUnit::decibel};
+    ValueEntrySlider durationSlider{ValueUnit::seconds}, fadeSlider{ValueUnit::seconds};
+    ValueEntrySlider periodSlider{ValueUnit::seconds}, seedSlider{ValueUnit::none, 10};
     juce::Label freqLabel{{}, "Frequency"}, toLabel{{}, "Sweep to"}, levelLabel{{}, "Level"};
     juce::Label durationLabel{{}, "Duration"}, fadeLabel{{}, "Fade"}, periodLabel{{}, "Period"};
     juce::Label seedLabel{{}, "Seed"};

@@ -19,7 +19,7 @@ class ValueEntrySlider : public juce::Slider
 {
 public:
     /// unit: what the box holds; the slider's range (setRange) is the accepted range.
-    explicit ValueEntrySlider(ValueUnit unit = ValueUnit::None, int significantDigits = 5);
+    explicit ValueEntrySlider(ValueUnit unit = ValueUnit::none, int significantDigits = 5);
 
     /// Called with the reason when typed text is refused (the old value stays).
     std::function<void(const juce::String& reason)> onRefused;

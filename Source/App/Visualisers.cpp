@@ -359,7 +359,7 @@ SpectrumView::SpectrumView()
     setUpChannelBox(*this, channelBox);
     setTooltip("Amplitude spectrum (FFT 4096, Blackman-Harris window) in dBFS: a sine on a bin reads its peak level. "
                "Blue: the chosen output; orange: its decaying peak hold, or output 2 when both are shown");
-    window = makeWindow(Window::BlackmanHarris4, kFftSize);
+    window = makeWindow(Window::blackmanHarris4, kFftSize);
     windowSum = 0.0;
     for (double w : window)
         windowSum += w;

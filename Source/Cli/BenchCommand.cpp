@@ -84,7 +84,7 @@ double loadAverage()
 void setUpStream(GeneratorNode& generator, EffectChainNode& chain, int k, const std::vector<std::string>& effects)
 {
     SignalSettings tone;
-    tone.kind = SignalKind::Sine;
+    tone.kind = SignalKind::sine;
     tone.freq = 200.0 + 50.0 * double(k % 64);
     tone.levelDb = -24.0;
     tone.duration = 0.0;

@@ -339,7 +339,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
     }
     if (!o.ir.empty())
     {
-        const auto written = writeWavAtomically(o.ir, {r.impulseResponse}, o.rate, SampleFormat::Float32);
+        const auto written = writeWavAtomically(o.ir, {r.impulseResponse}, o.rate, SampleFormat::float32);
         if (!written.ok)
         {
             ctx.err << "wavebench: error: " << written.error << "\n";

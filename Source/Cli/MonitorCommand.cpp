@@ -28,6 +28,7 @@
 //   kept, stderr says so, exit 1)
 // --device default | virtual | jack picks the device (default: the system's, else Virtual loopback).
 #include "Cli/Cli.h"
+#include "Cli/Interrupt.h"
 #include "Cli/Subcommands.h"
 #include "Engine/DeviceWatch.h"
 #include "Core/Audio/Recorder.h"
@@ -93,7 +94,7 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
     auto& engine = *enginePtr;
     // A 1 kHz sine at -20 dBFS on both channels runs through the chain, so the load is real.
     SignalSettings tone;
-    tone.kind = SignalKind::Sine;
+    tone.kind = SignalKind::sine;
     tone.freq = 1000.0;
     tone.levelDb = -20.0;
     tone.duration = 0.0;
@@ -118,7 +119,7 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
         rc.numChannels = 2;
         rc.sampleRate = engine.deviceManager().getCurrentAudioDevice()->getCurrentSampleRate();
         std::string error;
-        if (!recorder.prepare(rc, error) || !recorder.startFromUi({o.record, SampleFormat::Float32}, error))
+        if (!recorder.prepare(rc, error) || !recorder.startFromUi({o.record, SampleFormat::float32}, error))
         {
             engine.closeDevice();
             ctx.err << "wavebench: error: " << error << "\n";
@@ -137,17 +138,21 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
     bool deviceLost = false;
     const bool isJack = engine.deviceManager().getCurrentAudioDevice() != nullptr
                      && engine.deviceManager().getCurrentAudioDevice()->getTypeName() == "JACK";
+    // Ctrl-C or SIGTERM: stop sampling, close the device and any --record file, write the JSON of
+    // the samples taken, exit 128 + the signal (Cli/Interrupt.h).
+    const InterruptScope interrupts;
     const double t0 = monitor::wallSeconds();
     (void) mainCpu.update(monitor::currentThreadCpuSeconds(), t0);
     (void) processCpu.update(monitor::processCpuSeconds(), t0);
     if (auto a = engine.audioThreadCpuSeconds())
         (void) audioCpu.update(*a, t0);
-    for (double next = t0 + o.interval; next <= t0 + o.seconds + 1e-9 && !deviceLost; next += o.interval)
+    for (double next = t0 + o.interval; next <= t0 + o.seconds + 1e-9 && !deviceLost && InterruptScope::received() == 0;
+         next += o.interval)
     {
         // The message thread keeps working (draining telemetry, collecting garbage) while it waits.
         while (monitor::wallSeconds() < next)
         {
-            if ((deviceLost = watch.lost()))
+            if ((deviceLost = watch.lost()) || InterruptScope::received() != 0)
                 break;
             juce::MessageManager::getInstance()->runDispatchLoopUntil(10);
             Telemetry t;
@@ -174,6 +179,8 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
                                    watch.stallLimitSeconds(), monitor::wallSeconds() - t0, samples.size());
             break;
         }
+        if (InterruptScope::received() != 0)
+            break; // mid-interval: no sample of a part of one
         const double now = monitor::wallSeconds();
         const auto load = engine.loadSnapshotFromUi();
         const auto mem = monitor::readMemoryStats();
@@ -222,6 +229,10 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
                                    rs.framesLost);
         }
     }
+    const int interruptedBy = InterruptScope::received();
+    if (interruptedBy != 0 && !deviceLost)
+        ctx.err << fmt::format("wavebench: interrupted ({}) at t = {:.2f} s; the {} sample(s) before are kept\n",
+                               InterruptScope::name(interruptedBy), monitor::wallSeconds() - t0, samples.size());
     const auto device = engine.describeDevice().toStdString();
     engine.closeDevice();
     bool recordFailed = false;
@@ -240,10 +251,14 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
         nlohmann::json j{{"settings", {{"seconds", o.seconds}, {"interval", o.interval}, {"chain", splitCommaList(o.chain)}, {"device", o.device}, {"record", o.record}}},
                          {"device", device},
                          {"samples", samples},
-                         {"stopped_by", deviceLost ? "device-lost" : "seconds"}};
+                         {"stopped_by", deviceLost          ? std::string("device-lost")
+                                        : interruptedBy != 0 ? InterruptScope::name(interruptedBy)
+                                                             : std::string("seconds")}};
         writeJsonFile(o.json, j, ctx);
     }
-    return deviceLost || recordFailed ? kFailure : kOk;
+    if (deviceLost || recordFailed)
+        return kFailure;
+    return interruptedBy != 0 ? InterruptScope::exitCodeFor(interruptedBy) : kOk;
 }
 } // namespace
 

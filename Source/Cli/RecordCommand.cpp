@@ -8,6 +8,7 @@
 // thread only copies into pooled blocks. The file is written in place as it grows (its header
 // rewritten every second), so a crash or a full disk leaves a valid file with what was recorded.
 #include "Cli/Cli.h"
+#include "Cli/Interrupt.h"
 #include "Cli/LoopbackDevice.h"
 #include "Cli/RenderRequest.h"
 #include "Cli/RenderSidecar.h"
@@ -55,7 +56,7 @@ struct RecordOptions : LoopbackDeviceOptions
 struct CheckedRecord
 {
     std::optional<RenderRequest> play;
-    SampleFormat format = SampleFormat::Float32;
+    SampleFormat format = SampleFormat::float32;
     std::vector<int> inputs; ///< 0-based
     int numOutputs = 1;
 };
@@ -155,6 +156,9 @@ int runRecord(RecordOptions& o, Context& ctx)
     target.framesAfterStart = std::llround(o.seconds * rc.sampleRate);
 
     using clock = std::chrono::steady_clock;
+    // Ctrl-C or SIGTERM from here on: stop, close the file with a header covering every frame,
+    // write the sidecar, exit 128 + the signal (Cli/Interrupt.h).
+    const InterruptScope interrupts;
     const double period = std::max(1, device->getCurrentBufferSizeSamples()) / rc.sampleRate;
     const int xrunsBefore = device->getXRunCount();
     std::string startTime;
@@ -197,7 +201,8 @@ int runRecord(RecordOptions& o, Context& ctx)
     if (o.preRoll > 0.0)
     {
         const auto preRollFrames = static_cast<std::int64_t>(std::ceil(o.preRoll * rc.sampleRate));
-        while (callback.callbacksFromUi() * device->getCurrentBufferSizeSamples() < preRollFrames && !lost)
+        while (callback.callbacksFromUi() * device->getCurrentBufferSizeSamples() < preRollFrames && !lost
+               && InterruptScope::received() == 0)
         {
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
             lost = !deviceAlive();
@@ -208,6 +213,13 @@ int runRecord(RecordOptions& o, Context& ctx)
             ctx.err << "wavebench: error: the device stopped calling back before the recording started\n";
             return kFailure;
         }
+        if (const int sig = InterruptScope::received(); sig != 0)
+        {
+            device->stop();
+            ctx.err << fmt::format("wavebench: interrupted ({}) before the recording started; no file written\n",
+                                   InterruptScope::name(sig));
+            return InterruptScope::exitCodeFor(sig);
+        }
         if (!startRecording())
         {
             device->stop(); // before the callback and the recorder go
@@ -215,13 +227,14 @@ int runRecord(RecordOptions& o, Context& ctx)
         }
     }
     double maxLagSeconds = 0.0;
-    while (!lost && !recorder.endedFromUi())
+    while (!lost && !recorder.endedFromUi() && InterruptScope::received() == 0)
     {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
         maxLagSeconds = std::max(maxLagSeconds, static_cast<double>(recorder.statsFromUi().writerLagFrames) / rc.sampleRate);
         lost = !deviceAlive();
     }
     device->stop();
+    const int interruptedBy = InterruptScope::received();
     const int xrunsAfter = device->getXRunCount();
     const auto stats = recorder.statsFromUi();
     const RecordingResult result = recorder.finishFromUi(true);
@@ -249,7 +262,7 @@ int runRecord(RecordOptions& o, Context& ctx)
     j["rate_hz"] = rc.sampleRate;
     j["channels"] = channels;
     j["format"] = sampleFormatName(checked.format);
-    j["dither"] = checked.format == SampleFormat::Pcm16 ? "tpdf" : "none";
+    j["dither"] = checked.format == SampleFormat::pcm16 ? "tpdf" : "none";
     j["start_time_utc"] = startTime;
     j["seconds_requested"] = o.seconds;
     j["pre_roll_frames"] = result.preRollFrames;
@@ -257,9 +270,13 @@ int runRecord(RecordOptions& o, Context& ctx)
     j["frames_lost"] = result.framesLost;
     j["gaps"] = gaps;
     j["clipped_samples"] = result.clippedSamples;
-    j["complete"] = result.ok && !lost;
+    // A recording that reached its length before the signal was seen is complete.
+    const bool interrupted = interruptedBy != 0 && result.framesWritten < target.framesAfterStart + result.preRollFrames;
+    j["complete"] = result.ok && !lost && !interrupted;
     if (!result.ok || lost)
         j["stopped_by"] = lost ? std::string("device-lost") : result.error;
+    else if (interrupted)
+        j["stopped_by"] = InterruptScope::name(interruptedBy);
     if (checked.play)
         j["play"] = {{"signal", signalKindName(checked.play->kind)},
                      {"parameters", signalParametersJson(*checked.play)},
@@ -298,6 +315,14 @@ int runRecord(RecordOptions& o, Context& ctx)
     }
     if (!sidecarOk)
         return kFailure;
+    if (interrupted)
+    {
+        ctx.err << fmt::format("wavebench: interrupted ({}); {} keeps the {} frames recorded ({:.3f} s), its header "
+                               "covers them\n",
+                               InterruptScope::name(interruptedBy), o.out, result.framesWritten,
+                               static_cast<double>(result.framesWritten) / rc.sampleRate);
+        return InterruptScope::exitCodeFor(interruptedBy);
+    }
     ctx.out << fmt::format("recorded {} ({} ch, {} Hz, {}, {} frames = {:.3f} s, pre-roll {} frames): {} gaps\n",
                            o.out, fileChannels, rc.sampleRate, sampleFormatName(checked.format), result.framesWritten,
                            static_cast<double>(result.framesWritten) / rc.sampleRate, result.preRollFrames,

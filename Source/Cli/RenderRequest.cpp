@@ -44,7 +44,7 @@ RenderRequest checkRenderOptions(const RenderOptions& o)
     if (o.signal.empty() == o.source.empty())
         throw UsageError("give either --signal NAME or --source FILE.dsp");
     // A --source program replaces the generator: the generator renders silence under it.
-    const auto kind = o.source.empty() ? parseSignalKind(o.signal) : std::optional<SignalKind>(SignalKind::Silence);
+    const auto kind = o.source.empty() ? parseSignalKind(o.signal) : std::optional<SignalKind>(SignalKind::silence);
     if (!kind)
         throw UsageError(fmt::format("unknown signal '{}' (known: {})", o.signal, knownSignals()));
     if (o.levelMode != "peak" && o.levelMode != "rms" && o.levelMode != "lufs")
@@ -74,7 +74,7 @@ RenderRequest checkRenderOptions(const RenderOptions& o)
     s.freqTo = o.to;
     // lufs: rendered at 0 dBFS peak, then rescaled by setLevelForLoudness.
     s.levelDb = lufs ? 0.0 : o.level;
-    s.mode = o.levelMode == "rms" ? LevelMode::Rms : LevelMode::Peak;
+    s.mode = o.levelMode == "rms" ? LevelMode::rms : LevelMode::peak;
     s.duration = o.duration;
     s.startPhase = o.phase;
     s.seed = o.seed;

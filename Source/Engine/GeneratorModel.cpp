@@ -18,7 +18,7 @@ void GeneratorModel::sendKindSettings()
     // so a sweep chosen after its duration arrived starts with that duration.
     const auto& s = current;
     const bool sweep = isSweep(s.kind);
-    const bool impulse = s.kind == SignalKind::Impulse;
+    const bool impulse = s.kind == SignalKind::impulse;
     send(GeneratorParam::duration, sweep ? s.sweepSeconds : 0.0);
     send(GeneratorParam::fadeIn, sweep ? s.fadeSeconds : 0.0);
     send(GeneratorParam::fadeOut, sweep ? s.fadeSeconds : 0.0);
@@ -42,7 +42,7 @@ void GeneratorModel::sendAll()
     send(GeneratorParam::freq, s.freq());
     send(GeneratorParam::freqTo, s.freqTo);
     send(GeneratorParam::levelDb, s.levelDb);
-    send(GeneratorParam::levelMode, s.mode == LevelMode::Rms ? 1.0 : 0.0);
+    send(GeneratorParam::levelMode, s.mode == LevelMode::rms ? 1.0 : 0.0);
     sendKindSettings();
     send(GeneratorParam::routingMask, s.routingMask);
     send(GeneratorParam::invertMask, s.invertMask);
@@ -90,7 +90,7 @@ void GeneratorModel::setLevelDb(double db)
 void GeneratorModel::setMode(LevelMode mode)
 {
     current.mode = mode;
-    send(GeneratorParam::levelMode, mode == LevelMode::Rms ? 1.0 : 0.0);
+    send(GeneratorParam::levelMode, mode == LevelMode::rms ? 1.0 : 0.0);
     changed();
 }
 
@@ -118,7 +118,7 @@ void GeneratorModel::setImpulsePeriodSeconds(double seconds)
 
 void GeneratorModel::setRepeat(bool repeat)
 {
-    (current.kind == SignalKind::Impulse ? current.impulseRepeat : current.sweepRepeat) = repeat;
+    (current.kind == SignalKind::impulse ? current.impulseRepeat : current.sweepRepeat) = repeat;
     sendKindSettings();
     changed();
 }

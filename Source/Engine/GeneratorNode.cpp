@@ -46,7 +46,7 @@ void GeneratorNode::setSettingsNow(const SignalSettings& s, const ChannelRouting
 void GeneratorNode::prepareToPlay(double sampleRate, int maximumExpectedSamplesPerBlock)
 {
     rate = sampleRate > 0.0 && std::isfinite(sampleRate) ? sampleRate : 48000.0;
-    generator.prepare(rate, std::max(1, maximumExpectedSamplesPerBlock), SignalGenerator::PrepareScope::AllKinds);
+    generator.prepare(rate, std::max(1, maximumExpectedSamplesPerBlock), SignalGenerator::PrepareScope::allKinds);
     outputGain.setRampLength(std::max(1, static_cast<int>(std::lround(kStartStopSeconds * rate))));
     outputGain.jumpTo(running ? 1.0 : 0.0);
     if (periodSeconds >= 0.0)
@@ -123,7 +123,7 @@ void GeneratorNode::applyParameter(GeneratorParam p, double v, SignalSettings& s
         break;
     case GeneratorParam::levelMode:
         if (v == 0.0 || v == 1.0)
-            s.mode = v == 0.0 ? LevelMode::Peak : LevelMode::Rms;
+            s.mode = v == 0.0 ? LevelMode::peak : LevelMode::rms;
         break;
     case GeneratorParam::duration:
         if (v >= 0.0)
@@ -182,7 +182,7 @@ void GeneratorNode::applyEvent(const Command& c) noexcept
             {
                 generator.reset(); // from silence: the signal restarts from its first sample
                 const SignalKind k = generator.settings().kind;
-                if (k == SignalKind::Impulse || isSweep(k))
+                if (k == SignalKind::impulse || isSweep(k))
                 {
                     outputGain.jumpTo(1.0); // they start from zero (sweep) or are the first sample
                     return;
@@ -314,7 +314,7 @@ void GeneratorNode::getStateInformation(juce::MemoryBlock& dest)
     xml.setAttribute("freq", s.freq);
     xml.setAttribute("freqTo", s.freqTo);
     xml.setAttribute("levelDb", s.levelDb);
-    xml.setAttribute("levelMode", s.mode == LevelMode::Rms ? "rms" : "peak");
+    xml.setAttribute("levelMode", s.mode == LevelMode::rms ? "rms" : "peak");
     xml.setAttribute("duration", s.duration);
     xml.setAttribute("startPhase", s.startPhase);
     xml.setAttribute("seed", juce::String(static_cast<juce::uint64>(s.seed)));
@@ -359,7 +359,7 @@ void GeneratorNode::setStateInformation(const void* data, int size)
     if (xml->hasAttribute("repeat"))
         s.repeat = xml->getBoolAttribute("repeat");
     if (xml->hasAttribute("levelMode"))
-        s.mode = xml->getStringAttribute("levelMode") == "rms" ? LevelMode::Rms : LevelMode::Peak;
+        s.mode = xml->getStringAttribute("levelMode") == "rms" ? LevelMode::rms : LevelMode::peak;
     if (xml->hasAttribute("seed"))
         s.seed = static_cast<std::uint64_t>(xml->getStringAttribute("seed").getLargeIntValue());
     if (const double off = xml->getDoubleAttribute("impulseOffset", s.impulseOffset); std::isfinite(off) && off >= 0.0)

@@ -196,7 +196,7 @@ std::unique_ptr<juce::XmlElement> writeGeneratorXml(const GeneratorState& g)
     xml->setAttribute("toneFreq", g.toneHz);
     xml->setAttribute("sweepFrom", g.sweepFromHz);
     xml->setAttribute("levelDb", g.levelDb);
-    xml->setAttribute("mode", g.mode == LevelMode::Rms ? "rms" : "peak");
+    xml->setAttribute("mode", g.mode == LevelMode::rms ? "rms" : "peak");
     xml->setAttribute("sweepSeconds", g.sweepSeconds);
     xml->setAttribute("fadeSeconds", g.fadeSeconds);
     xml->setAttribute("sweepRepeat", g.sweepRepeat);
@@ -259,7 +259,7 @@ bool readGeneratorXml(const juce::XmlElement& xml, GeneratorState& out, juce::St
         error = "generator: " + why;
         return false;
     }
-    g.mode = mode == "rms" ? LevelMode::Rms : LevelMode::Peak;
+    g.mode = mode == "rms" ? LevelMode::rms : LevelMode::peak;
     g.sweepRepeat = xml.getBoolAttribute("sweepRepeat", defaults.sweepRepeat);
     g.impulseRepeat = xml.getBoolAttribute("impulseRepeat", defaults.impulseRepeat);
     g.routingMask = xml.getIntAttribute("routing", defaults.routingMask) & 0xff;

@@ -121,10 +121,10 @@ TEST_CASE("app: every signal kind plays, and equals `render` for the same settin
     d.start();
     d.blocks(4);
     // Short sweeps and a fast impulse train, typed as a user would, so one capture holds repeats.
-    panel.setKind(wb::SignalKind::SweepLog);
+    panel.setKind(wb::SignalKind::sweepLog);
     typeInto(shown.box(GeneratorPanel::kDurationId), "150 ms");
     REQUIRE(shown.box(GeneratorPanel::kDurationId).getValue() == Approx(0.15));
-    panel.setKind(wb::SignalKind::Impulse);
+    panel.setKind(wb::SignalKind::impulse);
     typeInto(shown.box(GeneratorPanel::kPeriodId), "10 ms");
     REQUIRE(shown.box(GeneratorPanel::kPeriodId).getValue() == Approx(0.01));
 
@@ -133,7 +133,7 @@ TEST_CASE("app: every signal kind plays, and equals `render` for the same settin
     for (int k = 0; k < wb::kNumSignalKinds; ++k)
     {
         const auto kind = static_cast<wb::SignalKind>(k);
-        if (kind == wb::SignalKind::Silence)
+        if (kind == wb::SignalKind::silence)
             continue;
         const auto name = std::string(wb::signalKindName(kind));
         INFO("signal " << name);
@@ -165,7 +165,7 @@ TEST_CASE("app: every signal kind plays, and equals `render` for the same settin
         REQUIRE(rendered.channels[0].size() == left.size());
         // Sweeps and the impulse start at once (from sample 0); the others ramp in over 5 ms at
         // Start, so they are compared after it (and never louder than the render inside it).
-        const bool fromFirst = kind == wb::SignalKind::Impulse || wb::isSweep(kind);
+        const bool fromFirst = kind == wb::SignalKind::impulse || wb::isSweep(kind);
         const std::size_t from = fromFirst ? 0 : rampSamples;
         double worst = 0.0;
         std::size_t worstAt = 0;
@@ -186,14 +186,14 @@ TEST_CASE("app: every signal kind plays, and equals `render` for the same settin
         }
         INFO("largest difference " << worst << " at sample " << worstAt);
         CHECK(worst <= 1e-6); // float arithmetic in the same order: in practice 0
-        if (kind == wb::SignalKind::Impulse)
+        if (kind == wb::SignalKind::impulse)
         {
             // The first impulse is sample 0, then one every 480 samples.
             CHECK(left[0] == Approx(0.1f).epsilon(1e-6));
             CHECK(left[480] == Approx(0.1f).epsilon(1e-6));
             CHECK(left[1] == 0.0f);
         }
-        if (kind == wb::SignalKind::SweepLog)
+        if (kind == wb::SignalKind::sweepLog)
         {
             // Repeating: the second sweep (from 7200) starts exactly like the first.
             for (std::size_t i = 0; i < 2000; ++i)
@@ -218,13 +218,13 @@ TEST_CASE("app: typed values in every numeric box: units, refusals with a reason
         const char* range; ///< the range as the refusal says it (null: "k" itself is refused)
     };
     const Box boxes[] = {
-        {wb::SignalKind::Sine, GeneratorPanel::kFrequencyId, true, "20 Hz .. 20 kHz"},
-        {wb::SignalKind::SweepLin, GeneratorPanel::kToId, true, "20 Hz .. 20 kHz"},
-        {wb::SignalKind::Sine, GeneratorPanel::kLevelId, false, nullptr}, // dB takes no prefix
-        {wb::SignalKind::SweepLog, GeneratorPanel::kDurationId, false, "100 ms .. 60 s"},
-        {wb::SignalKind::SweepLog, GeneratorPanel::kFadeId, false, "0 s .. 1 s"},
-        {wb::SignalKind::Impulse, GeneratorPanel::kPeriodId, false, "1 ms .. 10 s"},
-        {wb::SignalKind::Pink, GeneratorPanel::kSeedId, true, "0 .. 4.295 M"},
+        {wb::SignalKind::sine, GeneratorPanel::kFrequencyId, true, "20 Hz .. 20 kHz"},
+        {wb::SignalKind::sweepLin, GeneratorPanel::kToId, true, "20 Hz .. 20 kHz"},
+        {wb::SignalKind::sine, GeneratorPanel::kLevelId, false, nullptr}, // dB takes no prefix
+        {wb::SignalKind::sweepLog, GeneratorPanel::kDurationId, false, "100 ms .. 60 s"},
+        {wb::SignalKind::sweepLog, GeneratorPanel::kFadeId, false, "0 s .. 1 s"},
+        {wb::SignalKind::impulse, GeneratorPanel::kPeriodId, false, "1 ms .. 10 s"},
+        {wb::SignalKind::pink, GeneratorPanel::kSeedId, true, "0 .. 4.295 M"},
     };
     for (const auto& b : boxes)
     {
@@ -262,7 +262,7 @@ TEST_CASE("app: typed values in every numeric box: units, refusals with a reason
     CHECK(panel.model().seed == 1000u);
 
     // The issue's own examples: 99999 Hz and -500 dB are refused with the range, not clamped.
-    panel.setKind(wb::SignalKind::Sine);
+    panel.setKind(wb::SignalKind::sine);
     auto& freq = shown.box(GeneratorPanel::kFrequencyId);
     typeInto(freq, "99999");
     CHECK(freq.getValue() == 1000.0);
@@ -276,7 +276,7 @@ TEST_CASE("app: typed values in every numeric box: units, refusals with a reason
     CHECK(freq.getValue() == 1500.0);
     typeInto(level, "-26 dB");
     CHECK(level.getValue() == -26.0);
-    panel.setKind(wb::SignalKind::SweepLog);
+    panel.setKind(wb::SignalKind::sweepLog);
     typeInto(shown.box(GeneratorPanel::kDurationId), "2500 ms");
     CHECK(shown.box(GeneratorPanel::kDurationId).getValue() == Approx(2.5));
     typeInto(shown.box(GeneratorPanel::kFadeId), "50m s");
@@ -338,7 +338,7 @@ TEST_CASE("app: a session saved while running comes back stopped (unless asked)"
 {
     wb::test::App app;
     auto& gen = app.main->generatorPanel();
-    gen.setKind(wb::SignalKind::Saw);
+    gen.setKind(wb::SignalKind::saw);
     gen.setLevelDb(-12.0);
     gen.toggleRunning();
     REQUIRE(gen.isRunning());
@@ -349,7 +349,7 @@ TEST_CASE("app: a session saved while running comes back stopped (unless asked)"
     auto& back = app.main->generatorPanel();
     CHECK_FALSE(back.isRunning());
     CHECK(back.restoredWasRunning());
-    CHECK(back.model().kind == wb::SignalKind::Saw);
+    CHECK(back.model().kind == wb::SignalKind::saw);
     CHECK(back.model().levelDb == -12.0);
     // The engine plays nothing: its generator is stopped and the meter stays at silence.
     const auto before = app.engine->callbacks();
@@ -430,7 +430,7 @@ TEST_CASE("app: screenshot of the generator panel for a sweep", "[gui][app][gene
 {
     wb::test::App app;
     auto& gen = app.main->generatorPanel();
-    gen.setKind(wb::SignalKind::SweepLog);
+    gen.setKind(wb::SignalKind::sweepLog);
     typeInto(*findById<ValueEntrySlider>(gen, GeneratorPanel::kLevelId), "abc"); // the message line
     pump(100);
     const auto image = gen.createComponentSnapshot(gen.getLocalBounds(), true, 1.0f);
@@ -446,9 +446,9 @@ TEST_CASE("app: screenshot of the generator panel for a sweep", "[gui][app][gene
     }
     CHECK(file.getSize() > 1000);
     // The other kinds' layouts too (their own controls, inside the panel).
-    for (auto [kind, id] : {std::pair{wb::SignalKind::Impulse, GeneratorPanel::kPeriodId},
-                            std::pair{wb::SignalKind::Pink, GeneratorPanel::kSeedId},
-                            std::pair{wb::SignalKind::Sine, GeneratorPanel::kFrequencyId}})
+    for (auto [kind, id] : {std::pair{wb::SignalKind::impulse, GeneratorPanel::kPeriodId},
+                            std::pair{wb::SignalKind::pink, GeneratorPanel::kSeedId},
+                            std::pair{wb::SignalKind::sine, GeneratorPanel::kFrequencyId}})
     {
         gen.setKind(kind);
         pump(50);
@@ -462,7 +462,7 @@ TEST_CASE("app: screenshot of the generator panel for a sweep", "[gui][app][gene
         REQUIRE(out.truncate().wasOk());
         REQUIRE(png.writeImageToStream(gen.createComponentSnapshot(gen.getLocalBounds(), true, 1.0f), out));
     }
-    gen.setKind(wb::SignalKind::SweepLog);
+    gen.setKind(wb::SignalKind::sweepLog);
     // Every control of the sweep is inside the panel.
     for (const char* id : {GeneratorPanel::kFrequencyId, GeneratorPanel::kToId, GeneratorPanel::kDurationId,
                            GeneratorPanel::kFadeId, GeneratorPanel::kRepeatId, GeneratorPanel::kLevelId,
@@ -552,7 +552,7 @@ TEST_CASE("app: typed values in the effect controls: units, refusals with a reas
     const auto lp = chain.addEffect("lowpass");
     auto& cutoff = shown.box(*engine, lp, "cutoff");
     const auto cutoffPath = cutoff.getComponentID().fromFirstOccurrenceOf(wb::app::ChainPanel::kParamIdPrefix, false, false);
-    REQUIRE(cutoff.unit() == wb::ValueUnit::Hertz);
+    REQUIRE(cutoff.unit() == wb::ValueUnit::hertz);
     const double before = cutoff.getValue();
     REQUIRE(before == Approx(12000.0));
     typeInto(cutoff, "abc");
@@ -578,7 +578,7 @@ TEST_CASE("app: typed values in the effect controls: units, refusals with a reas
     chain.clearForTest();
     const auto dl = chain.addEffect("delay");
     auto& time = shown.box(*engine, dl, "time");
-    REQUIRE(time.unit() == wb::ValueUnit::None);
+    REQUIRE(time.unit() == wb::ValueUnit::none);
     typeInto(time, "125 ms");
     CHECK(time.getValue() == Approx(125.0));
     CHECK(boxText(time) == "125 ms");
@@ -597,7 +597,7 @@ TEST_CASE("app: typed values in the effect controls: units, refusals with a reas
     chain.clearForTest();
     const auto eq = chain.addEffect("parametriceq");
     auto& peakGain = shown.box(*engine, eq, "peak 1 gain");
-    REQUIRE(peakGain.unit() == wb::ValueUnit::Decibel);
+    REQUIRE(peakGain.unit() == wb::ValueUnit::decibel);
     typeInto(peakGain, "-6 dB");
     CHECK(peakGain.getValue() == Approx(-6.0));
     typeInto(peakGain, "1k dB");
@@ -704,7 +704,7 @@ TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Star
     REQUIRE(start != nullptr);
     REQUIRE(repeat != nullptr);
     gen.setLevelDb(-20.0);
-    gen.setKind(wb::SignalKind::SweepLog);
+    gen.setKind(wb::SignalKind::sweepLog);
     auto* duration = findById<ValueEntrySlider>(gen, GeneratorPanel::kDurationId);
     REQUIRE(duration != nullptr);
     REQUIRE(duration->enterText("300 ms"));
@@ -739,7 +739,7 @@ TEST_CASE("app: a one-shot sweep or impulse ends and the Start button shows Star
     start->triggerClick();
 
     // A single impulse (Repeat off): Start plays one impulse and the button comes back to Start.
-    gen.setKind(wb::SignalKind::Impulse);
+    gen.setKind(wb::SignalKind::impulse);
     REQUIRE(pumpUntil([&] { return app.peakStaysBelow(-100.0); }));
     if (repeat->getToggleState())
         repeat->triggerClick();
@@ -814,10 +814,10 @@ TEST_CASE("app: a sweep starts from its own From (20 Hz by default), remembered 
     auto& freq = shown.box(GeneratorPanel::kFrequencyId);
     auto& to = shown.box(GeneratorPanel::kToId);
     d.start();
-    REQUIRE(panel.model().kind == wb::SignalKind::Sine);
+    REQUIRE(panel.model().kind == wb::SignalKind::sine);
     REQUIRE(freq.getValue() == 1000.0);
 
-    panel.setKind(wb::SignalKind::SweepLog);
+    panel.setKind(wb::SignalKind::sweepLog);
     CHECK(freq.getValue() == 20.0);
     CHECK(to.getValue() == 20000.0);
     CHECK(panel.model().freq == 20.0);
@@ -839,12 +839,12 @@ TEST_CASE("app: a sweep starts from its own From (20 Hz by default), remembered 
 
     // Each kind keeps its own: From typed for the sweep, the tone's frequency for the sine.
     typeInto(freq, "100");
-    panel.setKind(wb::SignalKind::Sine);
+    panel.setKind(wb::SignalKind::sine);
     CHECK(freq.getValue() == 1000.0);
     d.blocks(2);
     CHECK(d.engine->generator()->settingsOnAudio().freq == 1000.0);
     typeInto(freq, "440");
-    panel.setKind(wb::SignalKind::SweepLin);
+    panel.setKind(wb::SignalKind::sweepLin);
     CHECK(freq.getValue() == 100.0);
     d.blocks(2);
     CHECK(d.engine->generator()->settingsOnAudio().freq == 100.0);
@@ -857,7 +857,7 @@ TEST_CASE("app: a sweep starts from its own From (20 Hz by default), remembered 
     ShownPanel other(*d.engine);
     REQUIRE(other.panel.restoreState(*xml));
     CHECK(other.box(GeneratorPanel::kFrequencyId).getValue() == 100.0);
-    other.panel.setKind(wb::SignalKind::Saw);
+    other.panel.setKind(wb::SignalKind::saw);
     CHECK(other.box(GeneratorPanel::kFrequencyId).getValue() == 440.0);
     // (A copy of what `panel` saved: the panels share the engine's one model, which `other` has
     // since set to a saw.)
@@ -868,7 +868,7 @@ TEST_CASE("app: a sweep starts from its own From (20 Hz by default), remembered 
     ShownPanel third(*d.engine);
     REQUIRE(third.panel.restoreState(*old));
     CHECK(third.box(GeneratorPanel::kFrequencyId).getValue() == 50.0);
-    third.panel.setKind(wb::SignalKind::Sine);
+    third.panel.setKind(wb::SignalKind::sine);
     CHECK(third.box(GeneratorPanel::kFrequencyId).getValue() == 1000.0);
 }
 
@@ -897,11 +897,11 @@ TEST_CASE("app: the generator's model clamps and records and sends each change a
     CHECK(model.state().fadeSeconds == 1.0);
     model.setSweepSeconds(0.5); // the fade follows: at most half the sweep
     CHECK(model.state().fadeSeconds == 0.25);
-    model.setKind(wb::SignalKind::SweepLog);
+    model.setKind(wb::SignalKind::sweepLog);
     CHECK(model.state().freq() == 20.0); // the sweep's own From, not the tone's
     CHECK(shown.box(GeneratorPanel::kFadeId).getValue() == 0.25);
     d.blocks(2);
-    CHECK(played.kind == wb::SignalKind::SweepLog);
+    CHECK(played.kind == wb::SignalKind::sweepLog);
     CHECK(played.duration == 0.5);
     CHECK(played.fadeIn == 0.25);
     CHECK(played.seed == 7u);
@@ -926,7 +926,7 @@ TEST_CASE("app: the generator's model clamps and records and sends each change a
 
     // A change reaches the output: a 1 kHz sine at -6 dBFS peak on the left, the right inverted;
     // the peak is the analytic 10^(-6/20).
-    model.setKind(wb::SignalKind::Sine);
+    model.setKind(wb::SignalKind::sine);
     model.setFrequency(1000.0);
     model.setLevelDb(-6.0);
     model.setRouting(0x3, 0x2);

@@ -29,7 +29,7 @@ int controlIndex(const wb::EffectChainNode::Slot& slot, const std::string& label
 void buildSession(App& app)
 {
     auto& gen = app.main->generatorPanel();
-    gen.setKind(wb::SignalKind::Saw);
+    gen.setKind(wb::SignalKind::saw);
     gen.setFrequency(440.0);
     gen.setLevelDb(-12.0);
     if (!gen.isRunning())
@@ -56,7 +56,7 @@ void buildSession(App& app)
 void changeEverything(App& app)
 {
     auto& gen = app.main->generatorPanel();
-    gen.setKind(wb::SignalKind::WhiteGaussian);
+    gen.setKind(wb::SignalKind::whiteGaussian);
     gen.setLevelDb(-40.0);
     gen.setFrequency(5000.0);
     if (gen.isRunning())
@@ -161,7 +161,7 @@ TEST_CASE("app: a preset file round trip restores the whole session", "[gui][app
         }
     }
     REQUIRE(restored.controls[0].size() >= 1);
-    REQUIRE(restored.generator.kind == wb::SignalKind::Saw);
+    REQUIRE(restored.generator.kind == wb::SignalKind::saw);
     REQUIRE(restored.generator.freq == Approx(440.0));
     REQUIRE(restored.generator.levelDb == Approx(-12.0));
     REQUIRE(restored.running);

@@ -36,7 +36,7 @@ TEST_CASE("render writes the WAV the in-memory render makes, and a JSON of what 
     CHECK_THAT(r.out, Catch::Contains("peak -6.00 dBFS"));
 
     wb::SignalSettings s;
-    s.kind = wb::SignalKind::Sine;
+    s.kind = wb::SignalKind::sine;
     s.freq = 997.0;
     s.levelDb = -6.0;
     s.duration = 0.5;
@@ -77,7 +77,7 @@ TEST_CASE("render of noise in RMS mode hits the level exactly and records the se
     std::string error;
     const auto back = wb::readWav(out, error);
     REQUIRE(back);
-    CHECK(back->format == wb::SampleFormat::Pcm24);
+    CHECK(back->format == wb::SampleFormat::pcm24);
 }
 
 TEST_CASE("render refuses bad input with a message, exit 2 and no file", "[cli]")

@@ -100,7 +100,7 @@ private:
 wb::SignalSettings sine(double freq, double levelDb)
 {
     wb::SignalSettings s;
-    s.kind = wb::SignalKind::Sine;
+    s.kind = wb::SignalKind::sine;
     s.freq = freq;
     s.levelDb = levelDb;
     s.duration = 0.0;
@@ -429,7 +429,7 @@ TEST_CASE("rt paths: the record path (`wavebench record --device virtual`), devi
         wb::RecordCallback record(recorder, play, {0, 1}, true, 2);
         GuardedThreadCallback guarded(record);
         recorder.stallWriterForTest(stall);
-        wb::RecordingTarget target{path, wb::SampleFormat::Float32};
+        wb::RecordingTarget target{path, wb::SampleFormat::float32};
         target.framesAfterStart = 96000;
         REQUIRE(recorder.startFromUi(target, error));
         device.start(&guarded);

@@ -76,7 +76,7 @@ struct Rig
 wb::SignalSettings dcAt(double levelDb)
 {
     wb::SignalSettings s;
-    s.kind = wb::SignalKind::Dc;
+    s.kind = wb::SignalKind::dc;
     s.levelDb = levelDb;
     s.duration = 0.0; // endless: no fade-out
     return s;
@@ -131,10 +131,10 @@ TEST_CASE("every signal kind and every generator command is real-time safe", "[e
     CHECK(finite);
     // Each parameter got: a valid value, NaN (ignored), 1e300 (clamped or ignored), -1e300 (same).
     const auto& s = rig.node.settingsOnAudio();
-    CHECK(s.kind == wb::SignalKind::Sine);
+    CHECK(s.kind == wb::SignalKind::sine);
     CHECK(s.freq == Approx(wb::GeneratorNode::kMaxFrequencyRatio * kRate)); // 1e300 clamped below fs/2
     CHECK(s.levelDb == wb::GeneratorNode::kMinLevelDb);                      // +24 then -200
-    CHECK(s.mode == wb::LevelMode::Rms);
+    CHECK(s.mode == wb::LevelMode::rms);
     CHECK(s.startPhase >= 0.0);
     CHECK(s.startPhase < 1.0);
     CHECK(s.seed == 42);
@@ -157,7 +157,7 @@ TEST_CASE("generator commands land on their exact sample, across block boundarie
         REQUIRE(rig.queue.pushFromUi(wb::Command::start(kGen, 1000)));
         REQUIRE(rig.queue.pushFromUi(wb::Command::setParameter(kGen, param(wb::GeneratorParam::levelDb), 0.0, 1500)));
         REQUIRE(rig.queue.pushFromUi(
-            wb::Command::setSignal(kGen, std::uint32_t(wb::SignalKind::Silence), {1000.0, -6.0, 0.0, 0.0}, 3001)));
+            wb::Command::setSignal(kGen, std::uint32_t(wb::SignalKind::silence), {1000.0, -6.0, 0.0, 0.0}, 3001)));
         rig.run(5000, block);
         const auto& x = rig.out[0];
         const float dc = std::pow(10.0f, -6.0f / 20.0f);
@@ -177,8 +177,8 @@ TEST_CASE("generator commands land on their exact sample, across block boundarie
 TEST_CASE("the generator node plays exactly what the offline render writes", "[engine][generator]")
 {
     using K = wb::SignalKind;
-    for (auto kind : {K::Sine, K::Square, K::Saw, K::Triangle, K::Pink, K::WhiteGaussian, K::Impulse, K::SweepLog,
-                      K::SweepLin})
+    for (auto kind : {K::sine, K::square, K::saw, K::triangle, K::pink, K::whiteGaussian, K::impulse, K::sweepLog,
+                      K::sweepLin})
     {
         INFO("kind " << wb::signalKindName(kind));
         wb::SignalSettings s;
@@ -231,12 +231,12 @@ TEST_CASE("a repeating sweep restarts every duration, and an impulse train by pe
     set(wb::GeneratorParam::fadeIn, 0.005);
     set(wb::GeneratorParam::fadeOut, 0.005);
     set(wb::GeneratorParam::repeat, 1.0);
-    set(wb::GeneratorParam::kind, double(wb::SignalKind::SweepLog));
+    set(wb::GeneratorParam::kind, double(wb::SignalKind::sweepLog));
     REQUIRE(rig.queue.pushFromUi(wb::Command::start(kGen)));
     rig.run(3 * 4800 + 1000, 256);
     // One sweep as the offline render writes it (no repetition: one duration).
     wb::SignalSettings s;
-    s.kind = wb::SignalKind::SweepLog;
+    s.kind = wb::SignalKind::sweepLog;
     s.freq = 100.0;
     s.freqTo = 10000.0;
     s.levelDb = -6.0;
@@ -261,7 +261,7 @@ TEST_CASE("a repeating sweep restarts every duration, and an impulse train by pe
     set(wb::GeneratorParam::duration, 0.0); // endless, no fades: as the app's panel sends it
     set(wb::GeneratorParam::fadeIn, 0.0);
     set(wb::GeneratorParam::fadeOut, 0.0);
-    set(wb::GeneratorParam::kind, double(wb::SignalKind::Impulse));
+    set(wb::GeneratorParam::kind, double(wb::SignalKind::impulse));
     REQUIRE(rig.queue.pushFromUi(wb::Command::stop(kGen)));
     rig.run(1024, 256);
     const size_t startAt = rig.out[0].size();
@@ -303,7 +303,7 @@ TEST_CASE("a one-shot sweep or impulse ends: the node stops itself and reports i
     set(wb::GeneratorParam::fadeIn, 0.005);
     set(wb::GeneratorParam::fadeOut, 0.005);
     set(wb::GeneratorParam::repeat, 0.0);
-    set(wb::GeneratorParam::kind, double(wb::SignalKind::SweepLog));
+    set(wb::GeneratorParam::kind, double(wb::SignalKind::sweepLog));
     REQUIRE(rig.queue.pushFromUi(wb::Command::start(kGen)));
     rig.run(4608, 256); // 18 blocks: the sweep is still playing
     CHECK(rig.node.isRunningOnAudio());
@@ -316,7 +316,7 @@ TEST_CASE("a one-shot sweep or impulse ends: the node stops itself and reports i
     CHECK(got[0].startCount == 1);
     // What played is the one-shot render; after it, silence.
     wb::SignalSettings s;
-    s.kind = wb::SignalKind::SweepLog;
+    s.kind = wb::SignalKind::sweepLog;
     s.freq = 100.0;
     s.freqTo = 10000.0;
     s.levelDb = -6.0;
@@ -346,7 +346,7 @@ TEST_CASE("a one-shot sweep or impulse ends: the node stops itself and reports i
     set(wb::GeneratorParam::duration, 0.0);
     set(wb::GeneratorParam::fadeIn, 0.0);
     set(wb::GeneratorParam::fadeOut, 0.0);
-    set(wb::GeneratorParam::kind, double(wb::SignalKind::Impulse));
+    set(wb::GeneratorParam::kind, double(wb::SignalKind::impulse));
     const size_t impulseAt = rig.out[0].size();
     REQUIRE(rig.queue.pushFromUi(wb::Command::start(kGen)));
     rig.run(1024, 256);
@@ -363,7 +363,7 @@ TEST_CASE("a one-shot sweep or impulse ends: the node stops itself and reports i
     // A repeating sweep never ends by itself.
     set(wb::GeneratorParam::duration, 0.01);
     set(wb::GeneratorParam::repeat, 1.0);
-    set(wb::GeneratorParam::kind, double(wb::SignalKind::SweepLin));
+    set(wb::GeneratorParam::kind, double(wb::SignalKind::sweepLin));
     REQUIRE(rig.queue.pushFromUi(wb::Command::start(kGen)));
     rig.run(4800, 256); // ten repetitions
     CHECK(rig.node.isRunningOnAudio());
@@ -435,11 +435,11 @@ TEST_CASE("generator routing and polarity follow the commands, up to 8 outputs",
 TEST_CASE("generator state round trip: settings, routing and running flag", "[engine][generator]")
 {
     wb::SignalSettings s;
-    s.kind = wb::SignalKind::SweepLog;
+    s.kind = wb::SignalKind::sweepLog;
     s.freq = 30.0;
     s.freqTo = 15000.0;
     s.levelDb = -9.5;
-    s.mode = wb::LevelMode::Rms;
+    s.mode = wb::LevelMode::rms;
     s.duration = 0.5;
     s.startPhase = 0.125;
     s.seed = 123456789012345ull;
@@ -502,7 +502,7 @@ TEST_CASE("the running flag read on the message thread while the audio thread pl
     const auto set = [&](wb::GeneratorParam p, double v) { REQUIRE(queue.pushFromUi(wb::Command::setParameter(kGen, param(p), v))); };
     set(wb::GeneratorParam::duration, 0.05);
     set(wb::GeneratorParam::repeat, 0.0);
-    set(wb::GeneratorParam::kind, double(wb::SignalKind::SweepLin));
+    set(wb::GeneratorParam::kind, double(wb::SignalKind::sweepLin));
     CHECK_FALSE(node.isRunningFromUi());
 
     std::atomic<bool> stop{false};

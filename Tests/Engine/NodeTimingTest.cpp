@@ -17,7 +17,7 @@ namespace
 wb::SignalSettings sine(double freq, double levelDb)
 {
     wb::SignalSettings s;
-    s.kind = wb::SignalKind::Sine;
+    s.kind = wb::SignalKind::sine;
     s.freq = freq;
     s.levelDb = levelDb;
     s.duration = 0.0;

@@ -127,13 +127,13 @@ TEST_CASE("session files of the previous build load and give bit-identical audio
     CHECK(valueOf(fx[2], "threshold") == -30.0);
     // The generator's settings, each as the old build wrote it in <GeneratorPanel>.
     const auto& g = preset.generator;
-    CHECK(g.kind == wb::SignalKind::Saw);
+    CHECK(g.kind == wb::SignalKind::saw);
     CHECK(g.freq() == 440.0);
     CHECK(g.toneHz == 440.0);
     CHECK(g.sweepFromHz == 20.0);
     CHECK(g.freqTo == 20000.0);
     CHECK(g.levelDb == -12.0);
-    CHECK(g.mode == wb::LevelMode::Peak);
+    CHECK(g.mode == wb::LevelMode::peak);
     CHECK(g.sweepSeconds == 2.0);
     CHECK(g.fadeSeconds == 0.01);
     CHECK(g.sweepRepeat);
@@ -371,12 +371,12 @@ TEST_CASE("the generator's settings have one writer and one reader and absent at
           "[engine][session][generator]")
 {
     wb::GeneratorState g;
-    g.kind = wb::SignalKind::Impulse;
+    g.kind = wb::SignalKind::impulse;
     g.toneHz = 440.0;
     g.sweepFromHz = 55.0;
     g.freqTo = 8000.0;
     g.levelDb = -33.5;
-    g.mode = wb::LevelMode::Rms;
+    g.mode = wb::LevelMode::rms;
     g.sweepSeconds = 4.0;
     g.fadeSeconds = 0.125;
     g.sweepRepeat = false;
@@ -399,7 +399,7 @@ TEST_CASE("the generator's settings have one writer and one reader and absent at
     bare.setAttribute("kind", "sweep-log");
     REQUIRE(wb::session::readGeneratorXml(bare, back, error));
     wb::GeneratorState expected;
-    expected.kind = wb::SignalKind::SweepLog;
+    expected.kind = wb::SignalKind::sweepLog;
     CHECK(back == expected);
     // A file from before the tone's and the sweep's frequencies were apart: "freq" is the kind's.
     bare.setAttribute("freq", 100.0);

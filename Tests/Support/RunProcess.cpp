@@ -22,6 +22,16 @@ ProcessResult runProcessWatching(const std::string& program, const std::vector<s
                                  const std::vector<std::string>& extraEnv,
                                  const std::function<void(const std::string& out, const std::string& err)>& onOutput)
 {
+    if (!onOutput)
+        return runProcessTicking(program, args, extraEnv, -1, nullptr);
+    return runProcessTicking(program, args, extraEnv, -1,
+                             [&](int, const std::string& out, const std::string& err) { onOutput(out, err); });
+}
+
+ProcessResult runProcessTicking(const std::string& program, const std::vector<std::string>& args,
+                                const std::vector<std::string>& extraEnv, int tickMs,
+                                const std::function<void(int pid, const std::string& out, const std::string& err)>& onTick)
+{
     // O_CLOEXEC: tests run processes from two threads at once (a command in one, jack_lsp polled
     // in the other). Without it a child forked by one thread inherited the other's pipe write ends
     // and kept them open until it exited, so the other's read waited for it: under TSAN one
@@ -72,11 +82,17 @@ ProcessResult runProcessWatching(const std::string& program, const std::vector<s
     char buf[4096];
     while (open > 0)
     {
-        if (poll(fds, 2, -1) < 0)
+        const int ready = poll(fds, 2, onTick ? tickMs : -1);
+        if (ready < 0)
         {
             if (errno == EINTR)
                 continue;
             break;
+        }
+        if (ready == 0)
+        {
+            onTick(static_cast<int>(pid), r.out, r.err);
+            continue;
         }
         for (int i = 0; i < 2; ++i)
         {
@@ -92,8 +108,8 @@ ProcessResult runProcessWatching(const std::string& program, const std::vector<s
             else
             {
                 (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
-                if (onOutput)
-                    onOutput(r.out, r.err);
+                if (onTick)
+                    onTick(static_cast<int>(pid), r.out, r.err);
             }
         }
     }

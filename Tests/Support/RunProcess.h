@@ -24,4 +24,10 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
 ProcessResult runProcessWatching(const std::string& program, const std::vector<std::string>& args,
                                  const std::vector<std::string>& extraEnv,
                                  const std::function<void(const std::string& out, const std::string& err)>& onOutput);
+/// As runProcessWatching, also calling `onTick(pid, out, err)` every `tickMs` while the child runs
+/// (and after each output): for tests that signal a running child (kill(pid, SIGINT) once its file
+/// has grown). `pid` is the child's until it has been waited for.
+ProcessResult runProcessTicking(const std::string& program, const std::vector<std::string>& args,
+                                const std::vector<std::string>& extraEnv, int tickMs,
+                                const std::function<void(int pid, const std::string& out, const std::string& err)>& onTick);
 } // namespace wb::test

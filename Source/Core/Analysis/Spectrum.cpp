@@ -64,9 +64,9 @@ std::vector<double> makeWindow(Window w, int n)
         const double x = step * i;
         switch (w)
         {
-            case Window::Rectangular: break;
-            case Window::Hann: win[static_cast<std::size_t>(i)] = 0.5 - 0.5 * std::cos(x); break;
-            case Window::BlackmanHarris4:
+            case Window::rectangular: break;
+            case Window::hann: win[static_cast<std::size_t>(i)] = 0.5 - 0.5 * std::cos(x); break;
+            case Window::blackmanHarris4:
                 win[static_cast<std::size_t>(i)] =
                     kBh0 - kBh1 * std::cos(x) + kBh2 * std::cos(2.0 * x) - kBh3 * std::cos(3.0 * x);
                 break;

@@ -13,9 +13,9 @@ std::mutex& fftwPlannerMutex();
 
 enum class Window : std::uint8_t
 {
-    Rectangular,
-    Hann,
-    BlackmanHarris4, ///< 4-term, -92 dB side lobes
+    rectangular,
+    hann,
+    blackmanHarris4, ///< 4-term, -92 dB side lobes
 };
 
 /// Periodic window of length n (the form for spectral analysis).
@@ -29,7 +29,7 @@ enum class Window : std::uint8_t
 /// Welch estimate of the one-sided power spectral density (units^2 per Hz), segments of
 /// `fftSize` with 50 % overlap. Returns fftSize / 2 + 1 values.
 [[nodiscard]] std::vector<double> welchPsd(std::span<const float> x, double sampleRate, int fftSize,
-                                           Window w = Window::Hann);
+                                           Window w = Window::hann);
 
 /// Mean of a PSD over [loHz, hiHz), in dB (10 log10). Bins wholly inside the band are used.
 [[nodiscard]] double bandPowerDb(const std::vector<double>& psd, double sampleRate, int fftSize,

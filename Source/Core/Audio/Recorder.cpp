@@ -98,8 +98,8 @@ bool Recorder::startFromUi(const RecordingTarget& t, std::string& error)
     }
     target = t;
     WavWriterOptions options;
-    options.container = WavContainer::Rf64WhenLarge;
-    options.dither = t.format == SampleFormat::Pcm16 ? Dither::Tpdf : Dither::None;
+    options.container = WavContainer::rf64WhenLarge;
+    options.dither = t.format == SampleFormat::pcm16 ? Dither::tpdf : Dither::none;
     options.ditherSeed = t.ditherSeed;
     if (!writer.open(t.path, config.numChannels, config.sampleRate, t.format, error, options))
         return false;

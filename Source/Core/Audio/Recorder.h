@@ -54,7 +54,7 @@ struct RecorderConfig
 struct RecordingTarget
 {
     std::string path;
-    SampleFormat format = SampleFormat::Float32;
+    SampleFormat format = SampleFormat::float32;
     /// Frames to record from the start callback on (the pre-roll comes on top); 0: until stopped.
     std::int64_t framesAfterStart = 0;
     double headerIntervalSeconds = 1.0; ///< how often the header is rewritten

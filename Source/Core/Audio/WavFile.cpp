@@ -44,17 +44,17 @@ double tpdfStep(signals::Pcg32& rng) noexcept
 
 int bitsOf(SampleFormat f) noexcept
 {
-    return f == SampleFormat::Pcm24 ? 24 : 16;
+    return f == SampleFormat::pcm24 ? 24 : 16;
 }
 
-int sndfileFormat(SampleFormat f, WavContainer container = WavContainer::Wav) noexcept
+int sndfileFormat(SampleFormat f, WavContainer container = WavContainer::wav) noexcept
 {
-    const int major = container == WavContainer::Rf64WhenLarge ? SF_FORMAT_RF64 : SF_FORMAT_WAV;
+    const int major = container == WavContainer::rf64WhenLarge ? SF_FORMAT_RF64 : SF_FORMAT_WAV;
     switch (f)
     {
-        case SampleFormat::Float32: return major | SF_FORMAT_FLOAT;
-        case SampleFormat::Pcm24: return major | SF_FORMAT_PCM_24;
-        case SampleFormat::Pcm16: return major | SF_FORMAT_PCM_16;
+        case SampleFormat::float32: return major | SF_FORMAT_FLOAT;
+        case SampleFormat::pcm24: return major | SF_FORMAT_PCM_24;
+        case SampleFormat::pcm16: return major | SF_FORMAT_PCM_16;
     }
     return major | SF_FORMAT_FLOAT;
 }
@@ -64,16 +64,16 @@ std::string_view sampleFormatName(SampleFormat f) noexcept
 {
     switch (f)
     {
-        case SampleFormat::Float32: return "f32";
-        case SampleFormat::Pcm24: return "s24";
-        case SampleFormat::Pcm16: return "s16";
+        case SampleFormat::float32: return "f32";
+        case SampleFormat::pcm24: return "s24";
+        case SampleFormat::pcm16: return "s16";
     }
     return "f32";
 }
 
 std::optional<SampleFormat> parseSampleFormat(std::string_view name) noexcept
 {
-    for (auto f : {SampleFormat::Float32, SampleFormat::Pcm24, SampleFormat::Pcm16})
+    for (auto f : {SampleFormat::float32, SampleFormat::pcm24, SampleFormat::pcm16})
         if (sampleFormatName(f) == name)
             return f;
     return std::nullopt;
@@ -84,13 +84,13 @@ struct WavWriter::Impl
     SndfilePtr file;
     std::string path;
     std::size_t numChannels = 0;
-    SampleFormat format = SampleFormat::Float32;
+    SampleFormat format = SampleFormat::float32;
     double scale = 1.0;
     double maxCode = 0.0;
     int shift = 0;
     std::int64_t framesWritten = 0;
     std::int64_t clipped = 0;
-    Dither dither = Dither::None;
+    Dither dither = Dither::none;
     signals::Pcg32 ditherNoise{1};
     std::vector<float> floats;
     std::vector<int> ints;
@@ -119,14 +119,14 @@ bool WavWriter::open(const std::string& path, int numChannels, double sampleRate
         error = fmt::format("cannot write {}: {}", path, sf_strerror(nullptr));
         return false;
     }
-    if (options.container == WavContainer::Rf64WhenLarge)
+    if (options.container == WavContainer::rf64WhenLarge)
         sf_command(impl_->file.get(), SFC_RF64_AUTO_DOWNGRADE, nullptr, SF_TRUE);
     impl_->dither = options.dither;
     impl_->ditherNoise = signals::Pcg32(options.ditherSeed);
     impl_->path = path;
     impl_->numChannels = static_cast<std::size_t>(numChannels);
     impl_->format = format;
-    const bool isFloat = format == SampleFormat::Float32;
+    const bool isFloat = format == SampleFormat::float32;
     impl_->scale = isFloat ? 1.0 : std::ldexp(1.0, bitsOf(format) - 1);
     impl_->maxCode = impl_->scale - 1.0;
     impl_->shift = isFloat ? 0 : 32 - bitsOf(format);
@@ -146,7 +146,7 @@ bool WavWriter::write(const float* const* channels, std::int64_t numFrames, std:
         return false;
     }
     const std::size_t numChannels = w.numChannels;
-    const bool isFloat = w.format == SampleFormat::Float32;
+    const bool isFloat = w.format == SampleFormat::float32;
     const auto frames = static_cast<std::size_t>(numFrames);
     for (std::size_t start = 0; start < frames; start += kChunkFrames)
     {
@@ -163,7 +163,7 @@ bool WavWriter::write(const float* const* channels, std::int64_t numFrames, std:
             for (std::size_t i = 0; i < n; ++i)
             {
                 double v = static_cast<double>(in[i]) * w.scale;
-                if (w.dither == Dither::Tpdf)
+                if (w.dither == Dither::tpdf)
                     v += tpdfStep(w.ditherNoise);
                 std::int32_t code = 0;
                 if (v >= w.maxCode + 0.5)
@@ -501,9 +501,9 @@ std::optional<WavData> readWav(const std::string& path, std::string& error)
     WavData data;
     data.sampleRate = info.samplerate;
     const int subtype = info.format & SF_FORMAT_SUBMASK;
-    data.format = subtype == SF_FORMAT_PCM_24 ? SampleFormat::Pcm24
-                  : subtype == SF_FORMAT_PCM_16 ? SampleFormat::Pcm16
-                                                : SampleFormat::Float32;
+    data.format = subtype == SF_FORMAT_PCM_24 ? SampleFormat::pcm24
+                  : subtype == SF_FORMAT_PCM_16 ? SampleFormat::pcm16
+                                                : SampleFormat::float32;
     const bool isInt = subtype == SF_FORMAT_PCM_24 || subtype == SF_FORMAT_PCM_16;
     const auto numChannels = static_cast<std::size_t>(info.channels);
     const auto frames = static_cast<std::size_t>(info.frames);

@@ -12,9 +12,9 @@ namespace wb
 {
 enum class SampleFormat : std::uint8_t
 {
-    Float32, ///< IEEE float, stored as is (values beyond +-1 survive)
-    Pcm24,   ///< 24-bit integer
-    Pcm16,   ///< 16-bit integer
+    float32, ///< IEEE float, stored as is (values beyond +-1 survive)
+    pcm24,   ///< 24-bit integer
+    pcm16,   ///< 16-bit integer
 };
 
 [[nodiscard]] std::string_view sampleFormatName(SampleFormat f) noexcept; ///< "f32", "s24", "s16"
@@ -40,8 +40,8 @@ struct WavWriteResult
 /// unknown length.
 enum class WavContainer : std::uint8_t
 {
-    Wav,
-    Rf64WhenLarge,
+    wav,
+    rf64WhenLarge,
 };
 
 /// Integer formats only: Tpdf adds triangular noise of +-1 step (two uniform draws) before the
@@ -49,14 +49,14 @@ enum class WavContainer : std::uint8_t
 /// (a test signal must be exactly what was asked for).
 enum class Dither : std::uint8_t
 {
-    None,
-    Tpdf,
+    none,
+    tpdf,
 };
 
 struct WavWriterOptions
 {
-    WavContainer container = WavContainer::Wav;
-    Dither dither = Dither::None;
+    WavContainer container = WavContainer::wav;
+    Dither dither = Dither::none;
     std::uint64_t ditherSeed = 1;
 };
 
@@ -123,7 +123,7 @@ struct OutputTarget
 struct WavData
 {
     double sampleRate = 0.0;
-    SampleFormat format = SampleFormat::Float32;
+    SampleFormat format = SampleFormat::float32;
     std::vector<std::vector<float>> channels; ///< planar; integers scaled by 2^-(bits-1)
 
     [[nodiscard]] std::int64_t numFrames() const noexcept

@@ -26,7 +26,7 @@ SignalSettings GeneratorState::played(double sampleRate) const
         s.fadeIn = s.fadeOut = fadeSeconds;
         s.repeat = sweepRepeat;
     }
-    else if (kind == SignalKind::Impulse)
+    else if (kind == SignalKind::impulse)
     {
         s.periodSamples = impulseRepeat ? impulsePeriodSeconds * sampleRate : 0.0;
     }

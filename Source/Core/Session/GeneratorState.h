@@ -14,12 +14,12 @@ namespace wb
 {
 struct GeneratorState
 {
-    SignalKind kind = SignalKind::Sine;
+    SignalKind kind = SignalKind::sine;
     double toneHz = 1000.0;    ///< a periodic tone's frequency
     double sweepFromHz = 20.0; ///< where a sweep starts
     double freqTo = 20000.0;   ///< where a sweep ends
     double levelDb = -20.0;    ///< dBFS, peak or RMS per `mode`
-    LevelMode mode = LevelMode::Peak;
+    LevelMode mode = LevelMode::peak;
     double sweepSeconds = 2.0; ///< one sweep
     double fadeSeconds = 0.01; ///< raised-cosine fade at both ends of a sweep (<= half of it)
     bool sweepRepeat = true;

@@ -76,19 +76,19 @@ double ParamSpec::keyStep(double value, bool up, bool fine) const noexcept
 ValueUnit ParamSpec::entryUnit() const noexcept
 {
     if (unit == "Hz")
-        return ValueUnit::Hertz;
+        return ValueUnit::hertz;
     if (unit == "dB")
-        return ValueUnit::Decibel;
+        return ValueUnit::decibel;
     if (unit == "s")
-        return ValueUnit::Seconds;
-    return ValueUnit::None;
+        return ValueUnit::seconds;
+    return ValueUnit::none;
 }
 
 std::string ParamSpec::format(double value, int significant) const
 {
     const ValueUnit entry = entryUnit();
     std::string text = formatValue(value, entry, significant);
-    if (entry == ValueUnit::None && !unit.empty())
+    if (entry == ValueUnit::none && !unit.empty())
         text += " " + unit;
     return text;
 }
@@ -97,7 +97,7 @@ std::string_view ParamSpec::numberPart(std::string_view text) const noexcept
 {
     std::string_view t = trimSpaces(text);
     // A plain-number control accepts its own unit after the number ("250 ms", "30 %").
-    if (entryUnit() == ValueUnit::None && !unit.empty() && t.size() >= unit.size()
+    if (entryUnit() == ValueUnit::none && !unit.empty() && t.size() >= unit.size()
         && equalsIgnoringCase(t.substr(t.size() - unit.size()), unit))
         t = trimSpaces(t.substr(0, t.size() - unit.size()));
     return t;

@@ -28,11 +28,11 @@ double harmonicAmplitude(WaveShape shape, int k)
     constexpr double pi = std::numbers::pi;
     switch (shape)
     {
-        case WaveShape::Saw:
+        case WaveShape::saw:
             return -2.0 / (pi * k);
-        case WaveShape::Square:
+        case WaveShape::square:
             return (k % 2 == 1) ? 4.0 / (pi * k) : 0.0;
-        case WaveShape::Triangle:
+        case WaveShape::triangle:
         {
             if (k % 2 == 0)
                 return 0.0;

@@ -19,9 +19,9 @@ namespace wb::signals
 {
 enum class WaveShape : std::uint8_t
 {
-    Square,   ///< +1 for the first half cycle, -1 for the second: odd harmonics 1/k
-    Saw,      ///< rising ramp -1 .. +1 over the cycle: all harmonics 1/k
-    Triangle, ///< 0 at phase 0, +1 at 1/4, -1 at 3/4: odd harmonics 1/k^2
+    square,   ///< +1 for the first half cycle, -1 for the second: odd harmonics 1/k
+    saw,      ///< rising ramp -1 .. +1 over the cycle: all harmonics 1/k
+    triangle, ///< 0 at phase 0, +1 at 1/4, -1 at 3/4: odd harmonics 1/k^2
 };
 
 class BandLimitedWave
@@ -33,7 +33,7 @@ public:
     static constexpr int kMaxTableSize = 65536;
     static constexpr int kMaxHarmonic = kMaxTableSize / kOversampling; ///< full band from fs/4096
 
-    explicit BandLimitedWave(WaveShape shape = WaveShape::Saw) noexcept : shape_(shape) {}
+    explicit BandLimitedWave(WaveShape shape = WaveShape::saw) noexcept : shape_(shape) {}
 
     void setShape(WaveShape shape) noexcept { shape_ = shape; } ///< takes effect at prepare()
 

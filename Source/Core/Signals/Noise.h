@@ -23,8 +23,8 @@ namespace wb::signals
 {
 enum class NoiseDistribution : std::uint8_t
 {
-    Uniform,
-    Gaussian,
+    uniform,
+    gaussian,
 };
 
 class WhiteNoise
@@ -33,7 +33,7 @@ public:
     static constexpr int kLatencySamples = 0;
     static constexpr double kGaussianNominalCrest = 4.0;
 
-    explicit WhiteNoise(NoiseDistribution d = NoiseDistribution::Uniform) noexcept : distribution_(d) {}
+    explicit WhiteNoise(NoiseDistribution d = NoiseDistribution::uniform) noexcept : distribution_(d) {}
 
     void prepare(double /*sampleRate*/, int /*maxBlockSize*/) { table_ = &SineTable::instance(); }
     void reset(std::uint64_t seed) noexcept
@@ -45,16 +45,16 @@ public:
 
     [[nodiscard]] double rms() const noexcept
     {
-        return distribution_ == NoiseDistribution::Uniform ? 0.57735026918962576451 : 1.0;
+        return distribution_ == NoiseDistribution::uniform ? 0.57735026918962576451 : 1.0;
     }
     [[nodiscard]] double peak() const noexcept
     {
-        return distribution_ == NoiseDistribution::Uniform ? 1.0 : kGaussianNominalCrest;
+        return distribution_ == NoiseDistribution::uniform ? 1.0 : kGaussianNominalCrest;
     }
 
     void process(float* out, int n) noexcept
     {
-        if (distribution_ == NoiseDistribution::Uniform)
+        if (distribution_ == NoiseDistribution::uniform)
         {
             for (int i = 0; i < n; ++i)
                 out[i] = static_cast<float>(rng_.nextBipolar());

@@ -46,7 +46,7 @@ std::optional<std::string> validateRenderRequest(const SignalSettings& s, const 
     if (isSweep(s.kind))
         if (auto e = checkFrequency(s.freqTo, "end frequency"))
             return e;
-    if (s.kind == SignalKind::Impulse && (!std::isfinite(s.periodSamples) || s.periodSamples < 0.0))
+    if (s.kind == SignalKind::impulse && (!std::isfinite(s.periodSamples) || s.periodSamples < 0.0))
         return fmt::format("impulse period must be 0 (single) or positive, not {}", s.periodSamples);
     if (!std::isfinite(s.fadeIn) || !std::isfinite(s.fadeOut) || s.fadeIn < 0.0 || s.fadeOut < 0.0
         || s.fadeIn + s.fadeOut > s.duration)
@@ -74,7 +74,7 @@ RenderSummary renderSignalTo(const SignalSettings& s, const RenderConfig& c, con
     SignalGenerator generator;
     generator.setSettings(s);
     generator.setRouting(c.routing);
-    generator.prepare(c.sampleRate, block, SignalGenerator::PrepareScope::CurrentKindOnly); // no ramps
+    generator.prepare(c.sampleRate, block, SignalGenerator::PrepareScope::currentKindOnly); // no ramps
 
     // Pass 1 (random signals only): measure between the fades, on the first carrying channel.
     const bool correct = c.exactNoiseLevel && isRandom(s.kind);
@@ -105,7 +105,7 @@ RenderSummary renderSignalTo(const SignalSettings& s, const RenderConfig& c, con
             if (progress)
                 progress(progressShare * static_cast<double>(done) / static_cast<double>(frames));
         }
-        const double measured = s.mode == LevelMode::Peak ? peak
+        const double measured = s.mode == LevelMode::peak ? peak
                                 : to > from ? std::sqrt(sumSquares / static_cast<double>(to - from))
                                             : 0.0;
         if (measured > 0.0)

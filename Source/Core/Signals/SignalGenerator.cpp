@@ -16,34 +16,34 @@ void SignalGenerator::prepare(double sampleRate, int maxBlockSize, PrepareScope 
     scratch_.assign(static_cast<std::size_t>(maxBlockSize_), 0.0f);
     previousScratch_.assign(static_cast<std::size_t>(maxBlockSize_), 0.0f);
 
-    const bool all = scope == PrepareScope::AllKinds;
+    const bool all = scope == PrepareScope::allKinds;
     const auto wanted = [&](SignalKind k) { return all || settings_.kind == k; };
     if (all)
         signals::BandLimitedWave::buildAllTables(); // the three shapes at once, not one by one
     // The shared sine table serves the fades and crossfades of every kind.
     sine_.prepare(sampleRate, maxBlockSize_);
-    if (wanted(SignalKind::Square))
+    if (wanted(SignalKind::square))
         square_.prepare(sampleRate, maxBlockSize_);
-    if (wanted(SignalKind::Saw))
+    if (wanted(SignalKind::saw))
         saw_.prepare(sampleRate, maxBlockSize_);
-    if (wanted(SignalKind::Triangle))
+    if (wanted(SignalKind::triangle))
         triangle_.prepare(sampleRate, maxBlockSize_);
     whiteUniform_.prepare(sampleRate, maxBlockSize_);
     whiteGaussian_.prepare(sampleRate, maxBlockSize_);
-    if (wanted(SignalKind::Pink))
+    if (wanted(SignalKind::pink))
         pink_.prepare(sampleRate, maxBlockSize_);
-    if (wanted(SignalKind::Brown))
+    if (wanted(SignalKind::brown))
         brown_.prepare(sampleRate, maxBlockSize_);
     impulse_.prepare(sampleRate, maxBlockSize_);
     sweepLog_.prepare(sampleRate, maxBlockSize_);
     sweepLin_.prepare(sampleRate, maxBlockSize_);
     preparedKinds_ = 0;
     for (int k = 0; k < kNumSignalKinds; ++k)
-        if (wanted(static_cast<SignalKind>(k)) || (k != static_cast<int>(SignalKind::Square)
-                                                   && k != static_cast<int>(SignalKind::Saw)
-                                                   && k != static_cast<int>(SignalKind::Triangle)
-                                                   && k != static_cast<int>(SignalKind::Pink)
-                                                   && k != static_cast<int>(SignalKind::Brown)))
+        if (wanted(static_cast<SignalKind>(k)) || (k != static_cast<int>(SignalKind::square)
+                                                   && k != static_cast<int>(SignalKind::saw)
+                                                   && k != static_cast<int>(SignalKind::triangle)
+                                                   && k != static_cast<int>(SignalKind::pink)
+                                                   && k != static_cast<int>(SignalKind::brown)))
             preparedKinds_ |= 1u << static_cast<unsigned>(k);
 
     const auto rampSamples = static_cast<int>(std::lround(kLevelRampSeconds * sampleRate));
@@ -77,19 +77,19 @@ void SignalGenerator::startKernel(SignalKind k) noexcept
     kernelPosition_ = 0;
     switch (k)
     {
-        case SignalKind::Sine: sine_.reset(s.startPhase); break;
-        case SignalKind::Square: square_.reset(s.startPhase); break;
-        case SignalKind::Saw: saw_.reset(s.startPhase); break;
-        case SignalKind::Triangle: triangle_.reset(s.startPhase); break;
-        case SignalKind::WhiteUniform: whiteUniform_.reset(s.seed); break;
-        case SignalKind::WhiteGaussian: whiteGaussian_.reset(s.seed); break;
-        case SignalKind::Pink: pink_.reset(s.seed); break;
-        case SignalKind::Brown: brown_.reset(s.seed); break;
-        case SignalKind::Impulse: impulse_.reset(); break;
-        case SignalKind::SweepLog: sweepLog_.reset(); break;
-        case SignalKind::SweepLin: sweepLin_.reset(); break;
-        case SignalKind::Silence:
-        case SignalKind::Dc: break;
+        case SignalKind::sine: sine_.reset(s.startPhase); break;
+        case SignalKind::square: square_.reset(s.startPhase); break;
+        case SignalKind::saw: saw_.reset(s.startPhase); break;
+        case SignalKind::triangle: triangle_.reset(s.startPhase); break;
+        case SignalKind::whiteUniform: whiteUniform_.reset(s.seed); break;
+        case SignalKind::whiteGaussian: whiteGaussian_.reset(s.seed); break;
+        case SignalKind::pink: pink_.reset(s.seed); break;
+        case SignalKind::brown: brown_.reset(s.seed); break;
+        case SignalKind::impulse: impulse_.reset(); break;
+        case SignalKind::sweepLog: sweepLog_.reset(); break;
+        case SignalKind::sweepLin: sweepLin_.reset(); break;
+        case SignalKind::silence:
+        case SignalKind::dc: break;
     }
 }
 
@@ -110,7 +110,7 @@ void SignalGenerator::setSettings(const SignalSettings& incoming) noexcept
 {
     SignalSettings s = incoming;
     if (preparedKinds_ != 0 && !isPrepared(s.kind))
-        s.kind = settings_.kind; // an unprepared kernel cannot play (PrepareScope::CurrentKindOnly)
+        s.kind = settings_.kind; // an unprepared kernel cannot play (PrepareScope::currentKindOnly)
     const SignalSettings old = settings_;
     settings_ = s;
     applyKernelParameters();
@@ -153,7 +153,7 @@ bool SignalGenerator::isOneShotFinished() const noexcept
     const SignalSettings& s = settings_;
     if (isSweep(current_))
         return !s.repeat && s.duration > 0.0 && kernelPosition_ >= std::llround(s.duration * sampleRate_);
-    if (current_ == SignalKind::Impulse)
+    if (current_ == SignalKind::impulse)
         return s.periodSamples <= 0.0 && static_cast<double>(kernelPosition_) > s.impulseOffset;
     return false;
 }
@@ -170,19 +170,19 @@ double SignalGenerator::kernelPeak(SignalKind k) const noexcept
 {
     switch (k)
     {
-        case SignalKind::Silence: return 0.0;
-        case SignalKind::Dc: return 1.0;
-        case SignalKind::Sine: return signals::SineOscillator::kPeak;
-        case SignalKind::Square: return square_.peak();
-        case SignalKind::Saw: return saw_.peak();
-        case SignalKind::Triangle: return triangle_.peak();
-        case SignalKind::WhiteUniform: return whiteUniform_.peak();
-        case SignalKind::WhiteGaussian: return whiteGaussian_.peak();
-        case SignalKind::Pink: return pink_.peak();
-        case SignalKind::Brown: return brown_.peak();
-        case SignalKind::Impulse: return 1.0;
-        case SignalKind::SweepLog:
-        case SignalKind::SweepLin: return signals::SineSweep::kPeak;
+        case SignalKind::silence: return 0.0;
+        case SignalKind::dc: return 1.0;
+        case SignalKind::sine: return signals::SineOscillator::kPeak;
+        case SignalKind::square: return square_.peak();
+        case SignalKind::saw: return saw_.peak();
+        case SignalKind::triangle: return triangle_.peak();
+        case SignalKind::whiteUniform: return whiteUniform_.peak();
+        case SignalKind::whiteGaussian: return whiteGaussian_.peak();
+        case SignalKind::pink: return pink_.peak();
+        case SignalKind::brown: return brown_.peak();
+        case SignalKind::impulse: return 1.0;
+        case SignalKind::sweepLog:
+        case SignalKind::sweepLin: return signals::SineSweep::kPeak;
     }
     return 0.0;
 }
@@ -191,25 +191,25 @@ double SignalGenerator::kernelRms(SignalKind k) const noexcept
 {
     switch (k)
     {
-        case SignalKind::Silence: return 0.0;
-        case SignalKind::Dc: return 1.0;
-        case SignalKind::Sine: return signals::SineOscillator::kRms;
-        case SignalKind::Square: return square_.rms();
-        case SignalKind::Saw: return saw_.rms();
-        case SignalKind::Triangle: return triangle_.rms();
-        case SignalKind::WhiteUniform: return whiteUniform_.rms();
-        case SignalKind::WhiteGaussian: return whiteGaussian_.rms();
-        case SignalKind::Pink: return pink_.rms();
-        case SignalKind::Brown: return brown_.rms();
-        case SignalKind::Impulse:
+        case SignalKind::silence: return 0.0;
+        case SignalKind::dc: return 1.0;
+        case SignalKind::sine: return signals::SineOscillator::kRms;
+        case SignalKind::square: return square_.rms();
+        case SignalKind::saw: return saw_.rms();
+        case SignalKind::triangle: return triangle_.rms();
+        case SignalKind::whiteUniform: return whiteUniform_.rms();
+        case SignalKind::whiteGaussian: return whiteGaussian_.rms();
+        case SignalKind::pink: return pink_.rms();
+        case SignalKind::brown: return brown_.rms();
+        case SignalKind::impulse:
         {
             // A train: one unit sample per period. A single impulse: one in the whole duration.
             const double span = settings_.periodSamples > 0.0 ? std::max(1.0, settings_.periodSamples)
                                                                : settings_.duration * sampleRate_;
             return span >= 1.0 ? 1.0 / std::sqrt(span) : 1.0;
         }
-        case SignalKind::SweepLog:
-        case SignalKind::SweepLin: return signals::SineSweep::kRms;
+        case SignalKind::sweepLog:
+        case SignalKind::sweepLin: return signals::SineSweep::kRms;
     }
     return 0.0;
 }
@@ -222,7 +222,7 @@ double SignalGenerator::crestFactor(SignalKind k) const noexcept
 
 double SignalGenerator::targetGain(const SignalSettings& s) const noexcept
 {
-    const double reference = s.mode == LevelMode::Peak ? kernelPeak(s.kind) : kernelRms(s.kind);
+    const double reference = s.mode == LevelMode::peak ? kernelPeak(s.kind) : kernelRms(s.kind);
     return reference > 0.0 ? dbToGain(s.levelDb) / reference : 0.0;
 }
 
@@ -230,19 +230,19 @@ void SignalGenerator::renderKernel(SignalKind k, float* out, int n) noexcept
 {
     switch (k)
     {
-        case SignalKind::Silence: std::fill(out, out + n, 0.0f); break;
-        case SignalKind::Dc: std::fill(out, out + n, 1.0f); break;
-        case SignalKind::Sine: sine_.process(out, n); break;
-        case SignalKind::Square: square_.process(out, n); break;
-        case SignalKind::Saw: saw_.process(out, n); break;
-        case SignalKind::Triangle: triangle_.process(out, n); break;
-        case SignalKind::WhiteUniform: whiteUniform_.process(out, n); break;
-        case SignalKind::WhiteGaussian: whiteGaussian_.process(out, n); break;
-        case SignalKind::Pink: pink_.process(out, n); break;
-        case SignalKind::Brown: brown_.process(out, n); break;
-        case SignalKind::Impulse: impulse_.process(out, n); break;
-        case SignalKind::SweepLog: sweepLog_.process(out, n); break;
-        case SignalKind::SweepLin: sweepLin_.process(out, n); break;
+        case SignalKind::silence: std::fill(out, out + n, 0.0f); break;
+        case SignalKind::dc: std::fill(out, out + n, 1.0f); break;
+        case SignalKind::sine: sine_.process(out, n); break;
+        case SignalKind::square: square_.process(out, n); break;
+        case SignalKind::saw: saw_.process(out, n); break;
+        case SignalKind::triangle: triangle_.process(out, n); break;
+        case SignalKind::whiteUniform: whiteUniform_.process(out, n); break;
+        case SignalKind::whiteGaussian: whiteGaussian_.process(out, n); break;
+        case SignalKind::pink: pink_.process(out, n); break;
+        case SignalKind::brown: brown_.process(out, n); break;
+        case SignalKind::impulse: impulse_.process(out, n); break;
+        case SignalKind::sweepLog: sweepLog_.process(out, n); break;
+        case SignalKind::sweepLin: sweepLin_.process(out, n); break;
     }
 }
 

@@ -19,7 +19,7 @@
 // (kernel, fade-in, fade-out) every round(duration * fs) samples, exactly where a render of one
 // duration ends; a repeating sweep is thus the one-shot render, again and again.
 //
-// Levels: levelDb is the peak (LevelMode::Peak) or the RMS (LevelMode::Rms) in dBFS; the gain is
+// Levels: levelDb is the peak (LevelMode::peak) or the RMS (LevelMode::rms) in dBFS; the gain is
 // dbToGain(levelDb) / reference, the reference being the kernel's peak or RMS (crestFactor()).
 #include "Core/Signals/BandLimitedWave.h"
 #include "Core/Signals/Impulse.h"
@@ -87,13 +87,13 @@ public:
 
     enum class PrepareScope : std::uint8_t
     {
-        AllKinds,        ///< every kernel: any later kind change is allocation-free (real time)
-        CurrentKindOnly, ///< only settings().kind's kernel (offline renders: skips ~0.1 s of
+        allKinds,        ///< every kernel: any later kind change is allocation-free (real time)
+        currentKindOnly, ///< only settings().kind's kernel (offline renders: skips ~0.1 s of
                          ///< wavetable building); changes to another kind are then ignored
     };
 
     /// Allocates: builds the wavetables and scratch buffers. Then applies settings() via reset().
-    void prepare(double sampleRate, int maxBlockSize, PrepareScope scope = PrepareScope::AllKinds);
+    void prepare(double sampleRate, int maxBlockSize, PrepareScope scope = PrepareScope::allKinds);
 
     /// Click-free change to new settings (see the header comment). Wait-free.
     void setSettings(const SignalSettings& s) noexcept;
@@ -145,19 +145,19 @@ private:
     int maxBlockSize_ = 0;
 
     signals::SineOscillator sine_;
-    signals::BandLimitedWave square_{signals::WaveShape::Square};
-    signals::BandLimitedWave saw_{signals::WaveShape::Saw};
-    signals::BandLimitedWave triangle_{signals::WaveShape::Triangle};
-    signals::WhiteNoise whiteUniform_{signals::NoiseDistribution::Uniform};
-    signals::WhiteNoise whiteGaussian_{signals::NoiseDistribution::Gaussian};
+    signals::BandLimitedWave square_{signals::WaveShape::square};
+    signals::BandLimitedWave saw_{signals::WaveShape::saw};
+    signals::BandLimitedWave triangle_{signals::WaveShape::triangle};
+    signals::WhiteNoise whiteUniform_{signals::NoiseDistribution::uniform};
+    signals::WhiteNoise whiteGaussian_{signals::NoiseDistribution::gaussian};
     signals::PinkNoise pink_;
     signals::BrownNoise brown_;
     signals::ImpulseGenerator impulse_;
-    signals::SineSweep sweepLog_{signals::SweepLaw::Logarithmic};
-    signals::SineSweep sweepLin_{signals::SweepLaw::Linear};
+    signals::SineSweep sweepLog_{signals::SweepLaw::logarithmic};
+    signals::SineSweep sweepLin_{signals::SweepLaw::linear};
 
-    SignalKind current_ = SignalKind::Sine;
-    SignalKind previous_ = SignalKind::Silence;
+    SignalKind current_ = SignalKind::sine;
+    SignalKind previous_ = SignalKind::silence;
     int crossfadeLength_ = 1;
     int crossfadeRemaining_ = 0;
     double previousGain_ = 0.0;

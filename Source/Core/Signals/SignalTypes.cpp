@@ -11,19 +11,19 @@ struct KindName
 };
 
 constexpr std::array<KindName, kNumSignalKinds> kKindNames{{
-    {SignalKind::Silence, "silence"},
-    {SignalKind::Dc, "dc"},
-    {SignalKind::Sine, "sine"},
-    {SignalKind::Square, "square"},
-    {SignalKind::Saw, "saw"},
-    {SignalKind::Triangle, "triangle"},
-    {SignalKind::WhiteUniform, "white"},
-    {SignalKind::WhiteGaussian, "white-gaussian"},
-    {SignalKind::Pink, "pink"},
-    {SignalKind::Brown, "brown"},
-    {SignalKind::Impulse, "impulse"},
-    {SignalKind::SweepLog, "sweep-log"},
-    {SignalKind::SweepLin, "sweep-lin"},
+    {SignalKind::silence, "silence"},
+    {SignalKind::dc, "dc"},
+    {SignalKind::sine, "sine"},
+    {SignalKind::square, "square"},
+    {SignalKind::saw, "saw"},
+    {SignalKind::triangle, "triangle"},
+    {SignalKind::whiteUniform, "white"},
+    {SignalKind::whiteGaussian, "white-gaussian"},
+    {SignalKind::pink, "pink"},
+    {SignalKind::brown, "brown"},
+    {SignalKind::impulse, "impulse"},
+    {SignalKind::sweepLog, "sweep-log"},
+    {SignalKind::sweepLin, "sweep-lin"},
 }};
 } // namespace
 

@@ -11,37 +11,37 @@ namespace wb
 {
 enum class SignalKind : std::uint8_t
 {
-    Silence,
-    Dc,
-    Sine,
-    Square,
-    Saw,
-    Triangle,
-    WhiteUniform,
-    WhiteGaussian,
-    Pink,
-    Brown,
-    Impulse,
-    SweepLog,
-    SweepLin,
+    silence,
+    dc,
+    sine,
+    square,
+    saw,
+    triangle,
+    whiteUniform,
+    whiteGaussian,
+    pink,
+    brown,
+    impulse,
+    sweepLog,
+    sweepLin,
 };
 inline constexpr int kNumSignalKinds = 13;
 
 /// How `levelDb` is meant: as the (true) peak of the waveform or as its RMS, both in dBFS.
 enum class LevelMode : std::uint8_t
 {
-    Peak,
-    Rms,
+    peak,
+    rms,
 };
 
 /// Every field is a plain number. Frequencies in Hz, times in seconds, levels in dBFS.
 struct SignalSettings
 {
-    SignalKind kind = SignalKind::Sine;
+    SignalKind kind = SignalKind::sine;
     double freq = 1000.0;        ///< tone frequency, or the start frequency of a sweep
     double freqTo = 20000.0;     ///< end frequency of a sweep
     double levelDb = -1.0;       ///< requested level, dBFS (peak or RMS per `mode`)
-    LevelMode mode = LevelMode::Peak;
+    LevelMode mode = LevelMode::peak;
     double duration = 1.0;       ///< sweep length; also where the fade-out ends (0 = endless)
     double startPhase = 0.0;     ///< of periodic waves, in cycles [0, 1)
     std::uint64_t seed = 1;      ///< of every noise
@@ -70,20 +70,20 @@ static_assert(std::is_trivially_copyable_v<ChannelRouting>);
 /// True for the kinds whose samples come from the seeded random generator.
 [[nodiscard]] constexpr bool isRandom(SignalKind k) noexcept
 {
-    return k == SignalKind::WhiteUniform || k == SignalKind::WhiteGaussian || k == SignalKind::Pink
-           || k == SignalKind::Brown;
+    return k == SignalKind::whiteUniform || k == SignalKind::whiteGaussian || k == SignalKind::pink
+           || k == SignalKind::brown;
 }
 
 /// True for the kinds that use `freq` as a tone frequency.
 [[nodiscard]] constexpr bool isPeriodicTone(SignalKind k) noexcept
 {
-    return k == SignalKind::Sine || k == SignalKind::Square || k == SignalKind::Saw
-           || k == SignalKind::Triangle;
+    return k == SignalKind::sine || k == SignalKind::square || k == SignalKind::saw
+           || k == SignalKind::triangle;
 }
 
 [[nodiscard]] constexpr bool isSweep(SignalKind k) noexcept
 {
-    return k == SignalKind::SweepLog || k == SignalKind::SweepLin;
+    return k == SignalKind::sweepLog || k == SignalKind::sweepLin;
 }
 
 /// Command-line name of a kind ("sine", "sweep-log", ...). "white" is the uniform white noise.

@@ -31,7 +31,7 @@ void SineSweep::reset() noexcept
     length_ = static_cast<std::int64_t>(std::llround(seconds_ * fs));
     position_ = 0;
     phase_ = 0.0;
-    const bool logLaw = law_ == SweepLaw::Logarithmic && f1_ > 0.0 && f2_ > 0.0 && f1_ != f2_;
+    const bool logLaw = law_ == SweepLaw::logarithmic && f1_ > 0.0 && f2_ > 0.0 && f1_ != f2_;
     if (logLaw)
     {
         const double rateL = seconds_ / std::log(f2_ / f1_); // L, seconds
@@ -94,14 +94,14 @@ void SineSweep::process(float* out, int n) noexcept
 
 double SineSweep::frequencyAt(double t) const noexcept
 {
-    if (law_ == SweepLaw::Logarithmic && f1_ > 0.0 && f2_ > 0.0 && f1_ != f2_)
+    if (law_ == SweepLaw::logarithmic && f1_ > 0.0 && f2_ > 0.0 && f1_ != f2_)
         return f1_ * std::exp(t * std::log(f2_ / f1_) / seconds_);
     return f1_ + (f2_ - f1_) * t / seconds_;
 }
 
 std::vector<float> logSweepInverseFilter(double f1, double f2, double seconds, double sampleRate)
 {
-    SineSweep sweep(SweepLaw::Logarithmic);
+    SineSweep sweep(SweepLaw::logarithmic);
     sweep.prepare(sampleRate, 0);
     sweep.setSweep(f1, f2, seconds);
     sweep.reset();

@@ -18,8 +18,8 @@ namespace wb::signals
 {
 enum class SweepLaw : std::uint8_t
 {
-    Logarithmic,
-    Linear,
+    logarithmic,
+    linear,
 };
 
 class SineSweep
@@ -30,7 +30,7 @@ public:
     static constexpr double kRms = 0.70710678118654752440;
     static constexpr std::int64_t kResyncSamples = 1024;
 
-    explicit SineSweep(SweepLaw law = SweepLaw::Logarithmic) noexcept : law_(law) {}
+    explicit SineSweep(SweepLaw law = SweepLaw::logarithmic) noexcept : law_(law) {}
 
     void prepare(double sampleRate, int /*maxBlockSize*/);
     /// Takes effect at the next reset(). Preconditions: 0 < f1, f2 < fs/2, seconds > 0.

@@ -21,26 +21,26 @@ struct Prefix
 constexpr std::array<Prefix, 8> kPrefixes{{{"p", 1e-12}, {"n", 1e-9}, {"u", 1e-6}, {"\xC2\xB5", 1e-6},
                                            {"m", 1e-3}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}}};
 
-bool takesPrefix(ValueUnit unit) noexcept { return unit != ValueUnit::Decibel; }
+bool takesPrefix(ValueUnit unit) noexcept { return unit != ValueUnit::decibel; }
 
 /// True when `s` names the unit itself (no prefix).
 bool isUnit(std::string_view s, ValueUnit unit) noexcept
 {
     switch (unit)
     {
-        case ValueUnit::None: return false;
-        case ValueUnit::Hertz: return equalsIgnoringCase(s, "hz");
-        case ValueUnit::Decibel: return equalsIgnoringCase(s, "db") || equalsIgnoringCase(s, "dbfs");
-        case ValueUnit::Seconds: return s == "s" || equalsIgnoringCase(s, "sec");
+        case ValueUnit::none: return false;
+        case ValueUnit::hertz: return equalsIgnoringCase(s, "hz");
+        case ValueUnit::decibel: return equalsIgnoringCase(s, "db") || equalsIgnoringCase(s, "dbfs");
+        case ValueUnit::seconds: return s == "s" || equalsIgnoringCase(s, "sec");
     }
     return false;
 }
 
 std::string expected(ValueUnit unit)
 {
-    if (unit == ValueUnit::None)
+    if (unit == ValueUnit::none)
         return "a plain number (k, M allowed: 1k = 1000)";
-    if (unit == ValueUnit::Decibel)
+    if (unit == ValueUnit::decibel)
         return "a number of dB, e.g. -6 dB";
     return fmt::format("a number of {0}, e.g. 1.5 k{0} or 2 m{0}", unitSymbol(unit));
 }
@@ -68,10 +68,10 @@ std::string_view unitSymbol(ValueUnit unit) noexcept
 {
     switch (unit)
     {
-        case ValueUnit::None: return "";
-        case ValueUnit::Hertz: return "Hz";
-        case ValueUnit::Decibel: return "dB";
-        case ValueUnit::Seconds: return "s";
+        case ValueUnit::none: return "";
+        case ValueUnit::hertz: return "Hz";
+        case ValueUnit::decibel: return "dB";
+        case ValueUnit::seconds: return "s";
     }
     return "";
 }
@@ -133,19 +133,19 @@ std::string formatValue(double value, ValueUnit unit, int significant)
     double shown = value;
     std::string_view prefix;
     const double magnitude = std::abs(value);
-    if (unit == ValueUnit::Hertz || unit == ValueUnit::Seconds || unit == ValueUnit::None)
+    if (unit == ValueUnit::hertz || unit == ValueUnit::seconds || unit == ValueUnit::none)
     {
-        if (magnitude >= 1e6 && unit != ValueUnit::Seconds)
+        if (magnitude >= 1e6 && unit != ValueUnit::seconds)
         {
             shown = value / 1e6;
             prefix = "M";
         }
-        else if (magnitude >= 1e3 && unit != ValueUnit::Seconds)
+        else if (magnitude >= 1e3 && unit != ValueUnit::seconds)
         {
             shown = value / 1e3;
             prefix = "k";
         }
-        else if (magnitude > 0.0 && magnitude < 1.0 && unit == ValueUnit::Seconds)
+        else if (magnitude > 0.0 && magnitude < 1.0 && unit == ValueUnit::seconds)
         {
             shown = value * 1e3;
             prefix = "m";

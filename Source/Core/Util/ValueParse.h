@@ -17,10 +17,10 @@ namespace wb
 {
 enum class ValueUnit
 {
-    None,    ///< a plain number (seed, count); SI prefixes allowed ("1k" = 1000)
-    Hertz,   ///< "Hz"
-    Decibel, ///< "dB" (also "dBFS"); no prefix
-    Seconds, ///< "s" ("2.5 ms" = 0.0025)
+    none,    ///< a plain number (seed, count); SI prefixes allowed ("1k" = 1000)
+    hertz,   ///< "Hz"
+    decibel, ///< "dB" (also "dBFS"); no prefix
+    seconds, ///< "s" ("2.5 ms" = 0.0025)
 };
 
 struct ParsedValue

@@ -61,7 +61,7 @@ TEST_CASE("a symlinked output stays a link, and its target, in its own folder, g
     const auto link = dir / "links" / "take.wav";
     fs::create_symlink("../real/take.wav", link); // relative, resolved from the link's folder
 
-    const auto r = wb::writeWavAtomically(link.string(), someAudio(), 48000.0, wb::SampleFormat::Float32);
+    const auto r = wb::writeWavAtomically(link.string(), someAudio(), 48000.0, wb::SampleFormat::float32);
     REQUIRE(r.ok);
     CHECK(fs::is_symlink(fs::symlink_status(link)));
     CHECK(fs::read_symlink(link) == fs::path("../real/take.wav"));
@@ -75,7 +75,7 @@ TEST_CASE("a symlinked output stays a link, and its target, in its own folder, g
 
     // A dangling link makes its target.
     fs::remove(target);
-    REQUIRE(wb::writeWavAtomically(link.string(), someAudio(), 48000.0, wb::SampleFormat::Float32).ok);
+    REQUIRE(wb::writeWavAtomically(link.string(), someAudio(), 48000.0, wb::SampleFormat::float32).ok);
     CHECK(fs::is_symlink(fs::symlink_status(link)));
     CHECK(fs::is_regular_file(fs::symlink_status(target)));
     fs::remove_all(dir);
@@ -89,7 +89,7 @@ TEST_CASE("a FIFO output is written through to its reader, not replaced", "[core
     std::string received;
     std::thread reader([&] { received = slurp(fifo); }); // blocks until the writer opens it
 
-    const auto r = wb::writeWavAtomically(fifo.string(), someAudio(), 48000.0, wb::SampleFormat::Float32);
+    const auto r = wb::writeWavAtomically(fifo.string(), someAudio(), 48000.0, wb::SampleFormat::float32);
     reader.join();
     REQUIRE(r.ok);
     CHECK(fs::is_fifo(fs::symlink_status(fifo)));
@@ -97,7 +97,7 @@ TEST_CASE("a FIFO output is written through to its reader, not replaced", "[core
 
     // What the reader got is the WAV a regular file gets, byte for byte.
     const auto regular = dir / "regular.wav";
-    REQUIRE(wb::writeWavAtomically(regular.string(), someAudio(), 48000.0, wb::SampleFormat::Float32).ok);
+    REQUIRE(wb::writeWavAtomically(regular.string(), someAudio(), 48000.0, wb::SampleFormat::float32).ok);
     CHECK(received.size() > 4800 * 4);
     CHECK(received == slurp(regular));
     fs::remove_all(dir);
@@ -113,7 +113,7 @@ TEST_CASE("a character device output (/dev/null) is written through and stays a 
         device = "/dev/null";
     REQUIRE(fs::is_character_file(device));
     CHECK_FALSE(wb::checkWritable(device.string()).has_value());
-    const auto r = wb::writeWavAtomically(device.string(), someAudio(), 48000.0, wb::SampleFormat::Float32);
+    const auto r = wb::writeWavAtomically(device.string(), someAudio(), 48000.0, wb::SampleFormat::float32);
     CHECK(r.ok);
     CHECK(r.error.empty());
     CHECK(fs::is_character_file(fs::symlink_status(device)));
@@ -135,7 +135,7 @@ TEST_CASE("an existing output keeps its mode (0640 stays 0640, read-only stays r
             std::ofstream(file) << "old";
         }
         REQUIRE(::chmod(file.c_str(), mode) == 0);
-        REQUIRE(wb::writeWavAtomically(file.string(), someAudio(), 48000.0, wb::SampleFormat::Float32).ok);
+        REQUIRE(wb::writeWavAtomically(file.string(), someAudio(), 48000.0, wb::SampleFormat::float32).ok);
         struct stat st
         {
         };
@@ -162,11 +162,11 @@ TEST_CASE("an output named by an open descriptor (/dev/fd/N, as /dev/stdout) sha
     CHECK(t.descriptor == fd);
     // 24-bit PCM: libsndfile gives float files a PEAK chunk stamped with the time, so two float
     // writes a second apart differ (seen once under load); integer files are byte-reproducible.
-    const auto r = wb::writeWavAtomically(name, someAudio(), 48000.0, wb::SampleFormat::Pcm24);
+    const auto r = wb::writeWavAtomically(name, someAudio(), 48000.0, wb::SampleFormat::pcm24);
     CHECK(r.ok);
     ::close(fd);
     const auto regular = dir / "regular.wav";
-    REQUIRE(wb::writeWavAtomically(regular.string(), someAudio(), 48000.0, wb::SampleFormat::Pcm24).ok);
+    REQUIRE(wb::writeWavAtomically(regular.string(), someAudio(), 48000.0, wb::SampleFormat::pcm24).ok);
     CHECK(slurp(file) == before + slurp(regular));
     CHECK(namesIn(dir).size() == 2); // no temporary left beside it
     fs::remove_all(dir);

@@ -177,7 +177,7 @@ TEST_CASE("recorder: a stalled writer costs the audio thread nothing, the lost f
     REQUIRE(capacity == 12);
 
     r.stallWriterForTest(true);
-    REQUIRE(r.startFromUi({path, wb::SampleFormat::Float32}, error));
+    REQUIRE(r.startFromUi({path, wb::SampleFormat::float32}, error));
     RampSource src(2, 100);
     wb::test::RealtimeCounts rt;
     for (int i = 0; i < 60; ++i) // 6000 frames; the pool holds 12 x 256 = 3072
@@ -233,7 +233,7 @@ TEST_CASE("recorder: the pre-roll puts the frames before the start at the head o
         RampSource src(1, 37);
         for (int i = 0; i < 40; ++i) // 1480 frames of pre-roll filling, odd callback size
             r.captureOnAudio(src.next(37), 37);
-        wb::RecordingTarget t{path, wb::SampleFormat::Float32};
+        wb::RecordingTarget t{path, wb::SampleFormat::float32};
         t.framesAfterStart = 500;
         REQUIRE(r.startFromUi(t, error));
         while (!r.endedFromUi())
@@ -255,7 +255,7 @@ TEST_CASE("recorder: the pre-roll puts the frames before the start at the head o
         RampSource src(1, 37);
         for (int i = 0; i < 3; ++i) // 111 frames only
             r.captureOnAudio(src.next(37), 37);
-        wb::RecordingTarget t{path, wb::SampleFormat::Float32};
+        wb::RecordingTarget t{path, wb::SampleFormat::float32};
         t.framesAfterStart = 100;
         REQUIRE(r.startFromUi(t, error));
         while (!r.endedFromUi())
@@ -280,7 +280,7 @@ TEST_CASE("recorder: s16 is TPDF-dithered (no rounding bias), f32 is bit for bit
     wb::Recorder r;
     std::string error;
     REQUIRE(r.prepare(config, error));
-    wb::RecordingTarget t{path, wb::SampleFormat::Pcm16};
+    wb::RecordingTarget t{path, wb::SampleFormat::pcm16};
     t.framesAfterStart = 200000;
     REQUIRE(r.startFromUi(t, error));
     // A constant 0.3 steps: rounding alone would give 0 every time (a bias of -0.3 steps); TPDF
@@ -335,7 +335,7 @@ TEST_CASE("recorder: a file size limit stops the recording with the reason, the 
     limited.rlim_cur = 100 * 1024;
     REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
 
-    wb::RecordingTarget t{path, wb::SampleFormat::Float32};
+    wb::RecordingTarget t{path, wb::SampleFormat::float32};
     t.headerIntervalSeconds = 0.05;
     wb::RecordingResult result;
     if (r.startFromUi(t, error))
@@ -381,7 +381,7 @@ TEST_CASE("recorder: a folder removed while recording stops it with the reason",
     wb::Recorder r;
     std::string error;
     REQUIRE(r.prepare(config, error));
-    wb::RecordingTarget t{path, wb::SampleFormat::Float32};
+    wb::RecordingTarget t{path, wb::SampleFormat::float32};
     t.headerIntervalSeconds = 0.01;
     REQUIRE(r.startFromUi(t, error));
     RampSource src(1, 256);
@@ -408,14 +408,14 @@ TEST_CASE("recorder: refusals come back as messages, nothing started", "[core]")
 {
     wb::Recorder r;
     std::string error;
-    CHECK_FALSE(r.startFromUi({"/tmp/never.wav", wb::SampleFormat::Float32}, error));
+    CHECK_FALSE(r.startFromUi({"/tmp/never.wav", wb::SampleFormat::float32}, error));
     CHECK(error == "the recorder is not prepared");
     wb::RecorderConfig bad;
     bad.numChannels = 0;
     CHECK_FALSE(r.prepare(bad, error));
     REQUIRE(r.prepare(wb::RecorderConfig{}, error));
     error.clear();
-    CHECK_FALSE(r.startFromUi({"/nonexistent-folder/take.wav", wb::SampleFormat::Float32}, error));
+    CHECK_FALSE(r.startFromUi({"/nonexistent-folder/take.wav", wb::SampleFormat::float32}, error));
     CHECK(error.find("cannot write /nonexistent-folder/take.wav") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists("/nonexistent-folder/take.wav"));
 }

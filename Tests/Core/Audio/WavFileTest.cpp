@@ -39,11 +39,11 @@ TEST_CASE("the WAV read back equals the in-memory render (f32 exactly, s24 and s
         wb::SampleFormat format;
         double tolerance; ///< half a quantisation step
     };
-    for (auto kind : {wb::SignalKind::Sine, wb::SignalKind::Pink, wb::SignalKind::SweepLog})
+    for (auto kind : {wb::SignalKind::sine, wb::SignalKind::pink, wb::SignalKind::sweepLog})
     {
         const auto r = renderStereo(kind);
-        for (const Case& c : {Case{wb::SampleFormat::Float32, 0.0}, Case{wb::SampleFormat::Pcm24, std::ldexp(1.0, -24)},
-                              Case{wb::SampleFormat::Pcm16, std::ldexp(1.0, -16)}})
+        for (const Case& c : {Case{wb::SampleFormat::float32, 0.0}, Case{wb::SampleFormat::pcm24, std::ldexp(1.0, -24)},
+                              Case{wb::SampleFormat::pcm16, std::ldexp(1.0, -16)}})
         {
             const auto path = outputPath(std::string("roundtrip-") + std::string(wb::sampleFormatName(c.format)) + ".wav");
             const auto w = wb::writeWavAtomically(path, r.channels, r.sampleRate, c.format);
@@ -71,7 +71,7 @@ TEST_CASE("integer WAVs clip beyond full scale and count it, float WAVs keep it"
 {
     const std::vector<std::vector<float>> x{{0.5f, 1.5f, -2.0f, 1.0f, -1.0f}};
     const auto path = outputPath("clip.wav");
-    auto w = wb::writeWav(path, x, 48000.0, wb::SampleFormat::Pcm16);
+    auto w = wb::writeWav(path, x, 48000.0, wb::SampleFormat::pcm16);
     REQUIRE(w.ok);
     CHECK(w.clippedSamples == 3); // 1.5, -2.0 and +1.0 (the largest code is 32767 / 32768)
     std::string error;
@@ -82,7 +82,7 @@ TEST_CASE("integer WAVs clip beyond full scale and count it, float WAVs keep it"
     CHECK(back->channels[0][2] == -1.0f);
     CHECK(back->channels[0][4] == -1.0f);
 
-    w = wb::writeWav(path, x, 48000.0, wb::SampleFormat::Float32);
+    w = wb::writeWav(path, x, 48000.0, wb::SampleFormat::float32);
     REQUIRE(w.ok);
     back = wb::readWav(path, error);
     REQUIRE(back);
@@ -93,7 +93,7 @@ TEST_CASE("WAV failures are messages, never crashes, and leave no partial file",
 {
     const std::vector<std::vector<float>> x{{0.0f, 0.1f}};
     const std::string missingDir = outputPath("no-such-dir/x.wav");
-    auto w = wb::writeWavAtomically(missingDir, x, 48000.0, wb::SampleFormat::Pcm24);
+    auto w = wb::writeWavAtomically(missingDir, x, 48000.0, wb::SampleFormat::pcm24);
     CHECK_FALSE(w.ok);
     CHECK_THAT(w.error, Catch::Contains("no-such-dir"));
     CHECK(wb::checkWritable(missingDir).has_value());
@@ -105,7 +105,7 @@ TEST_CASE("WAV failures are messages, never crashes, and leave no partial file",
 
     // Channels of different lengths are refused before anything is written.
     const auto path = outputPath("ragged.wav");
-    w = wb::writeWavAtomically(path, {{0.0f, 0.1f}, {0.0f}}, 48000.0, wb::SampleFormat::Float32);
+    w = wb::writeWavAtomically(path, {{0.0f, 0.1f}, {0.0f}}, 48000.0, wb::SampleFormat::float32);
     CHECK_FALSE(w.ok);
     CHECK(nothingLeftBeside(path));
 
@@ -113,7 +113,7 @@ TEST_CASE("WAV failures are messages, never crashes, and leave no partial file",
     if (std::filesystem::exists("/dev/full"))
     {
         const std::vector<std::vector<float>> big(2, std::vector<float>(1 << 20, 0.25f));
-        w = wb::writeWav("/dev/full", big, 48000.0, wb::SampleFormat::Float32);
+        w = wb::writeWav("/dev/full", big, 48000.0, wb::SampleFormat::float32);
         CHECK_FALSE(w.ok);
         CHECK_FALSE(w.error.empty());
     }

@@ -110,7 +110,7 @@ TEST_CASE("ParamSpec: log normalisation is geometric: log(v / min) / log(max / m
 TEST_CASE("ParamSpec: format and parse with the unit, round trips", "[core][session]")
 {
     const auto cutoff = spec("cutoff", "cutoff", "Hz", 10.0, 20000.0, 12000.0, ParamScale::log);
-    CHECK(cutoff.entryUnit() == wb::ValueUnit::Hertz);
+    CHECK(cutoff.entryUnit() == wb::ValueUnit::hertz);
     CHECK(cutoff.format(1500.0) == "1.5 kHz");
     CHECK(cutoff.format(440.0) == "440 Hz");
     CHECK(*cutoff.parse("1k").value == 1000.0);
@@ -123,7 +123,7 @@ TEST_CASE("ParamSpec: format and parse with the unit, round trips", "[core][sess
 
     // A plain-number unit (ms, %): written after the number, accepted after it when typed.
     const auto time = spec("time", "time", "ms", 0.0, 2000.0, 250.0);
-    CHECK(time.entryUnit() == wb::ValueUnit::None);
+    CHECK(time.entryUnit() == wb::ValueUnit::none);
     CHECK(time.format(125.0) == "125 ms");
     CHECK(*time.parse("125 ms").value == 125.0);
     CHECK(*time.parse("125MS").value == 125.0);

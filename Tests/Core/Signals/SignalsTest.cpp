@@ -69,7 +69,7 @@ std::vector<double> upwardCrossings(const std::vector<float>& x)
 /// Octave-band PSD levels (dB) from 20 Hz upwards, 10 bands: 20-40 ... 10240-20480 Hz.
 std::vector<double> octaveBandLevels(const std::vector<float>& x)
 {
-    const auto psd = wb::welchPsd(x, kFs, kFftSize, wb::Window::Hann);
+    const auto psd = wb::welchPsd(x, kFs, kFftSize, wb::Window::hann);
     std::vector<double> levels;
     for (double lo = 20.0; lo < 20000.0; lo *= 2.0)
         levels.push_back(wb::bandPowerDb(psd, kFs, kFftSize, lo, 2.0 * lo));
@@ -112,9 +112,9 @@ TEST_CASE("sine: a tone on an FFT bin lands on that bin, clean to -140 dB", "[co
 {
     constexpr int kBin = 1365; // 999.755859375 Hz: exactly 1365 cycles in the frame
     const double f = kBin * kFs / kFftSize;
-    auto s = settingsFor(wb::SignalKind::Sine, f, 0.0);
+    auto s = settingsFor(wb::SignalKind::sine, f, 0.0);
     const auto x = renderMono(s, kFftSize);
-    const auto a = wb::amplitudeSpectrum(x, wb::Window::Rectangular);
+    const auto a = wb::amplitudeSpectrum(x, wb::Window::rectangular);
     const auto peakBin = static_cast<int>(std::max_element(a.begin(), a.end()) - a.begin());
     CHECK(peakBin == kBin);
     CHECK(a[kBin] == Approx(1.0).margin(1e-6));
@@ -134,7 +134,7 @@ TEST_CASE("sine: frequency from zero crossings over 10 s is exact to 1e-6 Hz", "
 {
     for (double f : {997.3, 1000.0, 31.25, 15999.9})
     {
-        auto s = settingsFor(wb::SignalKind::Sine, f, -1.0);
+        auto s = settingsFor(wb::SignalKind::sine, f, -1.0);
         s.duration = 10.0;
         s.startPhase = 0.1; // no crossing exactly on the first sample
         const auto x = renderMono(s);
@@ -148,7 +148,7 @@ TEST_CASE("sine: frequency from zero crossings over 10 s is exact to 1e-6 Hz", "
 
 TEST_CASE("sine: THD+N of 1 kHz at -1 dBFS in 32-bit float is below -120 dB", "[core][signals][analysis]")
 {
-    auto s = settingsFor(wb::SignalKind::Sine, 1000.0, -1.0);
+    auto s = settingsFor(wb::SignalKind::sine, 1000.0, -1.0);
     const auto x = renderMono(s);
     const auto r = wb::measureThdN(x, kFs, 1000.0);
     figure("[figure] THD+N 1 kHz -1 dBFS float: {:.1f} dB (fit {:.9f} Hz, amplitude {:.6f} dBFS)\n", r.db(),
@@ -165,13 +165,13 @@ TEST_CASE("band-limited waves: alias products lie 80 dB or more below the fundam
     // nothing leaks (rectangular window); an aliased harmonic at fs - k f0 falls on bin
     // N - k m, which is never a multiple of an odd m. So every other bin is an alias product.
     const std::vector<int> bins{137, 1365, 4095, 8191}; // ~100 Hz, ~1 kHz, ~3 kHz, 5999.3 Hz (fs/8)
-    for (auto kind : {wb::SignalKind::Square, wb::SignalKind::Saw, wb::SignalKind::Triangle})
+    for (auto kind : {wb::SignalKind::square, wb::SignalKind::saw, wb::SignalKind::triangle})
     {
         for (int m : bins)
         {
             const double f0 = m * kFs / kFftSize;
             const auto x = renderMono(settingsFor(kind, f0, -1.0), kFftSize);
-            const auto a = wb::amplitudeSpectrum(x, wb::Window::Rectangular);
+            const auto a = wb::amplitudeSpectrum(x, wb::Window::rectangular);
             double worst = 0.0;
             double aliasPower = 0.0;
             for (std::size_t k = 1; k < a.size(); ++k)
@@ -203,36 +203,36 @@ TEST_CASE("band-limited waves: harmonics follow the ideal series, peak and RMS a
         int harmonic;
         double idealRatio; ///< |b_k / b_1| of the ideal waveform
     };
-    for (const Case& c : {Case{wb::SignalKind::Square, 3, 1.0 / 3.0}, Case{wb::SignalKind::Square, 2, 0.0},
-                          Case{wb::SignalKind::Saw, 2, 0.5}, Case{wb::SignalKind::Saw, 7, 1.0 / 7.0},
-                          Case{wb::SignalKind::Triangle, 3, 1.0 / 9.0}})
+    for (const Case& c : {Case{wb::SignalKind::square, 3, 1.0 / 3.0}, Case{wb::SignalKind::square, 2, 0.0},
+                          Case{wb::SignalKind::saw, 2, 0.5}, Case{wb::SignalKind::saw, 7, 1.0 / 7.0},
+                          Case{wb::SignalKind::triangle, 3, 1.0 / 9.0}})
     {
         const auto x = renderMono(settingsFor(c.kind, f0, 0.0), kFftSize);
-        const auto a = wb::amplitudeSpectrum(x, wb::Window::Rectangular);
+        const auto a = wb::amplitudeSpectrum(x, wb::Window::rectangular);
         const double ratio = a[static_cast<std::size_t>(kBin * c.harmonic)] / a[kBin];
         CHECK(ratio == Approx(c.idealRatio).margin(1e-4));
     }
     // Crest factors of the band-limited tables at 1 kHz (the ideal waves: 1, sqrt(3), sqrt(3)).
-    auto s = settingsFor(wb::SignalKind::Square, 1000.0);
+    auto s = settingsFor(wb::SignalKind::square, 1000.0);
     g.setSettings(s);
-    for (auto kind : {wb::SignalKind::Sine, wb::SignalKind::Square, wb::SignalKind::Saw, wb::SignalKind::Triangle,
-                      wb::SignalKind::WhiteUniform, wb::SignalKind::WhiteGaussian, wb::SignalKind::Pink,
-                      wb::SignalKind::Brown, wb::SignalKind::Dc})
+    for (auto kind : {wb::SignalKind::sine, wb::SignalKind::square, wb::SignalKind::saw, wb::SignalKind::triangle,
+                      wb::SignalKind::whiteUniform, wb::SignalKind::whiteGaussian, wb::SignalKind::pink,
+                      wb::SignalKind::brown, wb::SignalKind::dc})
         figure("[figure] crest factor {} (1 kHz tables): {:.4f} = {:.2f} dB\n", wb::signalKindName(kind),
                    g.crestFactor(kind), wb::gainToDb(g.crestFactor(kind)));
-    CHECK(g.crestFactor(wb::SignalKind::Sine) == Approx(std::sqrt(2.0)));
+    CHECK(g.crestFactor(wb::SignalKind::sine) == Approx(std::sqrt(2.0)));
     // The band-limited triangle's corners are rounded, so its peak is lower: crest 1.70, not 1.73.
-    CHECK(g.crestFactor(wb::SignalKind::Triangle) == Approx(std::sqrt(3.0)).epsilon(0.03));
-    CHECK(g.crestFactor(wb::SignalKind::WhiteUniform) == Approx(std::sqrt(3.0)));
+    CHECK(g.crestFactor(wb::SignalKind::triangle) == Approx(std::sqrt(3.0)).epsilon(0.03));
+    CHECK(g.crestFactor(wb::SignalKind::whiteUniform) == Approx(std::sqrt(3.0)));
 }
 
 TEST_CASE("peak and RMS equal the request within 0.01 dB", "[core][signals]")
 {
     using K = wb::SignalKind;
-    for (auto kind : {K::Sine, K::Square, K::Saw, K::Triangle, K::Dc, K::SweepLog, K::SweepLin, K::WhiteUniform,
-                      K::WhiteGaussian, K::Pink, K::Brown})
+    for (auto kind : {K::sine, K::square, K::saw, K::triangle, K::dc, K::sweepLog, K::sweepLin, K::whiteUniform,
+                      K::whiteGaussian, K::pink, K::brown})
     {
-        for (auto mode : {wb::LevelMode::Peak, wb::LevelMode::Rms})
+        for (auto mode : {wb::LevelMode::peak, wb::LevelMode::rms})
         {
             for (double level : {-1.0, -20.0})
             {
@@ -245,18 +245,18 @@ TEST_CASE("peak and RMS equal the request within 0.01 dB", "[core][signals]")
                     s.freq = 100.0;
                 const auto x = renderMono(s);
                 const auto l = wb::measureLevels(x);
-                const double measured = mode == wb::LevelMode::Peak ? l.peakDb() : l.rmsDb();
-                INFO(wb::signalKindName(kind) << (mode == wb::LevelMode::Peak ? " peak " : " rms ") << level);
+                const double measured = mode == wb::LevelMode::peak ? l.peakDb() : l.rmsDb();
+                INFO(wb::signalKindName(kind) << (mode == wb::LevelMode::peak ? " peak " : " rms ") << level);
                 CHECK(measured == Approx(level).margin(0.01));
             }
         }
     }
     // Impulse trains: peak 1 per impulse, RMS 1/sqrt(period).
-    auto s = settingsFor(K::Impulse, 0.0, -6.0);
+    auto s = settingsFor(K::impulse, 0.0, -6.0);
     s.periodSamples = 480;
-    s.mode = wb::LevelMode::Rms;
+    s.mode = wb::LevelMode::rms;
     CHECK(wb::measureLevels(renderMono(s)).rmsDb() == Approx(-6.0).margin(0.01));
-    s.mode = wb::LevelMode::Peak;
+    s.mode = wb::LevelMode::peak;
     CHECK(wb::measureLevels(renderMono(s)).peakDb() == Approx(-6.0).margin(0.01));
 }
 
@@ -272,15 +272,15 @@ TEST_CASE("noises hold their calibrated long-term RMS without correction", "[cor
         double toleranceDb;
     };
     constexpr int kSeeds = 8;
-    for (const Case& c : {Case{wb::SignalKind::WhiteUniform, 0.01}, Case{wb::SignalKind::WhiteGaussian, 0.01},
-                          Case{wb::SignalKind::Pink, 0.07}, Case{wb::SignalKind::Brown, 0.25}})
+    for (const Case& c : {Case{wb::SignalKind::whiteUniform, 0.01}, Case{wb::SignalKind::whiteGaussian, 0.01},
+                          Case{wb::SignalKind::pink, 0.07}, Case{wb::SignalKind::brown, 0.25}})
     {
         double power = 0.0;
         double crestDb = 0.0;
         for (int seed = 1; seed <= kSeeds; ++seed)
         {
             auto s = settingsFor(c.kind, 1000.0, -20.0);
-            s.mode = wb::LevelMode::Rms;
+            s.mode = wb::LevelMode::rms;
             s.duration = 30.0;
             s.seed = static_cast<std::uint64_t>(seed);
             wb::RenderConfig cfg;
@@ -298,7 +298,7 @@ TEST_CASE("noises hold their calibrated long-term RMS without correction", "[cor
 
 TEST_CASE("white noise is flat, Gaussian white has Gaussian moments", "[core][signals]")
 {
-    for (auto kind : {wb::SignalKind::WhiteUniform, wb::SignalKind::WhiteGaussian})
+    for (auto kind : {wb::SignalKind::whiteUniform, wb::SignalKind::whiteGaussian})
     {
         auto s = settingsFor(kind, 1000.0, -20.0);
         s.duration = 60.0;
@@ -311,8 +311,8 @@ TEST_CASE("white noise is flat, Gaussian white has Gaussian moments", "[core][si
         CHECK(fit.maxDeviationDb < 0.3);
     }
 
-    auto s = settingsFor(wb::SignalKind::WhiteGaussian, 1000.0, 0.0);
-    s.mode = wb::LevelMode::Rms; // sigma = 1
+    auto s = settingsFor(wb::SignalKind::whiteGaussian, 1000.0, 0.0);
+    s.mode = wb::LevelMode::rms; // sigma = 1
     s.duration = 40.0;           // ~2e6 samples
     wb::RenderConfig cfg;
     cfg.exactNoiseLevel = false;
@@ -350,7 +350,7 @@ TEST_CASE("pink falls 3.01 dB/octave and brown 6.02 dB/octave within 0.5 dB, 20 
         wb::SignalKind kind;
         double ideal;
     };
-    for (const Case& c : {Case{wb::SignalKind::Pink, -3.0103}, Case{wb::SignalKind::Brown, -6.0206}})
+    for (const Case& c : {Case{wb::SignalKind::pink, -3.0103}, Case{wb::SignalKind::brown, -6.0206}})
     {
         auto s = settingsFor(c.kind, 1000.0, -20.0);
         s.duration = 60.0;
@@ -366,8 +366,8 @@ TEST_CASE("pink falls 3.01 dB/octave and brown 6.02 dB/octave within 0.5 dB, 20 
 
 TEST_CASE("noises are reproducible bit for bit from their seed, and differ between seeds", "[core][signals]")
 {
-    for (auto kind : {wb::SignalKind::WhiteUniform, wb::SignalKind::WhiteGaussian, wb::SignalKind::Pink,
-                      wb::SignalKind::Brown})
+    for (auto kind : {wb::SignalKind::whiteUniform, wb::SignalKind::whiteGaussian, wb::SignalKind::pink,
+                      wb::SignalKind::brown})
     {
         auto s = settingsFor(kind, 1000.0, -10.0);
         s.seed = 42;
@@ -381,7 +381,7 @@ TEST_CASE("noises are reproducible bit for bit from their seed, and differ betwe
 
 TEST_CASE("impulses land exactly where asked", "[core][signals]")
 {
-    auto s = settingsFor(wb::SignalKind::Impulse, 0.0, 0.0);
+    auto s = settingsFor(wb::SignalKind::impulse, 0.0, 0.0);
     s.impulseOffset = 5;
     s.periodSamples = 100;
     auto x = renderMono(s, 1000, 7);
@@ -423,15 +423,15 @@ TEST_CASE("impulses land exactly where asked", "[core][signals]")
 
 TEST_CASE("sweeps: instantaneous frequency at start, middle and end within 0.05 %", "[core][signals]")
 {
-    for (auto kind : {wb::SignalKind::SweepLog, wb::SignalKind::SweepLin})
+    for (auto kind : {wb::SignalKind::sweepLog, wb::SignalKind::sweepLin})
     {
         auto s = settingsFor(kind, 20.0, -1.0);
         s.freqTo = 20000.0;
         s.duration = 5.0;
         const auto x = renderMono(s);
         REQUIRE(x.size() == 240000);
-        wb::signals::SineSweep reference(kind == wb::SignalKind::SweepLog ? wb::signals::SweepLaw::Logarithmic
-                                                                          : wb::signals::SweepLaw::Linear);
+        wb::signals::SineSweep reference(kind == wb::SignalKind::sweepLog ? wb::signals::SweepLaw::logarithmic
+                                                                          : wb::signals::SweepLaw::linear);
         reference.setSweep(s.freq, s.freqTo, s.duration);
         // Start: the sweep's second cycle, by its zero crossings (the mean frequency over one cycle
         // is the frequency at its middle, to (cycle / L)^2 / 24 = 2e-4 for the log law, exactly
@@ -471,7 +471,7 @@ TEST_CASE("sweeps: instantaneous frequency at start, middle and end within 0.05 
         {
             const double t = static_cast<double>(n) / kFs;
             double phase = 0.0;
-            if (kind == wb::SignalKind::SweepLog)
+            if (kind == wb::SignalKind::sweepLog)
             {
                 const double rate = seconds / std::log(f2 / f1);
                 phase = 2.0 * std::numbers::pi * f1 * rate * std::expm1(t / rate);
@@ -497,7 +497,7 @@ TEST_CASE("log sweep convolved with its inverse filter is an impulse at lag leng
     constexpr double kF1 = 50.0;
     constexpr double kF2 = 16000.0;
     constexpr double kSeconds = 0.5;
-    auto s = settingsFor(wb::SignalKind::SweepLog, kF1, 0.0);
+    auto s = settingsFor(wb::SignalKind::sweepLog, kF1, 0.0);
     s.freqTo = kF2;
     s.duration = kSeconds;
     const auto x = renderMono(s);
@@ -528,8 +528,8 @@ TEST_CASE("log sweep convolved with its inverse filter is an impulse at lag leng
 TEST_CASE("block-size invariance: blocks of 1, 7, 64, 512 and 4096 give the same output", "[core][signals]")
 {
     using K = wb::SignalKind;
-    for (auto kind : {K::Silence, K::Dc, K::Sine, K::Square, K::Saw, K::Triangle, K::WhiteUniform, K::WhiteGaussian,
-                      K::Pink, K::Brown, K::Impulse, K::SweepLog, K::SweepLin})
+    for (auto kind : {K::silence, K::dc, K::sine, K::square, K::saw, K::triangle, K::whiteUniform, K::whiteGaussian,
+                      K::pink, K::brown, K::impulse, K::sweepLog, K::sweepLin})
     {
         auto s = settingsFor(kind, 1234.5, -3.0);
         s.freqTo = 5000.0;
@@ -553,7 +553,7 @@ TEST_CASE("block-size invariance: blocks of 1, 7, 64, 512 and 4096 give the same
 
 TEST_CASE("routing: disabled channels are silent, inverted channels are the negative", "[core][signals]")
 {
-    auto s = settingsFor(wb::SignalKind::Sine, 440.0, -6.0);
+    auto s = settingsFor(wb::SignalKind::sine, 440.0, -6.0);
     wb::RenderConfig c;
     c.numChannels = 4;
     c.numFrames = 4800;
@@ -575,7 +575,7 @@ TEST_CASE("changes of level and signal kind are click-free", "[core][signals]")
     // one sample; ramped or crossfaded, no step exceeds the sine's own slope by much.
     constexpr double kSineMaxStep = 0.131;
     wb::SignalGenerator g;
-    auto s = settingsFor(wb::SignalKind::Sine, 1000.0, -40.0);
+    auto s = settingsFor(wb::SignalKind::sine, 1000.0, -40.0);
     g.setSettings(s);
     g.prepare(kFs, 64);
     std::vector<float> out(4800);
@@ -594,7 +594,7 @@ TEST_CASE("changes of level and signal kind are click-free", "[core][signals]")
     g.reset();
     g.process(ch, 1, 36);
     const float before = out[35];
-    s.kind = wb::SignalKind::Dc;
+    s.kind = wb::SignalKind::dc;
     g.setSettings(s);
     g.process(ch, 1, 4800);
     maxStep = std::abs(static_cast<double>(out[0] - before));
@@ -606,7 +606,7 @@ TEST_CASE("changes of level and signal kind are click-free", "[core][signals]")
 
     // A frequency change keeps the phase: no step larger than the faster tone's slope.
     g.reset();
-    s.kind = wb::SignalKind::Sine;
+    s.kind = wb::SignalKind::sine;
     g.setSettings(s);
     g.reset();
     g.process(ch, 1, 17);
@@ -627,7 +627,7 @@ TEST_CASE("transitions (level ramp, crossfade, routing ramp) do not depend on th
     const auto run = [&](int block)
     {
         wb::SignalGenerator g;
-        auto s = settingsFor(wb::SignalKind::Sine, 440.0, -12.0);
+        auto s = settingsFor(wb::SignalKind::sine, 440.0, -12.0);
         g.setSettings(s);
         g.prepare(kFs, block);
         std::vector<float> left(kFrames), right(kFrames);
@@ -647,13 +647,13 @@ TEST_CASE("transitions (level ramp, crossfade, routing ramp) do not depend on th
         s.freq = 880.0;
         g.setSettings(s);
         advanceTo(kChangeB);
-        s.kind = wb::SignalKind::Pink;
+        s.kind = wb::SignalKind::pink;
         g.setSettings(s);
         wb::ChannelRouting r;
         r.invert[1] = true;
         g.setRouting(r);
         advanceTo(kChangeC);
-        s.kind = wb::SignalKind::Sine;
+        s.kind = wb::SignalKind::sine;
         g.setSettings(s);
         advanceTo(kFrames);
         left.insert(left.end(), right.begin(), right.end());
@@ -675,7 +675,7 @@ TEST_CASE("transitions (level ramp, crossfade, routing ramp) do not depend on th
 
 TEST_CASE("a repeating signal is the one-shot render again and again, fades included", "[core][signals]")
 {
-    for (auto kind : {wb::SignalKind::SweepLog, wb::SignalKind::SweepLin, wb::SignalKind::Sine})
+    for (auto kind : {wb::SignalKind::sweepLog, wb::SignalKind::sweepLin, wb::SignalKind::sine})
     {
         INFO("kind " << wb::signalKindName(kind));
         wb::SignalSettings s;
