@@ -289,6 +289,12 @@ void Recorder::beginCallbackOnAudio() noexcept
 {
     if (!toWriter)
         return;
+    beginOnAudio();
+    begunByCaller = true;
+}
+
+void Recorder::beginOnAudio() noexcept
+{
     for (PooledBuffer* back = nullptr; toPool->tryPop(back);)
         returnBlockOnAudio(back);
     applyCommandOnAudio();
@@ -298,9 +304,15 @@ void Recorder::beginCallbackOnAudio() noexcept
 
 void Recorder::captureOnAudio(const float* const* channels, int numFrames) noexcept
 {
+    // A caller that began this callback (beginCallbackOnAudio) has decided on this block by what it
+    // saw then: a start that arrived since waits for the next callback. Acting on it here would
+    // record this block while the caller played it as not recorded (a --play one period late).
+    const bool begun = begunByCaller;
+    begunByCaller = false;
     if (!toWriter || numFrames <= 0)
         return;
-    beginCallbackOnAudio();
+    if (!begun)
+        beginOnAudio();
 
     std::int64_t wanted = numFrames;
     if (phase == Phase::recording)

@@ -131,8 +131,10 @@ public:
     RecordingResult finishFromUi(bool audioStopped);
 
     /// Effects: acts on a start or stop asked for since the last call and takes back the blocks the
-    /// writer is done with; captureOnAudio does it too. A callback that must know whether this
-    /// block is recorded before it makes its output (a play-and-record callback) calls it first.
+    /// writer is done with; captureOnAudio does it too, unless this was called first in the same
+    /// callback (then a start that arrives in between waits for the next callback). A callback that
+    /// must know whether this block is recorded before it makes its output (a play-and-record
+    /// callback) calls it first, then isRecordingOnAudio, then captureOnAudio.
     /// Thread: the audio thread only. Wait-free.
     void beginCallbackOnAudio() noexcept;
 
@@ -169,6 +171,7 @@ private:
     };
     static constexpr int kNone = 0, kStart = 1, kStop = 2;
 
+    void beginOnAudio() noexcept;
     void applyCommandOnAudio() noexcept;
     void finishBlockOnAudio() noexcept;
     void endOnAudio() noexcept;
@@ -186,6 +189,7 @@ private:
 
     // Audio-thread state.
     Phase phase = Phase::idle;
+    bool begunByCaller = false; // beginCallbackOnAudio ran in this callback (captureOnAudio clears it)
     Block current;
     std::vector<Block> preRollBlocks; // ring of blocks kept for the pre-roll (sized in prepare)
     std::size_t preRollHead = 0, preRollCount = 0;

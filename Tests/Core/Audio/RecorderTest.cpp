@@ -270,6 +270,46 @@ TEST_CASE("recorder: the pre-roll puts the frames before the start at the head o
     std::filesystem::remove_all(dir);
 }
 
+// The race a fresh-clone CI once hit in `record --play` (the play one period late): a start that
+// arrives after a play-and-record callback asked beginCallbackOnAudio, but before its
+// captureOnAudio, must wait for the next callback, or that block is recorded while the callback
+// played it as not recorded. Played here as the two threads would interleave, deterministically.
+TEST_CASE("recorder: a start arriving between beginCallbackOnAudio and captureOnAudio waits for the next callback",
+          "[core]")
+{
+    const auto dir = wb::test::freshTempDir("wb-recorder", "begin");
+    const std::string path = (dir / "take.wav").string();
+    wb::RecorderConfig config;
+    config.numChannels = 1;
+    config.blockFrames = 64;
+    config.sampleRate = 1000.0;
+    wb::Recorder r;
+    std::string error;
+    REQUIRE(r.prepare(config, error));
+    RampSource src(1, 50);
+    r.beginCallbackOnAudio();
+    CHECK_FALSE(r.isRecordingOnAudio());
+    wb::RecordingTarget t{path, wb::SampleFormat::float32};
+    t.framesAfterStart = 100;
+    REQUIRE(r.startFromUi(t, error)); // the message thread, between the two calls
+    r.captureOnAudio(src.next(50), 50); // frames 0..49: decided as not recorded
+    CHECK_FALSE(r.isRecordingOnAudio());
+    r.beginCallbackOnAudio(); // the next callback sees the start
+    CHECK(r.isRecordingOnAudio());
+    r.captureOnAudio(src.next(50), 50); // frames 50..99
+    while (!r.endedFromUi())
+    {
+        r.beginCallbackOnAudio();
+        r.captureOnAudio(src.next(50), 50);
+    }
+    const auto result = r.finishFromUi(false);
+    REQUIRE(result.ok);
+    CHECK(result.framesWritten == 100);
+    const auto f = readBack(path);
+    CHECK(matchesRamp(f, [](std::int64_t k) { return 50 + k; }));
+    std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("recorder: s16 is TPDF-dithered (no rounding bias), f32 is bit for bit", "[core]")
 {
     const auto dir = wb::test::freshTempDir("wb-recorder", "dither");
