@@ -1,12 +1,18 @@
 # Precompiled headers for the targets whose sources include JUCE (and the big header-only
 # libraries): each of their translation units otherwise parses the same ~8 s of JUCE headers
-# again. A cold build of CLI, engine, app, tests and benchmarks spends most of its time there
-# (docs/PERFORMANCE.md, "Build time"). Each target compiles its own header once (the flags
-# differ between targets, so one cannot be reused by another).
+# again. A cold build of CLI, engine, app, tests and benchmarks spent most of its time there
+# (docs/PERFORMANCE.md, "Build time").
 #
-# wb_precompile_common_headers(TARGET [CATCH]): JUCE's audio and GUI modules, nlohmann/json and
-# fmt; with CATCH also Catch2's header. Sources that must see a header first with their own
-# macros (a Catch2 main) are excluded with SKIP_PRECOMPILE_HEADERS.
+# The engine's header (JUCE's audio and GUI modules, nlohmann/json, fmt) is compiled once and
+# reused by the CLI, the app and the benchmarks: they compile with the same flags and JUCE
+# definitions, and none of the engine's -D macros is missing there. The two test programs each
+# compile their own (plus Catch2): GCC refuses a header made with a -D macro the using unit lacks
+# ("not used because `WB_CLI_PATH' not defined"; -Winvalid-pch puts that in the build log).
+#
+# wb_precompile_common_headers(TARGET [CATCH]): compile the header set for TARGET.
+# wb_reuse_precompiled_headers(TARGET FROM): use FROM's compiled header.
+# Sources that must see a header first with their own macros (a Catch2 main) are excluded with
+# SKIP_PRECOMPILE_HEADERS.
 #
 # ccache caches such translation units only with the sloppiness set in CMakeLists.txt's launcher.
 function(wb_precompile_common_headers target)
@@ -25,4 +31,8 @@ function(wb_precompile_common_headers target)
   endif()
   # These targets hold C++ sources only (a C source would get a C precompile of these).
   target_precompile_headers(${target} PRIVATE ${headers})
+endfunction()
+
+function(wb_reuse_precompiled_headers target from)
+  target_precompile_headers(${target} REUSE_FROM ${from})
 endfunction()
