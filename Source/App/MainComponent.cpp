@@ -56,11 +56,12 @@ constexpr MainComponent::Panel kPanels[] = {MainComponent::Panel::scope, MainCom
 } // namespace
 
 MainComponent::MainComponent(AudioEngine& e, Settings& s)
-    : engine(e), settings(s), menuBar(this), generator(e), chain(e)
+    : engine(e), settings(s), menuBar(this), generator(e), chain(e), takes(e)
 {
     setOpaque(true); // paint() fills everything: JUCE need not paint behind it
     columnContent.addAndMakeVisible(generator);
     columnContent.addAndMakeVisible(chain);
+    addAndMakeVisible(takes);
     column.setComponentID(kColumnId);
     column.setViewedComponent(&columnContent, false);
     column.setScrollBarsShown(true, false);
@@ -299,6 +300,7 @@ void MainComponent::onAudioLost()
     generator.showStoppedByDevice();
     if (engine.hasDevice())
         engine.closeDevice(); // it reported an error: no half-working device stays open
+    takes.audioLost(); // a running take keeps what it has
     discardQueuedAudioData();
     for (auto p : kPanels)
         if (p != Panel::monitor && isPanelShown(p))
@@ -323,6 +325,7 @@ void MainComponent::discardQueuedAudioData()
 void MainComponent::timerCallback()
 {
     checkDevice();
+    takes.tick();
     if (!audioLive)
         discardQueuedAudioData(); // nothing from a lost device reaches the visualisers
 
@@ -462,6 +465,8 @@ void MainComponent::resized()
                                              .getDefaultMenuBarHeight()));
     area = area.reduced(12);
     auto header = area.removeFromTop(96).withTrimmedLeft(18).reduced(4);
+    takes.setBounds(header.removeFromRight(juce::jmin(RecordPanel::kWidth, header.getWidth() / 2)));
+    header.removeFromRight(8);
     title.setBounds(header.removeFromTop(30));
     {
         auto statusRow = header.removeFromTop(28);

@@ -5,6 +5,7 @@
 #include "App/MonitorPanel.h"
 #include "App/ChainPanel.h"
 #include "App/GeneratorPanel.h"
+#include "App/RecordPanel.h"
 #include "App/Settings.h"
 #include "App/Visualisers.h"
 #include "Core/Analysis/Correlation.h"
@@ -91,6 +92,7 @@ public:
     bool loadPresetFile(const juce::File& file, juce::String& error);
     GeneratorPanel& generatorPanel() noexcept { return generator; }
     ChainPanel& chainPanel() noexcept { return chain; }
+    RecordPanel& recordPanel() noexcept { return takes; }
     [[nodiscard]] ChannelView channelViewShown() const noexcept;
     ScopeView* scopeView() noexcept { return scope.get(); }
     SpectrumView* spectrumView() noexcept { return spectrum.get(); }
@@ -126,6 +128,7 @@ private:
     juce::TextButton useVirtual{"Use Virtual loopback"};
     GeneratorPanel generator;
     ChainPanel chain;
+    RecordPanel takes; ///< the Record panel, at the header's right end
     /// The left column (generator above the chain) scrolls when the window is too short for both
     /// at their useful heights (e.g. 1024x700).
     juce::Viewport column;

@@ -40,9 +40,11 @@ import -window "$wid" "$shot"
 read -r w h <<<"$(identify -format '%w %h' "$shot")"
 echo "screenshot: $shot (${w}x${h})"
 [ "$w" -eq 1440 ] && [ "$h" -eq 900 ] || { echo "FAIL: expected 1440x900, got ${w}x${h}"; exit 1; }
-# The layout at 1440x900 (MainComponent::resized): header to y=132; a left column (x 12..342)
+# The layout at 1440x900 (MainComponent::resized): header to y=132, the Record panel at its right
+# end (x 984..1424); a left column (x 12..342)
 # with the generator above the effect chain; to its right (x 352..1428) the scope (2/5) and the
 # spectrum side by side (y 140..590), the meters (190 wide) and the monitor below (y 598..888).
+check record 430x84+990+42 "$shot"
 check generator 320x370+14+142 "$shot"
 check chain 320x330+14+535 "$shot"
 check scope 420x440+355+143 "$shot"

@@ -38,10 +38,11 @@ std::optional<double> maxOf(std::optional<double> a, std::optional<double> b)
 /// A libebur128 state with every figure this wrapper reads, and the channel map set in full
 /// rather than left to the library's defaults (which weight channels 3, 4 and 7+ in ways
 /// BS.1770 does not define for those counts). nullptr when out of memory.
-ebur128_state* openState(int numChannels, unsigned long rate, bool truePeak)
+ebur128_state* openState(int numChannels, unsigned long rate, bool truePeak, LoudnessHistory history)
 {
     const int mode = EBUR128_MODE_M | EBUR128_MODE_S | EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_SAMPLE_PEAK |
-                     (truePeak ? EBUR128_MODE_TRUE_PEAK : 0);
+                     (truePeak ? EBUR128_MODE_TRUE_PEAK : 0) |
+                     (history == LoudnessHistory::histogram ? EBUR128_MODE_HISTOGRAM : 0);
     ebur128_state* st = ebur128_init(static_cast<unsigned>(numChannels), rate, mode);
     if (st == nullptr)
         return nullptr;
@@ -100,15 +101,15 @@ struct LoudnessMeter::State
     }
 };
 
-LoudnessMeter::LoudnessMeter(int numChannels, double sampleRate, bool truePeak)
+LoudnessMeter::LoudnessMeter(int numChannels, double sampleRate, bool truePeak, LoudnessHistory history)
     : state_(std::make_unique<State>()), numChannels_(numChannels), sampleRate_(sampleRate), truePeak_(truePeak),
-      measurable_(loudnessLayoutKnown(numChannels))
+      history_(history), measurable_(loudnessLayoutKnown(numChannels))
 {
     if (numChannels < 1 || numChannels > 64)
         throw std::invalid_argument("loudness: channel count must be 1..64, not " + std::to_string(numChannels));
     if (!(sampleRate >= 8000.0 && sampleRate <= 768000.0) || sampleRate != std::round(sampleRate))
         throw std::invalid_argument("loudness: the sample rate must be a whole number of Hz in 8000..768000");
-    state_->st = openState(numChannels, static_cast<unsigned long>(sampleRate), truePeak);
+    state_->st = openState(numChannels, static_cast<unsigned long>(sampleRate), truePeak, history);
     if (state_->st == nullptr)
         throw std::bad_alloc();
     const auto rate = static_cast<std::int64_t>(sampleRate);
@@ -161,7 +162,7 @@ void LoudnessMeter::step() noexcept
 void LoudnessMeter::reset()
 {
     // libebur128 has no reset: a fresh state with the same settings replaces the old one.
-    ebur128_state* fresh = openState(numChannels_, state_->st->samplerate, truePeak_);
+    ebur128_state* fresh = openState(numChannels_, state_->st->samplerate, truePeak_, history_);
     if (fresh == nullptr)
         throw std::bad_alloc();
     ebur128_destroy(&state_->st);
