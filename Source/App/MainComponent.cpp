@@ -233,7 +233,10 @@ void MainComponent::setPanelShown(Panel p, bool shown)
             break;
         case Panel::meters:
             if (shown && meters == nullptr)
+            {
                 added = (meters = std::make_unique<LevelMeters>()).get();
+                meters->onLoudnessReset = [this] { loudness.reset(); };
+            }
             else if (!shown)
                 meters.reset();
             break;
@@ -333,8 +336,19 @@ void MainComponent::timerCallback()
     const double dt = juce::jlimit(0.0, 0.5, now - lastTick);
     lastTick = now;
     double rate = 48000.0;
-    if (auto* device = engine.deviceManager().getCurrentAudioDevice())
+    auto* device = engine.deviceManager().getCurrentAudioDevice();
+    if (device != nullptr)
         rate = device->getCurrentSampleRate();
+    // The outputs' loudness measures every scope frame of the running device: a new measurement
+    // when the device (its rate, its output count) changes, none while nothing plays.
+    if (audioLive && device != nullptr)
+    {
+        const int outs = juce::jlimit(1, 2, device->getActiveOutputChannels().countNumberOfSetBits());
+        if (!loudness.running() || loudness.sampleRate() != rate || loudness.numChannels() != outs)
+            loudness.start(rate, outs);
+    }
+    else if (loudness.running())
+        loudness.stop();
 
     Telemetry t;
     while (engine.telemetryQueue().popOnUi(t))
@@ -356,6 +370,7 @@ void MainComponent::timerCallback()
     {
         if (chunk.kind != FrameKind::scope)
             continue;
+        loudness.push(chunk);
         if (chunk.channel == 0)
         {
             if (havePendingOut1)
@@ -382,7 +397,12 @@ void MainComponent::timerCallback()
         spectrum->tick(dt);
     }
     if (meters != nullptr)
+    {
+        // The readouts change 8 times a second; the integrated figure walks every gating block.
+        if (ticks % 4 == 0)
+            meters->setLoudness(loudness.figures());
         meters->tick(dt);
+    }
     if (++ticks % kMonitorEvery == 0)
     {
         if (monitorPanel != nullptr)

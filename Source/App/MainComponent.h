@@ -139,6 +139,7 @@ private:
     std::unique_ptr<ScopeView> scope;
     std::unique_ptr<SpectrumView> spectrum;
     std::unique_ptr<LevelMeters> meters;
+    LiveLoudness loudness; ///< the outputs' EBU R128 loudness, fed every scope frame (the meters show it)
     std::unique_ptr<MonitorPanel> monitorPanel;
     std::uint64_t pendingXruns = 0;
     ChannelView channelView = ChannelView::channel1;

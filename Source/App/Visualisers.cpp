@@ -665,6 +665,21 @@ void LevelMeters::set(const MeterValues& m)
     haveData = true;
 }
 
+void LevelMeters::setLoudness(const LiveLoudness::Figures& f)
+{
+    loudnessNow = f;
+}
+
+juce::String LevelMeters::getTooltip()
+{
+    if (loudnessRow.contains(getMouseXYRelative()))
+        return "EBU R128 loudness of outputs 1-2 (BS.1770, libebur128): M momentary (400 ms), S short-term (3 s), "
+               "I integrated (gated) and LRA loudness range since the start or the last reset, TP the highest true "
+               "peak. Measured from every output sample; frames the display could not keep up with are gaps, "
+               "counted and never measured as silence. Click to reset I, LRA and TP";
+    return SettableTooltipClient::getTooltip();
+}
+
 void LevelMeters::tick(double dt)
 {
     for (auto& ch : channels)
@@ -694,6 +709,21 @@ void LevelMeters::refresh(bool readouts)
     const auto fmt = [&](double d) {
         return haveData ? juce::String(vis::formatDb(d)).upToFirstOccurrenceOf(" dB", false, false) : juce::String("-");
     };
+    if (readouts || shownLoudness.isEmpty())
+    {
+        const auto lufs = [](const std::optional<double>& v) { return v ? juce::String(*v, 1) : juce::String("-"); };
+        const auto& f = loudnessNow;
+        juce::StringArray lines;
+        lines.add("M " + lufs(f.momentaryLufs) + "   S " + lufs(f.shortTermLufs));
+        lines.add("I " + lufs(f.integratedLufs) + " LUFS   LRA " + lufs(f.rangeLu));
+        lines.add("TP " + lufs(f.truePeakDbtp) + " dBTP" + (f.framesLost > 0 ? "   gaps" : ""));
+        if (lines != shownLoudness)
+        {
+            shownLoudness = lines;
+            loudnessGaps = f.framesLost > 0;
+            repaint(loudnessRow);
+        }
+    }
     for (std::size_t c = 0; c < channels.size(); ++c)
     {
         const auto& ch = channels[c];
@@ -714,8 +744,16 @@ void LevelMeters::refresh(bool readouts)
     }
 }
 
-void LevelMeters::mouseDown(const juce::MouseEvent&)
+void LevelMeters::mouseDown(const juce::MouseEvent& e)
 {
+    if (loudnessRow.contains(e.getPosition()))
+    {
+        if (onLoudnessReset)
+            onLoudnessReset();
+        loudnessNow = {};
+        refresh(true);
+        return;
+    }
     for (auto& ch : channels)
         ch.clipped = false;
     refresh(false);
@@ -724,6 +762,8 @@ void LevelMeters::mouseDown(const juce::MouseEvent&)
 void LevelMeters::resized()
 {
     auto area = panelContentArea(getLocalBounds());
+    loudnessRow = area.removeFromBottom(44);
+    area.removeFromBottom(2);
     scale = area.removeFromLeft(30);
     readoutRow = area.removeFromBottom(34);
     clipRow = area.removeFromTop(16);
@@ -732,6 +772,7 @@ void LevelMeters::resized()
     background.invalidate();
     for (auto& s : shown)
         s = Shown{};
+    shownLoudness.clear();
     refresh(true);
 }
 
@@ -808,6 +849,21 @@ void LevelMeters::paint(juce::Graphics& g)
                    text.removeFromTop(15), juce::Justification::centred);
         g.setColour(kDimText);
         g.drawText("rms " + s.rmsText, text.removeFromTop(15), juce::Justification::centred);
+    }
+    if (g.clipRegionIntersects(loudnessRow))
+    {
+        g.setColour(kPanel);
+        g.fillRect(loudnessRow);
+        g.setColour(kGrid);
+        g.drawHorizontalLine(loudnessRow.getY(), static_cast<float>(loudnessRow.getX()),
+                             static_cast<float>(loudnessRow.getRight()));
+        auto rows = loudnessRow.withTrimmedTop(3);
+        g.setFont(juce::Font(11.0f));
+        for (int i = 0; i < shownLoudness.size(); ++i)
+        {
+            g.setColour(i == 1 ? kText : i == 2 && loudnessGaps ? kWarning : kDimText);
+            g.drawText(shownLoudness[i], rows.removeFromTop(13), juce::Justification::centredLeft);
+        }
     }
 }
 } // namespace wb::app

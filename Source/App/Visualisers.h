@@ -7,6 +7,7 @@
 // the main thread stays cheap with every visualiser open (docs/PERFORMANCE.md, issue 7).
 #include "App/BackgroundCache.h"
 #include "App/VisualLogic.h"
+#include "Core/Analysis/LiveLoudness.h"
 #include "Core/Realtime/Telemetry.h"
 
 #include <juce_gui_basics/juce_gui_basics.h>
@@ -143,10 +144,23 @@ class LevelMeters final : public juce::Component, public juce::SettableTooltipCl
 public:
     LevelMeters();
     void set(const MeterValues& m);
+    /// The outputs' EBU R128 loudness (the main component's LiveLoudness), shown under the bars:
+    /// momentary, short-term, integrated, range and true peak. Shown at the next readout tick.
+    void setLoudness(const LiveLoudness::Figures& f);
+    /// A click on the loudness lines: the owner resets its LiveLoudness (integrated, range and
+    /// true peak start again). A click anywhere else resets the CLIP lights.
+    std::function<void()> onLoudnessReset;
     void tick(double dtSeconds);
     void paint(juce::Graphics&) override;
     void resized() override;
     void mouseDown(const juce::MouseEvent&) override;
+    juce::String getTooltip() override;
+
+    /// The loudness lines as shown ("M -20.0  S -20.0", "I -20.0 LUFS  LRA 0.0", "TP -20.0 dBTP").
+    [[nodiscard]] juce::StringArray loudnessLines() const { return shownLoudness; }
+    [[nodiscard]] const LiveLoudness::Figures& loudness() const noexcept { return loudnessNow; }
+    /// Where the loudness lines are (a click there resets them), in this component's coordinates.
+    [[nodiscard]] juce::Rectangle<int> loudnessArea() const noexcept { return loudnessRow; }
 
     /// What the meters show (tests read the displayed values): dBFS, -inf before any data.
     [[nodiscard]] int numChannels() const noexcept { return static_cast<int>(channels.size()); }
@@ -178,6 +192,9 @@ private:
     bool haveData = false;
     double readoutAge = 1.0;
     BackgroundCache background;
-    juce::Rectangle<int> scale, meterArea, clipRow, readoutRow;
+    juce::Rectangle<int> scale, meterArea, clipRow, readoutRow, loudnessRow;
+    LiveLoudness::Figures loudnessNow;
+    juce::StringArray shownLoudness;
+    bool loudnessGaps = false;
 };
 } // namespace wb::app

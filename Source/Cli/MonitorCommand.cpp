@@ -1,8 +1,9 @@
 // wavebench monitor: runs the engine (a 1 kHz sine at -20 dBFS through --chain) on the default device (the Virtual loopback one when there is
 // no sound card) and prints, every interval, what the app's monitor panel shows: DSP load (mean and
 // window maximum), xruns, audio-thread / main-thread / process CPU, memory (RSS, heap, Faust),
-// and the time per node (the whole callback, the generator, each effect: mean and max µs per
-// callback over the interval, and the mean's share of the period).
+// the time per node (the whole callback, the generator, each effect: mean and max µs per
+// callback over the interval, and the mean's share of the period), and the outputs' EBU R128
+// loudness (momentary, short-term, integrated, range, true peak) since the start.
 //
 // --json FILE writes the time series:
 //   {"settings": {seconds, interval, chain, device}, "device": "...",
@@ -23,6 +24,10 @@
 //   recorded to FILE, f32, through the recorder tap: Core/Audio/Recorder) {"blocks": the pool's
 //   size, "block_frames", "in_use": blocks acquired and not yet back, "high_water": most at once,
 //   "writer_lag_s": audio captured but not yet written, "frames_written", "frames_lost"}
+//   each sample also has "loudness": the outputs' EBU R128 loudness since the start (Core/Analysis/
+//   LiveLoudness, from the engine's scope frames): {"momentary_lufs", "short_term_lufs",
+//   "integrated_lufs", "range_lu", "true_peak_dbtp" (null until measured: short-term needs 3 s),
+//   "channels", "frames" measured, "frames_lost" (frames the frame ring dropped: gaps, not silence)}
 //   "stopped_by": "seconds" (ran its --seconds) | "device-lost" (the device stopped calling back
 //   for max(1 s, 8 periods) or reported an error, a JACK server killed: the samples before are
 //   kept, stderr says so, exit 1)
@@ -31,6 +36,7 @@
 #include "Cli/Interrupt.h"
 #include "Cli/Subcommands.h"
 #include "Engine/DeviceWatch.h"
+#include "Core/Analysis/LiveLoudness.h"
 #include "Core/Audio/Recorder.h"
 #include "Core/Audio/WavFile.h"
 #include "Core/Monitor/ProcessStats.h"
@@ -68,6 +74,24 @@ struct MonitorOptions
     std::string device = "default";
     std::string record; ///< the engine's outputs to this WAV while monitoring
 };
+
+nlohmann::json optionalJson(const std::optional<double>& v)
+{
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json loudnessJson(const LiveLoudness::Figures& f)
+{
+    return {{"momentary_lufs", optionalJson(f.momentaryLufs)}, {"short_term_lufs", optionalJson(f.shortTermLufs)},
+            {"integrated_lufs", optionalJson(f.integratedLufs)}, {"range_lu", optionalJson(f.rangeLu)},
+            {"true_peak_dbtp", optionalJson(f.truePeakDbtp)},   {"channels", f.numChannels},
+            {"frames", f.framesMeasured},                       {"frames_lost", f.framesLost}};
+}
+
+std::string loudnessText(const std::optional<double>& v)
+{
+    return v ? fmt::format("{:.1f}", *v) : std::string("-");
+}
 
 nlohmann::json bufferPoolJson(const Recorder* recorder)
 {
@@ -127,6 +151,12 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
         }
         engine.attachRecorderFromUi(&recorder, {}, 2);
     }
+    // The outputs' loudness, from the scope frames this loop drains (at most two outputs).
+    LiveLoudness loudness;
+    {
+        auto* device = engine.deviceManager().getCurrentAudioDevice();
+        loudness.start(device->getCurrentSampleRate(), device->getActiveOutputChannels().countNumberOfSetBits());
+    }
     ctx.out << fmt::format("{:>6} {:>7} {:>7} {:>6} {:>8} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9}\n", "t/s", "load%", "max%",
                            "xruns", "audio%", "main%", "proc%", "RSS/MB", "heap/MB", "priv/MB", "PSS/MB");
     nlohmann::json samples = nlohmann::json::array();
@@ -161,8 +191,7 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
                     nodeTimes.add(t.nodeTiming);
             FrameChunk f;
             while (engine.frameQueue().popOnUi(f))
-            {
-            }
+                loudness.push(f);
             engine.collectGarbage();
         }
         if (deviceLost)
@@ -208,6 +237,11 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
         }
         if (!nodeLine.empty())
             ctx.out << "       per node (mean/max per callback, share of the period):" << nodeLine << "\n";
+        const auto lu = loudness.figures();
+        ctx.out << fmt::format("       loudness: M {} S {} I {} LUFS, LRA {} LU, TP {} dBTP{}\n",
+                               loudnessText(lu.momentaryLufs), loudnessText(lu.shortTermLufs),
+                               loudnessText(lu.integratedLufs), loudnessText(lu.rangeLu), loudnessText(lu.truePeakDbtp),
+                               lu.framesLost > 0 ? fmt::format(" ({} frames lost)", lu.framesLost) : std::string());
         sampleCallbacks.push_back(engine.callbacks());
         samples.push_back({{"t", now - t0}, {"load_mean", load.meanLoad}, {"load_max", load.windowMaxLoad},
                            {"xruns", load.xruns()}, {"overruns", load.overruns},
@@ -218,7 +252,8 @@ int runMonitor(const MonitorOptions& o, Context& ctx)
                            {"faust_instances", counters.faustInstances.load()},
                            {"faust_bytes", counters.faustBytes.load()},
                            {"faust_modules", faustModulesJson()},
-                           {"nodes", nodes}, {"buffer_pool", bufferPoolJson(engine.attachedRecorder())}});
+                           {"nodes", nodes}, {"buffer_pool", bufferPoolJson(engine.attachedRecorder())},
+                           {"loudness", loudnessJson(lu)}});
         if (const auto* r = engine.attachedRecorder())
         {
             const auto rs = r->statsFromUi();

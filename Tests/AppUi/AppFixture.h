@@ -7,6 +7,8 @@
 #include "Engine/GeneratorNode.h"
 #include "Support/MessageLoop.h"
 
+#include <optional>
+
 #include <catch2/catch.hpp>
 
 #include <juce_gui_basics/juce_gui_basics.h>
@@ -154,6 +156,21 @@ struct App
                 return true;
         }
         return false;
+    }
+
+    /// A left click at `at` (in `c`'s coordinates, default its centre), through the window's peer
+    /// as X would deliver it; then the message loop runs for 20 ms.
+    void clickAt(juce::Component& c, std::optional<juce::Point<int>> at = std::nullopt) const
+    {
+        auto* peer = main->getPeer();
+        REQUIRE(peer != nullptr);
+        const auto pos = main->getLocalPoint(&c, at.value_or(c.getLocalBounds().getCentre())).toFloat();
+        const auto t = juce::Time::currentTimeMillis();
+        peer->handleMouseEvent(juce::MouseInputSource::InputSourceType::mouse, pos, juce::ModifierKeys::leftButtonModifier,
+                               juce::MouseInputSource::defaultPressure, juce::MouseInputSource::defaultOrientation, t);
+        peer->handleMouseEvent(juce::MouseInputSource::InputSourceType::mouse, pos, juce::ModifierKeys(),
+                               juce::MouseInputSource::defaultPressure, juce::MouseInputSource::defaultOrientation, t + 50);
+        pump(20);
     }
 };
 } // namespace wb::test

@@ -60,15 +60,7 @@ bool fullyVisible(juce::Component& c, juce::String& why)
 /// A left click at the centre of `c`, through the window's peer (as X would deliver it).
 void click(App& app, juce::Component& c)
 {
-    auto* peer = app.main->getPeer();
-    REQUIRE(peer != nullptr);
-    const auto pos = app.main->getLocalPoint(&c, c.getLocalBounds().getCentre()).toFloat();
-    const auto t = juce::Time::currentTimeMillis();
-    peer->handleMouseEvent(juce::MouseInputSource::InputSourceType::mouse, pos, juce::ModifierKeys::leftButtonModifier,
-                           juce::MouseInputSource::defaultPressure, juce::MouseInputSource::defaultOrientation, t);
-    peer->handleMouseEvent(juce::MouseInputSource::InputSourceType::mouse, pos, juce::ModifierKeys(),
-                           juce::MouseInputSource::defaultPressure, juce::MouseInputSource::defaultOrientation, t + 50);
-    pump(20);
+    app.clickAt(c);
 }
 
 /// The mouse wheel turned by `deltaY` (negative: towards the user, i.e. scroll down) with the

@@ -162,6 +162,39 @@ TEST_CASE("wavebench monitor prints live figures and writes the time series", "[
     CHECK(neg.exitCode == 2);
 }
 
+TEST_CASE("wavebench monitor measures the outputs' loudness: its stereo 1 kHz sine at -20 dBFS reads -20.0 LUFS",
+          "[cli][engine][loudness]")
+{
+    // EBU Tech 3341 (cases 1 and 2): a stereo 1 kHz sine at L dBFS peak reads L LUFS momentary,
+    // short-term and integrated, +-0.1 LU; its true peak is its sample peak.
+    const std::string json = std::string(WB_TEST_OUTPUT_DIR) + "/monitor_loudness.json";
+    std::remove(json.c_str());
+    const auto r = runProcess(WB_CLI_PATH, {"monitor", "--device", "virtual", "--seconds", "4", "--interval", "1",
+                                            "--json", json});
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    std::ifstream f(json);
+    const auto j = nlohmann::json::parse(f);
+    REQUIRE(j["samples"].size() == 4);
+    // After 1 s: momentary and integrated, no short-term yet (a 3 s window), shown as "-".
+    const auto& first = j["samples"][0]["loudness"];
+    CHECK(first["momentary_lufs"].get<double>() == Approx(-20.0).margin(0.1));
+    CHECK(first["short_term_lufs"].is_null());
+    const auto& last = j["samples"].back()["loudness"];
+    INFO(last.dump());
+    CHECK(last["channels"] == 2);
+    CHECK(last["momentary_lufs"].get<double>() == Approx(-20.0).margin(0.1));
+    CHECK(last["short_term_lufs"].get<double>() == Approx(-20.0).margin(0.1));
+    CHECK(last["integrated_lufs"].get<double>() == Approx(-20.0).margin(0.1));
+    CHECK(last["range_lu"].get<double>() == Approx(0.0).margin(0.2));
+    CHECK(last["true_peak_dbtp"].get<double>() == Approx(-20.0).margin(0.1));
+    CHECK(last["frames_lost"] == 0);
+    // Every frame the device played in ~4 s was measured (the ring drained every 10 ms).
+    CHECK(last["frames"].get<double>() > 3.5 * 48000);
+    CHECK_THAT(r.out, Catch::Contains("loudness: M -20.0 S - I "));
+    CHECK_THAT(r.out, Catch::Contains("loudness: M -20.0 S -20.0 I -20.0 LUFS, LRA 0.0 LU, TP -20.0 dBTP"));
+}
+
 TEST_CASE("wavebench monitor --device jack, the server killed under it: exit 1, the reason, the samples before",
           "[cli][engine][jack]")
 {

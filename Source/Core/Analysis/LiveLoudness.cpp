@@ -12,7 +12,7 @@ void LiveLoudness::start(double sampleRate, int numChannels)
     const int n = std::clamp(numChannels, 1, 2);
     if (!(sampleRate >= 8000.0 && sampleRate <= 768000.0) || sampleRate != std::round(sampleRate))
         return; // no BS.1770 measurement at this rate: the figures say "not running"
-    meter = std::make_unique<LoudnessMeter>(n, sampleRate, true, LoudnessHistory::histogram);
+    meter = std::make_unique<LoudnessMeter>(n, sampleRate, true);
     rate = sampleRate;
     channels = n;
 }
@@ -25,6 +25,8 @@ void LiveLoudness::stop() noexcept
     havePending = false;
     nextIndex.reset();
     lost = 0;
+    range.reset();
+    rangeAt = 0;
 }
 
 void LiveLoudness::reset()
@@ -35,6 +37,8 @@ void LiveLoudness::reset()
     havePending = false;
     nextIndex.reset();
     lost = 0;
+    range.reset();
+    rangeAt = 0;
 }
 
 void LiveLoudness::push(const FrameChunk& chunk) noexcept
@@ -73,7 +77,7 @@ void LiveLoudness::measure(const FrameChunk& first, const FrameChunk* second) no
     meter->add(planes, static_cast<std::int64_t>(first.numSamples));
 }
 
-LiveLoudness::Figures LiveLoudness::figures() const
+LiveLoudness::Figures LiveLoudness::figures()
 {
     Figures f;
     if (meter == nullptr)
@@ -83,11 +87,16 @@ LiveLoudness::Figures LiveLoudness::figures() const
     f.sampleRate = rate;
     f.momentaryLufs = meter->momentaryLufs();
     f.shortTermLufs = meter->shortTermLufs();
-    const auto s = meter->summary();
-    f.integratedLufs = s.integratedLufs;
-    f.rangeLu = s.rangeLu;
-    f.truePeakDbtp = s.truePeakDbtp;
-    f.framesMeasured = s.frames;
+    f.integratedLufs = meter->integratedLufs();
+    // The range sorts every short-term block so far: once a second of audio is enough.
+    if (meter->frames() - rangeAt >= static_cast<std::int64_t>(rate) || meter->frames() < rangeAt)
+    {
+        range = meter->rangeLu();
+        rangeAt = meter->frames();
+    }
+    f.rangeLu = range;
+    f.truePeakDbtp = meter->truePeakDbtp();
+    f.framesMeasured = meter->frames();
     f.framesLost = lost;
     return f;
 }

@@ -10,8 +10,12 @@
 // measured, and whoever shows them says so. A first sample index that goes backwards is a device
 // restarted: the measurement goes on from there, nothing counted lost.
 //
-// The meter runs in libebur128's histogram mode: memory stays bounded however long it runs.
-// Threads: one owner, the message thread. start() and reset() allocate; push() does not.
+// The gating is libebur128's exact one (every 100 ms block kept): libebur128's bounded histogram
+// mode reads a steady -20.0 LUFS tone as -19.95 (0.1 LU bins), which a meter shown to 0.1 LU
+// must not. The cost is memory that grows with the time measured: 11 small blocks a second
+// (docs/PERFORMANCE.md has the measured figure); reset() frees it.
+// Threads: one owner, the message thread. start(), reset(), push() (libebur128's block lists) and
+// figures() allocate; none of it runs on the audio thread.
 #include "Core/Analysis/Loudness.h"
 #include "Core/Realtime/Telemetry.h"
 
@@ -50,14 +54,14 @@ public:
     /// the layout. Allocates.
     void reset();
     /// Message thread. One frame from the FrameQueue; frames of any kind but scope are ignored.
-    /// Allocation-free.
     void push(const FrameChunk& chunk) noexcept;
 
     [[nodiscard]] bool running() const noexcept { return meter != nullptr; }
     [[nodiscard]] int numChannels() const noexcept { return channels; }
     [[nodiscard]] double sampleRate() const noexcept { return rate; }
-    /// Message thread. Allocates (a summary of the meter).
-    [[nodiscard]] Figures figures() const;
+    /// Message thread. The range is recomputed once per second of audio (it sorts every
+    /// short-term block so far); the other figures are current.
+    [[nodiscard]] Figures figures();
 
 private:
     void measure(const FrameChunk& first, const FrameChunk* second) noexcept;
@@ -69,5 +73,7 @@ private:
     bool havePending = false;
     std::optional<std::uint64_t> nextIndex; ///< the first sample index the next chunk should have
     std::int64_t lost = 0;
+    std::optional<double> range;  ///< the range as last computed
+    std::int64_t rangeAt = 0;     ///< meter frames when it was
 };
 } // namespace wb

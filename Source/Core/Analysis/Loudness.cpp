@@ -38,11 +38,10 @@ std::optional<double> maxOf(std::optional<double> a, std::optional<double> b)
 /// A libebur128 state with every figure this wrapper reads, and the channel map set in full
 /// rather than left to the library's defaults (which weight channels 3, 4 and 7+ in ways
 /// BS.1770 does not define for those counts). nullptr when out of memory.
-ebur128_state* openState(int numChannels, unsigned long rate, bool truePeak, LoudnessHistory history)
+ebur128_state* openState(int numChannels, unsigned long rate, bool truePeak)
 {
     const int mode = EBUR128_MODE_M | EBUR128_MODE_S | EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_SAMPLE_PEAK |
-                     (truePeak ? EBUR128_MODE_TRUE_PEAK : 0) |
-                     (history == LoudnessHistory::histogram ? EBUR128_MODE_HISTOGRAM : 0);
+                     (truePeak ? EBUR128_MODE_TRUE_PEAK : 0);
     ebur128_state* st = ebur128_init(static_cast<unsigned>(numChannels), rate, mode);
     if (st == nullptr)
         return nullptr;
@@ -101,15 +100,15 @@ struct LoudnessMeter::State
     }
 };
 
-LoudnessMeter::LoudnessMeter(int numChannels, double sampleRate, bool truePeak, LoudnessHistory history)
+LoudnessMeter::LoudnessMeter(int numChannels, double sampleRate, bool truePeak)
     : state_(std::make_unique<State>()), numChannels_(numChannels), sampleRate_(sampleRate), truePeak_(truePeak),
-      history_(history), measurable_(loudnessLayoutKnown(numChannels))
+      measurable_(loudnessLayoutKnown(numChannels))
 {
     if (numChannels < 1 || numChannels > 64)
         throw std::invalid_argument("loudness: channel count must be 1..64, not " + std::to_string(numChannels));
     if (!(sampleRate >= 8000.0 && sampleRate <= 768000.0) || sampleRate != std::round(sampleRate))
         throw std::invalid_argument("loudness: the sample rate must be a whole number of Hz in 8000..768000");
-    state_->st = openState(numChannels, static_cast<unsigned long>(sampleRate), truePeak, history);
+    state_->st = openState(numChannels, static_cast<unsigned long>(sampleRate), truePeak);
     if (state_->st == nullptr)
         throw std::bad_alloc();
     const auto rate = static_cast<std::int64_t>(sampleRate);
@@ -162,7 +161,7 @@ void LoudnessMeter::step() noexcept
 void LoudnessMeter::reset()
 {
     // libebur128 has no reset: a fresh state with the same settings replaces the old one.
-    ebur128_state* fresh = openState(numChannels_, state_->st->samplerate, truePeak_, history_);
+    ebur128_state* fresh = openState(numChannels_, state_->st->samplerate, truePeak_);
     if (fresh == nullptr)
         throw std::bad_alloc();
     ebur128_destroy(&state_->st);
@@ -195,6 +194,16 @@ std::optional<double> LoudnessMeter::rangeLu() const
     if (ebur128_loudness_range(state_->st, &v) != EBUR128_SUCCESS)
         return std::nullopt;
     return finiteOrNone(v);
+}
+
+std::optional<double> LoudnessMeter::truePeakDbtp() const noexcept
+{
+    std::optional<double> loudest;
+    double v = 0.0;
+    for (int ch = 0; truePeak_ && ch < numChannels_; ++ch)
+        if (ebur128_true_peak(state_->st, static_cast<unsigned>(ch), &v) == EBUR128_SUCCESS)
+            loudest = maxOf(loudest, peakDb(v));
+    return loudest;
 }
 
 LoudnessSummary LoudnessMeter::summary() const

@@ -51,15 +51,6 @@ struct LoudnessSummary
 /// "libebur128 1.2.6": the library that measured (its version at run time), for reports.
 [[nodiscard]] std::string loudnessLibraryVersion();
 
-/// How the meter keeps the history that integrated loudness and range gate over.
-enum class LoudnessHistory
-{
-    exact,     ///< every 100 ms block (libebur128's default): memory grows with the programme's length
-    histogram, ///< a fixed histogram of block loudness (libebur128's EBUR128_MODE_HISTOGRAM): bounded
-               ///< memory for a meter that runs for hours; integrated and range to libebur128's
-               ///< histogram resolution (0.1 LU bins, within EBU Tech 3341's +-0.1 LU)
-};
-
 class LoudnessMeter
 {
 public:
@@ -67,8 +58,7 @@ public:
     /// `truePeak`: the 4x (2x above 96 kHz) oversampled true peak costs most of the work; leave it
     /// off when only loudness is wanted.
     /// Throws: std::invalid_argument for a bad channel count or rate, std::bad_alloc.
-    LoudnessMeter(int numChannels, double sampleRate, bool truePeak = true,
-                  LoudnessHistory history = LoudnessHistory::exact);
+    LoudnessMeter(int numChannels, double sampleRate, bool truePeak = true);
     ~LoudnessMeter();
     LoudnessMeter(const LoudnessMeter&) = delete;
     LoudnessMeter& operator=(const LoudnessMeter&) = delete;
@@ -91,6 +81,9 @@ public:
     [[nodiscard]] std::optional<double> integratedLufs() const;
     /// Loudness range so far. Allocates (libebur128 sorts the short-term blocks).
     [[nodiscard]] std::optional<double> rangeLu() const;
+    /// The loudest channel's true peak so far (dBTP; nullopt when true peak is off or all was
+    /// zero). Allocation-free.
+    [[nodiscard]] std::optional<double> truePeakDbtp() const noexcept;
     /// Every figure. Allocates.
     [[nodiscard]] LoudnessSummary summary() const;
 
@@ -106,7 +99,6 @@ private:
     int numChannels_ = 0;
     double sampleRate_ = 0.0;
     bool truePeak_ = true;
-    LoudnessHistory history_ = LoudnessHistory::exact;
     bool measurable_ = true;
     std::int64_t frames_ = 0;
     std::int64_t stepFrames_ = 0;   ///< frames in 100 ms (libebur128's own block step)
