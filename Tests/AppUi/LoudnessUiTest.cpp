@@ -54,6 +54,8 @@ TEST_CASE("app: the meters show the outputs' EBU R128 loudness, follow the level
     app.clickAt(*meters, meters->loudnessArea().getCentre());
     REQUIRE_FALSE(shownValue(*meters, "I").has_value());
     REQUIRE(pumpUntil([&] { return shownValue(*meters, "S").has_value(); }, 10.0));
+    // (the range is recomputed once per second of audio: it follows within a second)
+    REQUIRE(pumpUntil([&] { return shownValue(*meters, "LRA").has_value(); }, 3.0));
     pump(300);
     INFO(meters->loudnessLines().joinIntoString(" | "));
     CHECK(near(shownValue(*meters, "M"), -20.0, 0.1));
