@@ -1,5 +1,6 @@
 #include "Cli/LoopbackDevice.h"
 
+#include "Engine/Devices.h"
 #include "Engine/LatencyJack.h"
 #include "Engine/VirtualLoopbackDevice.h"
 
@@ -29,7 +30,7 @@ std::unique_ptr<juce::AudioIODevice> openLoopbackDevice(const LoopbackDeviceOpti
     else
     {
         std::string error;
-        device = createJackDevice(error);
+        device = o.device == "jack" ? createJackDevice(error) : createNamedDevice(o.device, error);
         if (device == nullptr)
         {
             ctx.err << "wavebench: error: " << error << "\n";
@@ -39,7 +40,8 @@ std::unique_ptr<juce::AudioIODevice> openLoopbackDevice(const LoopbackDeviceOpti
     juce::BigInteger inputs, outputs;
     inputs.setRange(0, o.numInputs, true);
     outputs.setRange(0, o.numOutputs, true);
-    const int period = (o.device == "jack" && !o.periodGiven) ? device->getCurrentBufferSizeSamples() : o.period;
+    // A JACK device runs at its server's period unless --period was given.
+    const int period = (device->getTypeName() == "JACK" && !o.periodGiven) ? device->getCurrentBufferSizeSamples() : o.period;
     if (const auto error = device->open(inputs, outputs, o.rate, period); error.isNotEmpty())
     {
         ctx.err << "wavebench: error: cannot open " << device->getName() << ": " << error << "\n";

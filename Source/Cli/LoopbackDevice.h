@@ -1,6 +1,7 @@
 #pragma once
-// The device a loopback measurement runs on (`latency`, `measure`): the built-in Virtual loopback
-// or a running JACK server, opened with one input and one output.
+// The device a loopback measurement or a recording runs on (`latency`, `measure`, `record`): the
+// built-in Virtual loopback, a running JACK server, or a system device by its name as `wavebench
+// devices` lists it (Engine/Devices.h: createNamedDevice), opened with the channels asked for.
 #include "Cli/Subcommands.h"
 
 #include <juce_audio_devices/juce_audio_devices.h>
@@ -12,7 +13,7 @@ namespace wb::cli
 {
 struct LoopbackDeviceOptions
 {
-    std::string device;          ///< "virtual" or "jack"
+    std::string device;          ///< "virtual", "jack", or a device's name ("TYPE:NAME" to pick the type)
     double rate = 48000.0;
     int period = 256;
     bool periodGiven = false;    ///< false: on JACK, the server's own period is used

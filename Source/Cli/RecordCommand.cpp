@@ -2,7 +2,7 @@
 // FILE.wav.json beside it (device, rate, channels, start time, frames, gaps, format).
 //
 // The device is opened as `latency` and `measure` open theirs (Cli/LoopbackDevice: the Virtual
-// cable or a running JACK server); Engine/RecordCallback plays the --play signal (rendered
+// cable, a running JACK server, or a system device by the name `wavebench devices` lists); Engine/RecordCallback plays the --play signal (rendered
 // beforehand by the same code as `render`, so it is that render bit for bit) and hands the chosen
 // channels to Core/Audio/Recorder, whose writer thread writes them (libsndfile) while the audio
 // thread only copies into pooled blocks. The file is written in place as it grows (its header
@@ -64,8 +64,8 @@ struct CheckedRecord
 CheckedRecord checkRecordOptions(RecordOptions& o)
 {
     CheckedRecord c;
-    if (o.device != "virtual" && o.device != "jack")
-        throw UsageError(fmt::format("--device must be virtual or jack, not '{}'", o.device));
+    if (o.device.empty())
+        throw UsageError("--device must be virtual, jack or a device's name as `wavebench devices` lists it");
     const auto format = parseSampleFormat(o.format);
     if (!format)
         throw UsageError(fmt::format("--format must be f32, s24 or s16, not '{}'", o.format));
@@ -342,7 +342,10 @@ void registerRecordCommand(CLI::App& app, Context& ctx)
 {
     auto* sub = app.add_subcommand("record", "Record a device's inputs (and what it plays) to a WAV file (and FILE.wav.json)");
     auto o = std::make_shared<RecordOptions>();
-    sub->add_option("--device", o->device, "virtual or jack")->required();
+    sub->add_option("--device", o->device,
+                    "virtual (the built-in loopback), jack (the running server), or a device's name as "
+                    "`wavebench devices` lists it (TYPE:NAME to pick the type, e.g. JACK:system)")
+        ->required();
     sub->add_option("--seconds", o->seconds, "Seconds to record after the start (the pre-roll comes on top)")
         ->required()
         ->check(CLI::Range(0.001, 86400.0 * 7));

@@ -126,7 +126,7 @@ TEST_CASE("record: bad usage exits 2 with a message and leaves no file", "[cli]"
     const auto dir = wb::test::freshTempDir("wb-record", "usage");
     const std::string take = (dir / "take.wav").string();
     const std::vector<std::vector<std::string>> cases = {
-        {"record", "--device", "nope", "--seconds", "1", "--out", take},
+        {"record", "--device", "", "--seconds", "1", "--out", take},
         {"record", "--device", "virtual", "--seconds", "1", "--format", "s12", "--out", take},
         {"record", "--device", "virtual", "--seconds", "1", "--inputs", "0", "--out", take},
         {"record", "--device", "virtual", "--out", take},
@@ -208,6 +208,44 @@ TEST_CASE("record --device jack --connect-loopback on a private dummy server: on
     const auto reference = readOrFail(ref);
     CHECK(mismatches(got.channels[1], reference.channels[0], 0) == 0);
     CHECK(mismatches(got.channels[0], reference.channels[0], 256) == 0);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("record --device NAME: a device by the name `devices` lists (JACK:system on a private dummy server); "
+          "an unknown name exits 1 listing the devices there, with no file",
+          "[jack][cli]")
+{
+    PrivateJackServer server(256, "recname");
+    REQUIRE_JACK_SERVER(server);
+    const auto dir = wb::test::freshTempDir("wb-record", "named");
+    const std::string take = (dir / "take.wav").string();
+    // `devices` lists the server's device as "system" under JACK.
+    const auto list = runProcess(WB_CLI_PATH, {"devices"}, {server.env()});
+    INFO(list.out << list.err);
+    REQUIRE(list.exitCode == 0);
+    REQUIRE_THAT(list.out, Catch::Contains("JACK") && Catch::Contains("system"));
+
+    const auto r = runProcess(WB_CLI_PATH, {"record", "--device", "JACK:system", "--seconds", "0.5", "--inputs", "1,2",
+                                            "--format", "f32", "--out", take},
+                              {server.env()});
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    const auto got = readOrFail(take);
+    CHECK(got.channels.size() == 2);
+    const auto j = wb::test::readJson(take + ".json");
+    CHECK(j["device"]["type"] == "JACK");
+    CHECK(j["device"]["name"] == "system");
+    CHECK(j["device"]["period"] == 256); // the server's period: no --period given
+    CHECK(j["frames"] == 24000);
+    CHECK(got.numFrames() == 24000);
+
+    const std::string none = (dir / "none.wav").string();
+    const auto bad = runProcess(WB_CLI_PATH, {"record", "--device", "No Such Card", "--seconds", "0.5", "--out", none},
+                                {server.env()});
+    INFO(bad.err);
+    CHECK(bad.exitCode == 1);
+    CHECK_THAT(bad.err, Catch::Contains("no audio device named 'No Such Card'") && Catch::Contains("JACK:system"));
+    CHECK(wb::test::nothingLeftBeside(none));
     std::filesystem::remove_all(dir);
 }
 
