@@ -95,17 +95,15 @@ void RecordPanel::detach()
 {
     if (!attached)
         return;
-    engine.attachRecorderFromUi(nullptr, {}, 0);
     attached = false;
     if (!audioRuns(engine))
+    {
+        engine.attachRecorderFromUi(nullptr, {}, 0);
         return;
-    // The audio thread may be inside captureOnAudio with the old pointer: two more callbacks and
-    // it is past it (the tap is read once per callback). A device that stalls meanwhile runs no
-    // callback at all.
-    const auto target = engine.callbacks() + 2;
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
-    while (engine.callbacks() < target && std::chrono::steady_clock::now() < until)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    // The audio thread may be inside captureOnAudio with the old pointer: the engine returns once
+    // it is past it. A device stalled meanwhile (no callback for 500 ms) runs none at all.
+    (void) engine.detachRecorderWhileRunningFromUi();
 }
 
 bool RecordPanel::prepareFor(const Layout& layout, juce::String& error)

@@ -7,7 +7,9 @@
 //   device    {type, name, rate, period}                            -- what was used
 //   valid     true | false;  when false: reason (text) and no latency figure at all; when the
 //             device stopped calling back (a JACK server killed; noticed within about a second):
-//             stopped_by "device-lost" and runs_completed (the runs done before), exit 1
+//             stopped_by "device-lost" and runs_completed (the runs done before), exit 1; when
+//             Ctrl-C or SIGTERM stopped it: stopped_by "SIGINT" | "SIGTERM", runs_completed,
+//             exit 128 + the signal (130, 143)
 //   runs      [{frames, ms, inverted, gain_db, snr_db, phase_error_cycles}]
 //   stats     {mean_frames, sigma_frames, min_frames, max_frames, mean_ms, sigma_ms, min_ms, max_ms}
 //   reported  {input_frames, output_frames, round_trip_frames, round_trip_ms}  -- the device's claim
@@ -16,6 +18,7 @@
 //   timing    {first_result_s, total_s}  -- device start to the first valid run / to the end
 // The virtual device's round trip is period + --virtual-delay (see VirtualLoopbackDevice.h).
 #include "Cli/Cli.h"
+#include "Cli/Interrupt.h"
 #include "Cli/Subcommands.h"
 #include "Cli/LoopbackDevice.h"
 #include "Core/Audio/WavFile.h"
@@ -73,9 +76,9 @@ nlohmann::json reportJson(const LatencyOptions& o, const LatencyReport& r, bool 
     if (!r.valid)
     {
         j["reason"] = r.reason; // never a number when the measurement cannot be trusted
-        if (r.deviceLost)
+        if (r.deviceLost || r.interrupted)
         {
-            j["stopped_by"] = "device-lost";
+            j["stopped_by"] = r.deviceLost ? std::string("device-lost") : InterruptScope::name(InterruptScope::received());
             j["runs_completed"] = r.runs.size();
         }
         return j;
@@ -129,6 +132,10 @@ int runLatency(const LatencyOptions& o, Context& ctx)
     settings.runs = o.runs;
     settings.probePeriodLog2 = std::countr_zero(static_cast<unsigned>(o.probePeriod)); // a power of two
     settings.estimator.settleMargin = settleFor(o.probePeriod);
+    // Ctrl-C or SIGTERM: the runs stop, the device closes, the JSON says so (no figure: the runs
+    // asked for were not done), exit 128 + the signal (Cli/Interrupt.h).
+    const InterruptScope interrupts;
+    settings.stopRequested = [] { return InterruptScope::received() != 0; };
     const LatencyReport r = measureLatency(*device, settings);
     device->close();
 
@@ -140,6 +147,13 @@ int runLatency(const LatencyOptions& o, Context& ctx)
     text << fmt::format("device: {} / {}, {:.0f} Hz, period {}\n", r.deviceType, r.deviceName, r.sampleRate, r.period);
     if (!r.valid)
     {
+        if (r.interrupted)
+        {
+            const int sig = InterruptScope::received();
+            ctx.err << fmt::format("wavebench: interrupted ({}) after {} of {} runs; latency not measured\n",
+                                   InterruptScope::name(sig), r.runs.size(), o.runs);
+            return InterruptScope::exitCodeFor(sig);
+        }
         if (r.deviceLost)
             ctx.err << "wavebench: error: "
                     << (o.device == "jack" ? "the JACK server stopped" : "the device stopped")

@@ -5,7 +5,9 @@
 #include "Engine/GeneratorNode.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 namespace wb
 {
@@ -69,7 +71,7 @@ public:
         juce::ignoreUnused(context);
         process(outputs, numOutputs, numSamples);
         meter(outputs, numOutputs, numSamples);
-        if (auto* recorder = engine.recorderTap.load(std::memory_order_acquire))
+        if (auto* recorder = engine.recorderTap.load(std::memory_order_seq_cst))
         {
             std::size_t k = 0;
             for (int i : engine.recordInputs)
@@ -80,7 +82,8 @@ public:
         }
         if (engine.firstSound.load(std::memory_order_relaxed) == 0 && anySound(outputs, numOutputs, numSamples))
             engine.firstSound.store(start != 0 ? start : 1, std::memory_order_release);
-        engine.callbackCount.fetch_add(1, std::memory_order_relaxed);
+        // seq_cst after the recorder tap: detachRecorderWhileRunningFromUi counts on it.
+        engine.callbackCount.fetch_add(1, std::memory_order_seq_cst);
         const auto end = monitor::LoadMeter::nowNs();
         engine.load.recordCallback(start, end, periodNs);
         if (end - start > periodNs)
@@ -309,6 +312,25 @@ void AudioEngine::attachRecorderFromUi(Recorder* recorder, std::vector<int> inpu
     recordOutputs = std::max(0, numOutputs);
     recordSources.assign(recordInputs.size() + static_cast<std::size_t>(recordOutputs), nullptr);
     recorderTap.store(recorder, std::memory_order_release);
+}
+
+bool AudioEngine::detachRecorderWhileRunningFromUi(int timeoutMs)
+{
+    // seq_cst store and tap load: a callback whose load comes after this store in their single
+    // order reads nullptr; the one (callbacks are serial) that read the old pointer bumps the
+    // counter after its use. Two bumps after the store's count cover it with a block to spare.
+    recorderTap.store(nullptr, std::memory_order_seq_cst);
+    const auto target = callbackCount.load(std::memory_order_seq_cst) + 2;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (callbackCount.load(std::memory_order_acquire) < target)
+    {
+        if (!isCallbackAttached())
+            return true; // stopped: the device's stop waited for its callback to end
+        if (std::chrono::steady_clock::now() > until)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
 }
 
 juce::AudioIODeviceCallback& AudioEngine::deviceCallback() noexcept

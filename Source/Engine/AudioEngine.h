@@ -117,7 +117,7 @@ public:
     /// Graph connections (source → chain → output: 4 when stereo); for tests and diagnostics.
     [[nodiscard]] int numConnections() const { return static_cast<int>(graphProcessor->getConnections().size()); }
     /// Callbacks run since the device started (any thread).
-    [[nodiscard]] std::uint64_t callbacks() const noexcept { return callbackCount.load(std::memory_order_relaxed); }
+    [[nodiscard]] std::uint64_t callbacks() const noexcept { return callbackCount.load(std::memory_order_acquire); }
     /// Any thread: when on, the audio thread pushes one TimingSample per callback to the telemetry
     /// ring (750 a second at 64 frames, 48 kHz: for benchmarks that drain often; off by default).
     void enableTimingSamples(bool on) noexcept { timingSamples.store(on, std::memory_order_relaxed); }
@@ -168,8 +168,15 @@ public:
     /// then the engine's outputs 1..numOutputs (the chain's output as the device gets it); the
     /// recorder must be prepared for inputs.size() + numOutputs channels at the device's rate.
     /// Message thread. Attach when none is attached (the callback picks it up at its next block;
-    /// allocates here); detach (nullptr) only while no device runs, before the recorder goes.
+    /// allocates here); detach (nullptr) only while no device runs, before the recorder goes
+    /// (while one runs: detachRecorderWhileRunningFromUi).
     void attachRecorderFromUi(Recorder* recorder, std::vector<int> inputs, int numOutputs);
+    /// Message thread: detaches the recorder while the device runs. Returns once the audio thread
+    /// is past every use of it (a callback that read the old pointer has ended: the callback
+    /// counter, bumped after the tap and read with acquire, orders its use before the caller's
+    /// next step, so the recorder may then be prepared again or destroyed). Returns false when the
+    /// device made no callback for `timeoutMs` (stalled): the audio thread may still hold it.
+    bool detachRecorderWhileRunningFromUi(int timeoutMs = 500);
     /// The attached recorder (its statsFromUi() feed the monitor), or nullptr. Message thread.
     [[nodiscard]] Recorder* attachedRecorder() const noexcept { return recorderTap.load(std::memory_order_acquire); }
 

@@ -135,14 +135,16 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
             || std::chrono::duration<double>(now - lastMove).count() > stallLimit;
     };
 
-    // Waits until the device has run `samples` more frames; false on timeout or a stall.
+    auto stopAsked = [&] { return settings.stopRequested && settings.stopRequested(); };
+
+    // Waits until the device has run `samples` more frames; false on timeout, a stall or a stop.
     auto waitSamples = [&](std::int64_t samples)
     {
         const std::int64_t target = cb.samplesSeen.load(std::memory_order_acquire) + samples;
         const auto limit = clock::now() + std::chrono::duration<double>(settings.runTimeoutSeconds);
         while (cb.samplesSeen.load(std::memory_order_acquire) < target)
         {
-            if (clock::now() > limit || stalled())
+            if (clock::now() > limit || stalled() || stopAsked())
                 return false;
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
@@ -158,6 +160,12 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
                                                     + 2 * report.period + 4096;
         if (!waitSamples(silence))
         {
+            if (stopAsked())
+            {
+                report.reason = "interrupted";
+                report.interrupted = true;
+                break;
+            }
             report.reason = "the device stopped calling back";
             report.deviceFailure = report.deviceLost = true;
             break;
@@ -168,6 +176,7 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
         latency::LatencyResult result;
         const auto limit = clock::now() + std::chrono::duration<double>(settings.runTimeoutSeconds);
         bool timedOut = false;
+        bool interrupted = false;
         std::int64_t needed = est.settleMargin + probePeriod; // known better once the onset is seen
         for (;;)
         {
@@ -186,6 +195,11 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
                 if (!wait || full)
                     break;
             }
+            if (stopAsked())
+            {
+                interrupted = true;
+                break;
+            }
             if (clock::now() > limit || stalled())
             {
                 timedOut = true;
@@ -193,6 +207,12 @@ LatencyReport measureLatency(juce::AudioIODevice& device, const LatencyMeasureme
             }
         }
         cb.state.store(ProbeCallback::idle, std::memory_order_release);
+        if (interrupted)
+        {
+            report.reason = "interrupted";
+            report.interrupted = true;
+            break;
+        }
         if (timedOut)
         {
             report.reason = "the device stopped calling back";

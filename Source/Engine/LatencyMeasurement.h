@@ -7,6 +7,7 @@
 
 #include <juce_audio_devices/juce_audio_devices.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct LatencyMeasurementSettings
     /// error, fails the measurement at once (a JACK server killed): "the device stopped calling back".
     double stallSeconds = 1.0;
     latency::EstimatorSettings estimator{};
+    /// Polled by the calling thread about once a millisecond: true stops the measurement where it
+    /// is (Ctrl-C in the CLI). Empty: never.
+    std::function<bool()> stopRequested;
 };
 
 struct LatencyStats
@@ -38,6 +42,7 @@ struct LatencyReport
     std::string reason;                     ///< why it was refused (empty when valid)
     bool deviceFailure = false;             ///< refused because the device misbehaved, not the signal
     bool deviceLost = false;                ///< ... because it stopped calling back (runs: those done before)
+    bool interrupted = false;               ///< refused because stopRequested said stop (runs: those done before)
     std::string deviceType, deviceName;
     double sampleRate = 0.0;
     int period = 0;

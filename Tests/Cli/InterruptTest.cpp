@@ -1,4 +1,4 @@
-// Ctrl-C (SIGINT) and SIGTERM sent to `wavebench record` and `wavebench monitor` while they run, as
+// Ctrl-C (SIGINT) and SIGTERM sent to `wavebench record`, `monitor` and `latency` while they run, as
 // a user's terminal or a CI job's timeout sends them: the command stops early, keeps what it had
 // (a WAV whose header covers every frame in it, the sidecar or JSON saying why it stopped) and
 // exits 128 + the signal's number (Cli/Interrupt.h).
@@ -139,5 +139,37 @@ TEST_CASE("monitor: Ctrl-C stops it early, keeps the samples taken in its JSON a
     REQUIRE(got.has_value());
     CHECK(got->numFrames() > 0);
     CHECK(sizeOrZero(wav) - static_cast<std::uintmax_t>(got->numFrames()) * 8 < 256);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("latency: Ctrl-C or SIGTERM stops the runs, closes the device, the JSON says which and how many runs, "
+          "exit 128 + the signal",
+          "[cli]")
+{
+    const int sig = GENERATE(SIGINT, SIGTERM);
+    const std::string name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+    const auto dir = wb::test::freshTempDir("wb-interrupt", "latency-" + name);
+    const auto json = dir / "latency.json";
+    // 1000 real-time runs of the full probe (~1.5 s each): nearly half an hour if nothing stops it.
+    // The signal goes after 3 s (two runs or so done).
+    int ticks = 0;
+    bool sent = false;
+    const auto r = wb::test::runProcessTicking(
+        WB_CLI_PATH, {"latency", "--device", "virtual", "--runs", "1000", "--json", json.string()}, {}, 20,
+        [&](int pid, const std::string&, const std::string&)
+        {
+            if (!sent && ++ticks >= 150)
+                sent = ::kill(pid, sig) == 0;
+        });
+    INFO(r.out << r.err);
+    REQUIRE(sent);
+    CHECK(r.exitCode == 128 + sig);
+    CHECK_THAT(r.err, Catch::Contains("interrupted (" + name + ") after ") && Catch::Contains(" of 1000 runs"));
+    const auto j = wb::test::readJson(json.string());
+    CHECK(j["valid"] == false);
+    CHECK(j["stopped_by"] == name);
+    CHECK(j["runs_completed"].get<int>() >= 1);
+    CHECK(j["runs_completed"].get<int>() < 1000);
+    CHECK_FALSE(j.contains("stats")); // no figure for a measurement cut short
     std::filesystem::remove_all(dir);
 }
