@@ -211,7 +211,7 @@ TEST_CASE("record --device jack --connect-loopback on a private dummy server: on
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("record --device NAME: a device by the name `devices` lists (JACK:system on a private dummy server); "
+TEST_CASE("record --device NAME: a device by the name `devices` lists (JACK:system on a private dummy server), "
           "an unknown name exits 1 listing the devices there, with no file",
           "[jack][cli]")
 {
