@@ -8,6 +8,7 @@
 // I/O failure); 2 bad usage; 3 the measurement was refused (clipping, no signal, SNR too low,
 // delay does not fit) with the reason on stderr; no output file is written then.
 #include "Cli/Cli.h"
+#include "Cli/Interrupt.h"
 #include "Cli/Subcommands.h"
 #include "Cli/LoopbackDevice.h"
 #include "Cli/OfflineChain.h"
@@ -208,7 +209,14 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
             out = runOffline(excitation, stages, o.rate, o.block);
             return true;
         }
-        const auto captured = captureSweep(*device, excitation, 0, 0);
+        const auto captured = captureSweep(*device, excitation, 0, 0, 20.0,
+                                           [] { return InterruptScope::received() != 0; });
+        if (captured.interrupted)
+        {
+            ctx.err << "wavebench: interrupted (" << InterruptScope::name(InterruptScope::received())
+                    << "); nothing measured, no file written\n";
+            return false;
+        }
         if (!captured.ok)
         {
             ctx.err << "wavebench: error: " << captured.reason << "\n";
@@ -220,11 +228,15 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         out = captured.capture;
         return true;
     };
+    // Ctrl-C or SIGTERM during a device measurement: the capture stops, the device closes, no
+    // file is written, exit 128 + the signal (Cli/Interrupt.h). Offline runs are not polled.
+    const InterruptScope interrupts;
+    const auto failed = [] { return InterruptScope::received() != 0 ? InterruptScope::exitCodeFor(InterruptScope::received()) : kFailure; };
     std::vector<float> silence;
     if (o.noiseFloor && !runSystem(std::vector<float>(static_cast<std::size_t>(sweep.captureFrames()), 0.0f), silence))
-        return kFailure;
+        return failed();
     if (!runSystem(sweep.excitation(), capture))
-        return kFailure;
+        return failed();
     auto r = analysis::analyseSweptSine(sweep, capture, silence);
     if (!r.valid)
     {
@@ -242,7 +254,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         ts.sampleRate = o.rate;
         std::vector<float> toneCapture;
         if (!runSystem(analysis::steppedToneExcitation(ts), toneCapture))
-            return kFailure;
+            return failed();
         stepped.push_back(analysis::analyseSteppedTone(ts, toneCapture));
         if (!stepped.back().valid)
         {

@@ -42,8 +42,9 @@ void SweepCaptureCallback::audioDeviceIOCallbackWithContext(const float* const* 
 }
 
 SweepCaptureReport captureSweep(juce::AudioIODevice& device, const std::vector<float>& excitation, int outputChannel,
-                                int inputChannel, double timeoutSeconds)
+                                int inputChannel, double timeoutSeconds, const std::function<bool()>& stopRequested)
 {
+    auto stopAsked = [&] { return stopRequested && stopRequested(); };
     using clock = std::chrono::steady_clock;
     SweepCaptureReport report;
     SweepCaptureCallback cb(excitation, outputChannel, inputChannel);
@@ -60,18 +61,26 @@ SweepCaptureReport captureSweep(juce::AudioIODevice& device, const std::vector<f
     // Two periods of silence for the device to settle, then the excitation.
     const std::int64_t settle = 2 * std::max(1, device.getCurrentBufferSizeSamples());
     bool timedOut = false;
-    while (cb.framesSeenFromAnyThread() < settle && !(timedOut = clock::now() > deadline))
+    bool stopped = false;
+    while (cb.framesSeenFromAnyThread() < settle && !(timedOut = clock::now() > deadline) && !(stopped = stopAsked()))
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    if (!timedOut)
+    if (!timedOut && !stopped)
         cb.armFromAnyThread();
-    while (!timedOut && cb.stateFromAnyThread() != SweepCaptureCallback::done)
+    while (!timedOut && !stopped && cb.stateFromAnyThread() != SweepCaptureCallback::done)
     {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
         timedOut = clock::now() > deadline;
+        stopped = stopAsked();
     }
     device.stop();
     const int xrunsAfter = device.getXRunCount();
     report.xruns = (xrunsBefore >= 0 && xrunsAfter >= 0) ? xrunsAfter - xrunsBefore : -1;
+    if (stopped)
+    {
+        report.reason = "interrupted";
+        report.interrupted = true;
+        return report;
+    }
     if (timedOut)
     {
         report.reason = "the device stopped calling back";

@@ -6,6 +6,7 @@
 #include <juce_audio_devices/juce_audio_devices.h>
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -57,11 +58,14 @@ struct SweepCaptureReport
     std::string reason;        ///< why nothing was captured (the device failed)
     std::vector<float> capture;
     int xruns = -1;            ///< the device's count during the capture (-1 unknown)
+    bool interrupted = false;  ///< stopRequested said stop: nothing captured, the device stopped
 };
 
 /// Starts an open device, waits two periods, plays the excitation and records it, stops the
 /// device. Blocks the calling thread (polling against a deadline of the excitation's length
-/// plus timeoutSeconds). Allocates.
+/// plus timeoutSeconds). `stopRequested`, polled about once a millisecond, ends it early (Ctrl-C
+/// in the CLI): the device is stopped and nothing is captured. Allocates.
 SweepCaptureReport captureSweep(juce::AudioIODevice& device, const std::vector<float>& excitation, int outputChannel,
-                                int inputChannel, double timeoutSeconds = 20.0);
+                                int inputChannel, double timeoutSeconds = 20.0,
+                                const std::function<bool()>& stopRequested = {});
 } // namespace wb

@@ -1,4 +1,4 @@
-// Ctrl-C (SIGINT) and SIGTERM sent to `wavebench record`, `monitor` and `latency` while they run, as
+// Ctrl-C (SIGINT) and SIGTERM sent to `wavebench record`, `monitor`, `latency` and `measure` while they run, as
 // a user's terminal or a CI job's timeout sends them: the command stops early, keeps what it had
 // (a WAV whose header covers every frame in it, the sidecar or JSON saying why it stopped) and
 // exits 128 + the signal's number (Cli/Interrupt.h).
@@ -171,5 +171,31 @@ TEST_CASE("latency: Ctrl-C or SIGTERM stops the runs, closes the device, the JSO
     CHECK(j["runs_completed"].get<int>() >= 1);
     CHECK(j["runs_completed"].get<int>() < 1000);
     CHECK_FALSE(j.contains("stats")); // no figure for a measurement cut short
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("measure --device: Ctrl-C stops the sweep, closes the device, writes no file, exit 130", "[cli]")
+{
+    const auto dir = wb::test::freshTempDir("wb-interrupt", "measure");
+    const auto json = dir / "response.json";
+    const auto ir = dir / "ir.wav";
+    // A 30 s real-time sweep on the Virtual loopback; the signal goes after 1 s.
+    int ticks = 0;
+    bool sent = false;
+    const auto r = wb::test::runProcessTicking(
+        WB_CLI_PATH,
+        {"measure", "--device", "virtual", "--duration", "30", "--json", json.string(), "--ir", ir.string()}, {}, 20,
+        [&](int pid, const std::string&, const std::string&)
+        {
+            if (!sent && ++ticks >= 50)
+                sent = ::kill(pid, SIGINT) == 0;
+        });
+    INFO(r.out << r.err);
+    REQUIRE(sent);
+    CHECK(r.exitCode == 130);
+    CHECK_THAT(r.err, Catch::Contains("interrupted (SIGINT); nothing measured, no file written"));
+    CHECK_FALSE(std::filesystem::exists(json));
+    CHECK_FALSE(std::filesystem::exists(ir));
+    CHECK(wb::test::nothingLeftBeside(json.string()));
     std::filesystem::remove_all(dir);
 }
