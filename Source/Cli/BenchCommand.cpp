@@ -21,13 +21,15 @@
 //                timing_samples_lost, passed, device_lost,
 //                nodes [{name, instances, mean_us, max_us}]}]          -- per instance, per callback
 //   max_streams   the largest stream count that passed (0: not even one)
-//   stopped_by    "load" | "xrun" | "max-streams" | "device-lost"
+//   stopped_by    "load" | "xrun" | "max-streams" | "device-lost" | "SIGINT" | "SIGTERM" (Ctrl-C: the
+//                 step under way is not counted, exit 128 + the signal)
 // The device lost (it stopped calling back for max(1 s, 8 periods) or reported an error: a JACK
 // server killed): the step under way is marked not passed with device_lost true (only streams,
 // callbacks 0, passed and device_lost when the device would not even reopen), the steps before it
 // are kept, stderr says so, and the exit is 1.
 // Exit: 0 done (whatever the count), 2 bad usage, 1 the device could not run or was lost.
 #include "Cli/Cli.h"
+#include "Cli/Interrupt.h"
 #include "Cli/Subcommands.h"
 #include "Engine/DeviceWatch.h"
 #include "Core/Audio/WavFile.h"
@@ -102,7 +104,7 @@ bool pumpFor(AudioEngine& engine, DeviceWatch& watch, double seconds, Sink&& sin
     const double until = monitor::wallSeconds() + seconds;
     Telemetry t;
     bool lost = false;
-    while (monitor::wallSeconds() < until && !(lost = watch.lost()))
+    while (monitor::wallSeconds() < until && !(lost = watch.lost()) && InterruptScope::received() == 0)
     {
         juce::MessageManager::getInstance()->runDispatchLoopUntil(5);
         while (engine.telemetryQueue().popOnUi(t))
@@ -163,6 +165,7 @@ int runStreams(const StreamsOptions& o, Context& ctx)
     std::string stoppedBy = "max-streams";
     std::ostream& text = o.json == "-" ? ctx.err : ctx.out;
     DeviceWatch watch(*engine);
+    const InterruptScope interrupts; // Ctrl-C / SIGTERM: stop, write the JSON of the steps done
     const auto sayLost = [&](int n) {
         ctx.err << "wavebench: error: the " << (o.device == "jack" ? "JACK server stopped" : "device stopped")
                 << " calling back during step " << n << " (" << n
@@ -225,6 +228,14 @@ int runStreams(const StreamsOptions& o, Context& ctx)
                 else if (t.type == TelemetryType::nodeTiming)
                     nodeTimes.add(t.nodeTiming);
             });
+        if (InterruptScope::received() != 0)
+        {
+            // Ctrl-C or SIGTERM: this step is cut short and not counted; the steps before are kept.
+            stoppedBy = InterruptScope::name(InterruptScope::received());
+            ctx.err << "wavebench: interrupted (" << stoppedBy << ") during step " << n
+                    << "; that step is not counted, the steps before it are kept\n";
+            break;
+        }
         if (!deviceLost)
             deviceLost = !watch.confirmAlive();
         const int devXruns = std::max(0, deviceXruns(*engine) - xrunsBefore);
@@ -319,6 +330,8 @@ int runStreams(const StreamsOptions& o, Context& ctx)
                          {"stopped_by", stoppedBy}};
         writeJsonFile(o.json, j, ctx);
     }
+    if (InterruptScope::received() != 0)
+        return InterruptScope::exitCodeFor(InterruptScope::received());
     return stoppedBy == "device-lost" ? kFailure : kOk;
 }
 } // namespace

@@ -1,4 +1,5 @@
-// Ctrl-C (SIGINT) and SIGTERM sent to `wavebench record`, `monitor`, `latency` and `measure` while they run, as
+// Ctrl-C (SIGINT) and SIGTERM sent to `wavebench record`, `monitor`, `latency`, `measure` and `bench streams`
+// while they run, as
 // a user's terminal or a CI job's timeout sends them: the command stops early, keeps what it had
 // (a WAV whose header covers every frame in it, the sidecar or JSON saying why it stopped) and
 // exits 128 + the signal's number (Cli/Interrupt.h).
@@ -197,5 +198,42 @@ TEST_CASE("measure --device: Ctrl-C stops the sweep, closes the device, writes n
     CHECK_FALSE(std::filesystem::exists(json));
     CHECK_FALSE(std::filesystem::exists(ir));
     CHECK(wb::test::nothingLeftBeside(json.string()));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("bench streams: Ctrl-C stops at the step under way, the JSON keeps the steps before, exit 130", "[cli][bench]")
+{
+    const auto dir = wb::test::freshTempDir("wb-interrupt", "bench");
+    const auto json = dir / "bench.json";
+    // Up to 100 steps of 1 s (generator streams only: the load stays low); the signal goes after
+    // 2.5 s, in the second or third step.
+    int ticks = 0;
+    bool sent = false;
+    const auto r = wb::test::runProcessTicking(
+        WB_CLI_PATH,
+        {"bench", "streams", "--max-streams", "100", "--seconds-per-step", "1", "--warmup", "0.1", "--json",
+         json.string()},
+        {}, 20,
+        [&](int pid, const std::string&, const std::string&)
+        {
+            if (!sent && ++ticks >= 125)
+                sent = ::kill(pid, SIGINT) == 0;
+        });
+    INFO(r.out << r.err);
+    REQUIRE(sent);
+    CHECK(r.exitCode == 130);
+    CHECK_THAT(r.err, Catch::Contains("interrupted (SIGINT) during step "));
+    const auto j = wb::test::readJson(json.string());
+    CHECK(j["stopped_by"] == "SIGINT");
+    const auto& steps = j["steps"];
+    REQUIRE(steps.size() >= 1);
+    CHECK(steps.size() < 100);
+    // Only whole steps are kept, each one passed, in order.
+    for (std::size_t k = 0; k < steps.size(); ++k)
+    {
+        CHECK(steps[k]["streams"] == k + 1);
+        CHECK(steps[k]["passed"] == true);
+    }
+    CHECK(j["max_streams"] == steps.size());
     std::filesystem::remove_all(dir);
 }
