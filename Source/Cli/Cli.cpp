@@ -1,4 +1,5 @@
 #include "Cli/Cli.h"
+#include "Cli/Interrupt.h"
 
 #include "Cli/Subcommands.h"
 #include "Core/Util/BuildCommit.h"
@@ -88,6 +89,11 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     {
         err << "wavebench: error: " << e.what() << "\n";
         return kBadUsage;
+    }
+    catch (const Interrupted& i)
+    {
+        err << "wavebench: interrupted (" << InterruptScope::name(i.signalNumber) << "); " << i.what << "\n";
+        return InterruptScope::exitCodeFor(i.signalNumber);
     }
     catch (const std::exception& e)
     {

@@ -1,5 +1,6 @@
 #pragma once
-// Ctrl-C (SIGINT) and SIGTERM for the commands that run until a time is up (`record`, `monitor`):
+// Ctrl-C (SIGINT) and SIGTERM for the commands that run a while (`record`, `monitor`, `latency`,
+// `measure`, `bench streams`, `render`):
 // while an InterruptScope lives, the first such signal only sets a flag; the command polls it,
 // stops, finishes what it holds (the WAV's header, the JSON report of what it measured so far) and
 // exits with 128 + the signal's number, as a shell reports a process killed by it. A second signal
@@ -32,5 +33,13 @@ public:
 private:
     struct Saved;
     std::unique_ptr<Saved> saved;
+};
+
+/// Thrown by a command that stopped on a signal after cleaning up (nothing half-made left):
+/// the CLI's entry point prints "wavebench: interrupted (SIGINT); <what>" and exits 128 + signal.
+struct Interrupted
+{
+    int signalNumber = 0;
+    std::string what; ///< e.g. "no file written"
 };
 } // namespace wb::cli

@@ -1,5 +1,7 @@
 #include "Cli/RenderToWav.h"
 
+#include "Cli/Interrupt.h"
+
 #include "Core/Audio/WavFile.h"
 
 #include <fmt/format.h>
@@ -47,10 +49,21 @@ std::optional<RenderedWav> renderToTemporaryWav(const RenderRequest& request, co
     std::optional<LoudnessMeter> loudness;
     if (o.rate == std::round(o.rate))
         loudness.emplace(o.channels, o.rate, true);
-    const auto summaryOfRender = renderSignalTo(
+    // Ctrl-C or SIGTERM: the render stops at the next block, the temporary file goes, no file is
+    // left (exit 128 + the signal, from the CLI's entry point).
+    const InterruptScope interrupts;
+    struct Stop
+    {
+    };
+    std::optional<RenderSummary> rendered;
+    try
+    {
+        rendered = renderSignalTo(
         s, c,
         [&](const float* const* channels, int count, int n)
         {
+            if (InterruptScope::received() != 0)
+                throw Stop{};
             for (int ch = 0; ch < count; ++ch)
                 meters[static_cast<std::size_t>(ch)].add(channels[ch], n);
             if (loudness)
@@ -58,6 +71,17 @@ std::optional<RenderedWav> renderToTemporaryWav(const RenderRequest& request, co
             writeOk = writeOk && writer.write(channels, n, error);
         },
         progress, chain);
+    }
+    catch (const Stop&)
+    {
+        std::string ignored;
+        (void) writer.close(ignored);
+        removeQuietly(*wavTemp);
+        if (showProgress)
+            ctx.err << "\n";
+        throw Interrupted{InterruptScope::received(), "no file written"};
+    }
+    const auto summaryOfRender = *rendered;
     writeOk = writeOk && writer.close(error);
     if (showProgress)
         ctx.err << "\n";

@@ -1,5 +1,5 @@
-// Ctrl-C (SIGINT) and SIGTERM sent to `wavebench record`, `monitor`, `latency`, `measure` and `bench streams`
-// while they run, as
+// Ctrl-C (SIGINT) and SIGTERM sent to `wavebench record`, `monitor`, `latency`, `measure`, `bench streams` and
+// `render` while they run, as
 // a user's terminal or a CI job's timeout sends them: the command stops early, keeps what it had
 // (a WAV whose header covers every frame in it, the sidecar or JSON saying why it stopped) and
 // exits 128 + the signal's number (Cli/Interrupt.h).
@@ -235,5 +235,41 @@ TEST_CASE("bench streams: Ctrl-C stops at the step under way, the JSON keeps the
         CHECK(steps[k]["passed"] == true);
     }
     CHECK(j["max_streams"] == steps.size());
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("render: Ctrl-C or SIGTERM mid-render removes its temporary file and leaves nothing, exit 128 + the signal",
+          "[cli]")
+{
+    const int sig = GENERATE(SIGINT, SIGTERM);
+    const std::string name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+    const auto dir = wb::test::freshTempDir("wb-interrupt", "render-" + name);
+    const auto out = dir / "long.wav";
+    // An hour of 8-channel pink noise (~1.4 GB): the signal goes once its temporary file, beside
+    // the target, holds a megabyte.
+    bool sent = false;
+    std::uintmax_t tempSize = 0;
+    const auto r = wb::test::runProcessTicking(
+        WB_CLI_PATH,
+        {"render", "--signal", "pink", "--channels", "8", "--duration", "3600", "--level", "-20", "--out", out.string()},
+        {}, 10,
+        [&](int pid, const std::string&, const std::string&)
+        {
+            if (sent)
+                return;
+            for (const auto& e : std::filesystem::directory_iterator(dir))
+                if (e.path() != out && e.path().filename().string().find("long.wav") != std::string::npos
+                    && (tempSize = sizeOrZero(e.path())) > (1u << 20))
+                {
+                    sent = ::kill(pid, sig) == 0;
+                    break;
+                }
+        });
+    INFO(r.out << r.err);
+    REQUIRE(sent);
+    CHECK(tempSize > (1u << 20));
+    CHECK(r.exitCode == 128 + sig);
+    CHECK_THAT(r.err, Catch::Contains("interrupted (" + name + "); no file written"));
+    CHECK(std::filesystem::is_empty(dir)); // neither the file, its sidecar, nor the temporary
     std::filesystem::remove_all(dir);
 }
