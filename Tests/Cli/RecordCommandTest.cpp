@@ -211,8 +211,8 @@ TEST_CASE("record --device jack --connect-loopback on a private dummy server: on
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("record --device NAME: a device by the name `devices` lists (JACK:system on a private dummy server), "
-          "an unknown name exits 1 listing the devices there, with no file",
+// (JACK:system on a private dummy server; an unknown name exits 1 listing the devices there, no file)
+TEST_CASE("record --device NAME opens a device by the name that devices lists and refuses an unknown one",
           "[jack][cli]")
 {
     PrivateJackServer server(256, "recname");
