@@ -8,13 +8,13 @@
 
 namespace wb::cli
 {
-namespace
-{
 nlohmann::json orNull(const std::optional<double>& v)
 {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
+namespace
+{
 std::string orNone(const std::optional<double>& v, const char* unit)
 {
     return v ? fmt::format("{:.1f} {}", *v, unit) : std::string("none");

@@ -13,6 +13,9 @@
 
 namespace wb::cli
 {
+/// A figure as JSON: the number, or null when there is no measurement.
+[[nodiscard]] nlohmann::json orNull(const std::optional<double>& v);
+
 /// The `loudness` object (documented in README, "Loudness").
 [[nodiscard]] nlohmann::json loudnessJson(const LoudnessSummary& s, int numChannels);
 

@@ -34,6 +34,7 @@
 // --device default | virtual | jack picks the device (default: the system's, else Virtual loopback).
 #include "Cli/Cli.h"
 #include "Cli/Interrupt.h"
+#include "Cli/LoudnessReport.h"
 #include "Cli/Subcommands.h"
 #include "Engine/DeviceWatch.h"
 #include "Core/Analysis/LiveLoudness.h"
@@ -75,16 +76,11 @@ struct MonitorOptions
     std::string record; ///< the engine's outputs to this WAV while monitoring
 };
 
-nlohmann::json optionalJson(const std::optional<double>& v)
-{
-    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
 nlohmann::json loudnessJson(const LiveLoudness::Figures& f)
 {
-    return {{"momentary_lufs", optionalJson(f.momentaryLufs)}, {"short_term_lufs", optionalJson(f.shortTermLufs)},
-            {"integrated_lufs", optionalJson(f.integratedLufs)}, {"range_lu", optionalJson(f.rangeLu)},
-            {"true_peak_dbtp", optionalJson(f.truePeakDbtp)},   {"channels", f.numChannels},
+    return {{"momentary_lufs", orNull(f.momentaryLufs)}, {"short_term_lufs", orNull(f.shortTermLufs)},
+            {"integrated_lufs", orNull(f.integratedLufs)}, {"range_lu", orNull(f.rangeLu)},
+            {"true_peak_dbtp", orNull(f.truePeakDbtp)},   {"channels", f.numChannels},
             {"frames", f.framesMeasured},                       {"frames_lost", f.framesLost}};
 }
 
