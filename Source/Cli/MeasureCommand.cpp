@@ -12,7 +12,8 @@
 #include "Cli/Subcommands.h"
 #include "Cli/LoopbackDevice.h"
 #include "Cli/OfflineChain.h"
-#include "Cli/ResponsePlot.h"
+#include "Engine/ResponsePlot.h"
+#include "Engine/SweepReport.h"
 #include "Core/Analysis/SteppedTone.h"
 #include "Core/Analysis/SweptSine.h"
 #include "Core/Audio/WavFile.h"
@@ -57,9 +58,6 @@ struct MeasureOptions : LoopbackDeviceOptions // device, rate, period, the Virtu
     double toleranceDb = 0.5;
 };
 
-constexpr const char* kConvention =
-    "harmonic k at excitation frequency f: level of the output at k*f over the fundamental's output at f "
-    "(REW's default); thd_db = 10*log10(sum of the listed harmonics' powers / fundamental's power)";
 
 /// The system's output for the excitation, mono, through the chain in blocks of `block` frames.
 std::vector<float> runOffline(const std::vector<float>& excitation, const std::vector<ChainStage>& stages, double rate,
@@ -268,51 +266,15 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         chainText += (chainText.empty() ? "" : ",") + stage.instance;
     nlohmann::json j;
     j["wavebench"] = versionString();
-    j["settings"] = {{"mode", o.offline ? "offline" : "device"},
-                     {"chain", chainRecord},
-                     {"set", setsRecord},
-                     {"from_hz", s.fromHz},
-                     {"to_hz", s.toHz},
-                     {"requested_duration_s", s.seconds},
-                     {"duration_s", sweep.durationSeconds()},
-                     {"sweep_rate_l_s", sweep.rateL()},
-                     {"fade_in_s", sweep.fadeInSeconds()},
-                     {"fade_out_s", sweep.fadeOutSeconds()},
-                     {"rate_hz", s.sampleRate},
-                     {"level_dbfs", s.levelDbfs},
-                     {"tail_s", s.tailSeconds},
-                     {"block_size", o.block},
-                     {"points_per_octave", s.pointsPerOctave},
-                     {"smoothing_octave_fraction", o.smooth},
-                     {"distortion_convention", kConvention}};
+    j["settings"] = sweepSettingsJson(sweep);
+    j["settings"]["mode"] = o.offline ? "offline" : "device";
+    j["settings"]["chain"] = chainRecord;
+    j["settings"]["set"] = setsRecord;
+    j["settings"]["block_size"] = o.block;
+    j["settings"]["smoothing_octave_fraction"] = o.smooth;
     if (!o.offline)
         j["settings"]["device"] = deviceRecord;
-    j["delay_frames"] = r.delayFrames;
-    j["snr_db"] = r.snrDb;
-    j["fft_size"] = r.fftSize;
-    j["ir_first_lag"] = r.impulseResponseFirstLag;
-    j["window_power_frames"] = r.windowPowerFrames;
-    nlohmann::json response = nlohmann::json::array();
-    for (const auto& p : r.response)
-    {
-        response.push_back({{"hz", p.hz}, {"db", p.db}, {"deg", p.deg}, {"gd_ms", p.groupDelayMs}});
-        if (o.noiseFloor)
-            response.back()["noise_db"] = p.noiseDb;
-    }
-    j["response"] = response;
-    nlohmann::json distortion = nlohmann::json::array();
-    for (const auto& p : r.distortion)
-    {
-        nlohmann::json harmonics = nlohmann::json::array();
-        nlohmann::json floors = nlohmann::json::array();
-        for (double h : p.harmonicsDb)
-            harmonics.push_back(nullable(h));
-        for (double h : p.floorDb)
-            floors.push_back(nullable(h));
-        distortion.push_back({{"hz", p.hz}, {"thd_db", nullable(p.thdDb)}, {"thd_floor_db", nullable(p.thdFloorDb)},
-                              {"harmonics_db", harmonics}, {"floor_db", floors}});
-    }
-    j["distortion"] = distortion;
+    addSweptSineResultJson(j, r, o.noiseFloor);
     nlohmann::json steppedJson = nlohmann::json::array();
     for (const auto& p : stepped)
     {

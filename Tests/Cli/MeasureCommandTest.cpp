@@ -8,7 +8,7 @@
 #include "Support/TestFiles.h"
 
 #include "Core/Analysis/Thd.h"
-#include "Cli/ResponsePlot.h"
+#include "Engine/ResponsePlot.h"
 #include "Core/Audio/WavFile.h"
 
 #include <juce_graphics/juce_graphics.h>
@@ -318,10 +318,10 @@ TEST_CASE("measure --plot: a PNG whose magnitude curve passes through the analyt
                            "plot");
     const auto image = juce::ImageFileFormat::loadFrom(juce::File(juce::String(png)));
     REQUIRE(image.isValid());
-    CHECK(image.getWidth() == wb::cli::PlotGeometry::kWidth);
-    CHECK(image.getHeight() == wb::cli::PlotGeometry::kHeight);
+    CHECK(image.getWidth() == wb::PlotGeometry::kWidth);
+    CHECK(image.getHeight() == wb::PlotGeometry::kHeight);
     // Where the curve must be: (1 kHz, -3.01 dB) and (100 Hz, 0 dB), the Butterworth's answers.
-    wb::cli::PlotGeometry geometry;
+    wb::PlotGeometry geometry;
     geometry.magnitudeTopDb = 10.0; // the response peaks at 0 dB: the range is 10..-70 dB
     geometry.magnitudeBottomDb = -70.0;
     auto curveNear = [&](double hz, double db)
@@ -329,7 +329,7 @@ TEST_CASE("measure --plot: a PNG whose magnitude curve passes through the analyt
         const auto x = static_cast<int>(std::lround(geometry.xOf(hz)));
         const auto y = static_cast<int>(std::lround(geometry.yOfMagnitude(db)));
         for (int dy = -3; dy <= 3; ++dy)
-            if (image.getPixelAt(x, y + dy).getARGB() == wb::cli::PlotGeometry::kMagnitudeColour)
+            if (image.getPixelAt(x, y + dy).getARGB() == wb::PlotGeometry::kMagnitudeColour)
                 return true;
         return false;
     };
