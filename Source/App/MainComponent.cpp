@@ -19,6 +19,7 @@ enum MenuIds
     kLoadPreset,
     kStartOnLaunch,
     kTroubleshooting,
+    kResponse,
     kViewScope = 100, // + Panel
 };
 using theme::kAccent;
@@ -668,6 +669,8 @@ juce::PopupMenu MainComponent::getMenuForIndex(int index, const juce::String&)
     {
         for (auto p : kPanels)
             menu.addItem(kViewScope + static_cast<int>(p), panelName(p), true, isPanelShown(p));
+        menu.addSeparator();
+        menu.addItem(kResponse, "Response Measurement...");
     }
     else if (index == 2)
     {
@@ -690,6 +693,7 @@ void MainComponent::menuItemSelected(int id, int)
         case kAudioSettings: showAudioSettings(); break;
         case kAbout: showAbout(); break;
         case kTroubleshooting: showTroubleshooting(); break;
+        case kResponse: showResponseWindow(); break;
         case kSavePreset: savePresetAs(); break;
         case kLoadPreset: loadPresetFrom(); break;
         case kStartOnLaunch:
@@ -863,5 +867,13 @@ void MainComponent::refreshDeviceStatus()
         deviceStatus.setColour(juce::Label::textColourId, kWarning);
     }
     repaint();
+}
+ResponseWindow& MainComponent::showResponseWindow()
+{
+    if (responseWindow == nullptr)
+        responseWindow = std::make_unique<ResponseWindow>(engine);
+    responseWindow->setVisible(true);
+    responseWindow->toFront(true);
+    return *responseWindow;
 }
 } // namespace wb::app

@@ -6,6 +6,7 @@
 #include "App/ChainPanel.h"
 #include "App/GeneratorPanel.h"
 #include "App/RecordPanel.h"
+#include "App/ResponsePanel.h"
 #include "App/Settings.h"
 #include "App/Visualisers.h"
 #include "Core/Analysis/Correlation.h"
@@ -50,6 +51,11 @@ public:
     /// manager's reason for that device.
     void noteDeviceRequest(const juce::AudioDeviceManager::AudioDeviceSetup& wanted);
     void showAbout();
+    /// View > Response Measurement...: the Response window, made when first opened, shown and
+    /// brought to the front (closing it hides it; its runs stay until the app quits).
+    ResponseWindow& showResponseWindow();
+    /// The Response window once opened, else nullptr.
+    [[nodiscard]] ResponseWindow* responseWindowIfOpen() noexcept { return responseWindow.get(); }
 
     enum class Panel { scope, spectrum, meters, monitor };
     void setPanelShown(Panel, bool shown);
@@ -141,6 +147,7 @@ private:
     std::unique_ptr<LevelMeters> meters;
     LiveLoudness loudness; ///< the outputs' EBU R128 loudness, fed every scope frame (the meters show it)
     std::unique_ptr<MonitorPanel> monitorPanel;
+    std::unique_ptr<ResponseWindow> responseWindow;
     std::uint64_t pendingXruns = 0;
     ChannelView channelView = ChannelView::channel1;
     FrameChunk pendingOut1{}; ///< output 1's newest frame, waiting for output 2's of the same sequence

@@ -1,4 +1,5 @@
 #include "Engine/AudioEngine.h"
+#include "Engine/SweepCapture.h"
 
 #include "Core/Audio/Recorder.h"
 #include "Core/Monitor/ProcessStats.h"
@@ -70,6 +71,8 @@ public:
         (void) engine.commandDispatcher.dispatchOnAudio(engine.commands);
         juce::ignoreUnused(context);
         process(outputs, numOutputs, numSamples);
+        if (auto* sweep = engine.sweepTap.load(std::memory_order_seq_cst))
+            sweep->audioDeviceIOCallbackWithContext(inputs, numInputs, outputs, numOutputs, numSamples, context);
         meter(outputs, numOutputs, numSamples);
         if (auto* recorder = engine.recorderTap.load(std::memory_order_seq_cst))
         {
@@ -82,7 +85,7 @@ public:
         }
         if (engine.firstSound.load(std::memory_order_relaxed) == 0 && anySound(outputs, numOutputs, numSamples))
             engine.firstSound.store(start != 0 ? start : 1, std::memory_order_release);
-        // seq_cst after the recorder tap: detachRecorderWhileRunningFromUi counts on it.
+        // seq_cst after the taps: detachRecorderWhileRunningFromUi and detachSweepWhileRunningFromUi count on it.
         engine.callbackCount.fetch_add(1, std::memory_order_seq_cst);
         const auto end = monitor::LoadMeter::nowNs();
         engine.load.recordCallback(start, end, periodNs);
@@ -320,6 +323,17 @@ bool AudioEngine::detachRecorderWhileRunningFromUi(int timeoutMs)
     // order reads nullptr; the one (callbacks are serial) that read the old pointer bumps the
     // counter after its use. Two bumps after the store's count cover it with a block to spare.
     recorderTap.store(nullptr, std::memory_order_seq_cst);
+    return waitPastTapFromUi(timeoutMs);
+}
+
+bool AudioEngine::detachSweepWhileRunningFromUi(int timeoutMs)
+{
+    sweepTap.store(nullptr, std::memory_order_seq_cst); // as the recorder's tap
+    return waitPastTapFromUi(timeoutMs);
+}
+
+bool AudioEngine::waitPastTapFromUi(int timeoutMs)
+{
     const auto target = callbackCount.load(std::memory_order_seq_cst) + 2;
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     while (callbackCount.load(std::memory_order_acquire) < target)

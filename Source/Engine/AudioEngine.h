@@ -44,6 +44,7 @@ namespace wb
 {
 class GeneratorNode;
 class Recorder;
+class SweepCaptureCallback;
 
 class AudioEngine : private juce::ChangeListener
 {
@@ -180,6 +181,18 @@ public:
     /// The attached recorder (its statsFromUi() feed the monitor), or nullptr. Message thread.
     [[nodiscard]] Recorder* attachedRecorder() const noexcept { return recorderTap.load(std::memory_order_acquire); }
 
+    /// The measurement tap (the app's Response window on the current device). While a sweep
+    /// capture is attached, each callback hands it the device's buffers after the graph has made
+    /// the outputs and before they are metered and recorded: it replaces every output with
+    /// silence and its excitation, and records its input (Engine/SweepCapture.h). So the device
+    /// plays the sweep alone while it runs, and the scope, meters and a take see it. Message
+    /// thread; attach when none is attached, then arm the capture.
+    void attachSweepFromUi(SweepCaptureCallback* capture) noexcept { sweepTap.store(capture, std::memory_order_seq_cst); }
+    /// Message thread: detaches the sweep capture, returning once the audio thread is past every
+    /// use of it (as detachRecorderWhileRunningFromUi); false when the device stalled.
+    bool detachSweepWhileRunningFromUi(int timeoutMs = 500);
+    [[nodiscard]] SweepCaptureCallback* attachedSweep() const noexcept { return sweepTap.load(std::memory_order_acquire); }
+
     juce::AudioDeviceManager& deviceManager() noexcept { return devices; }
     juce::AudioProcessorGraph& graph() noexcept { return *graphProcessor; }
 
@@ -237,6 +250,9 @@ private:
     std::atomic<bool> audioThreadKnown{false};
     std::atomic<std::uint64_t> callbackCount{0};
     std::atomic<Recorder*> recorderTap{nullptr}; // set after the fields below (release)
+    std::atomic<SweepCaptureCallback*> sweepTap{nullptr};
+    /// Waits (message thread) until two more callbacks have ended after a tap was cleared.
+    bool waitPastTapFromUi(int timeoutMs);
     std::vector<int> recordInputs;
     int recordOutputs = 0;
     std::vector<const float*> recordSources; // filled by the audio thread each callback

@@ -119,12 +119,16 @@ void drawCurve(juce::Graphics& g, const Points& points, X xOf, Y yOf, unsigned c
     }
 }
 
-void legend(juce::Graphics& g, int x, int y, unsigned colour, const std::string& text)
+/// A legend entry at (x, y) (16 px high): a colour bar and its text; returns the x after it.
+int legend(juce::Graphics& g, int x, int y, unsigned colour, const std::string& text)
 {
     g.setColour(juce::Colour(colour));
     g.fillRect(x, y + 6, 24, 4);
     g.setColour(juce::Colours::black);
-    g.drawText(text, juce::Rectangle<int>(x + 30, y, 160, 16), juce::Justification::centredLeft);
+    const int width = g.getCurrentFont().getStringWidth(juce::String::fromUTF8(text.c_str())) + 4;
+    g.drawText(juce::String::fromUTF8(text.c_str()), juce::Rectangle<int>(x + 30, y, width, 16),
+               juce::Justification::centredLeft);
+    return x + 30 + width + 18;
 }
 } // namespace
 
@@ -195,10 +199,11 @@ void drawResponsePlot(juce::Graphics& g, const PlotGeometry& p, const analysis::
     drawCurve(g, r.response, x, magnitude, PlotGeometry::kMagnitudeColour, 2.5f, false, panel1);
     g.setColour(juce::Colours::black);
     g.drawRect(panel1, 1.0f);
-    legend(g, p.left + 10, p.top1 + 8, PlotGeometry::kMagnitudeColour, "magnitude (dB)");
-    legend(g, p.left + 10, p.top1 + 26, kPhaseColour, "phase (\u00b0, delay removed)");
+    // Legends in a row above each panel, where no curve can be.
+    int at = legend(g, p.left, p.top1 - 20, PlotGeometry::kMagnitudeColour, "magnitude (dB)");
+    at = legend(g, at, p.top1 - 20, kPhaseColour, "phase (\u00b0, delay removed; dashed)");
     if (previous != nullptr)
-        legend(g, p.left + 10, p.top1 + 44, PlotGeometry::kPreviousColour, "previous run");
+        legend(g, at, p.top1 - 20, PlotGeometry::kPreviousColour, "previous run");
 
     // Distortion.
     drawFrequencyGrid(g, p, p.top2, p.bottom2);
@@ -223,10 +228,12 @@ void drawResponsePlot(juce::Graphics& g, const PlotGeometry& p, const analysis::
               2.5f, false, panel2);
     g.setColour(juce::Colours::black);
     g.drawRect(panel2, 1.0f);
-    legend(g, p.left + 10, p.top2 + 8, kThdColour, "THD (dB re fundamental)");
-    legend(g, p.left + 10, p.top2 + 26, kH2Colour, "H2");
-    legend(g, p.left + 10, p.top2 + 44, kH3Colour, "H3");
-    legend(g, p.left + 10, p.top2 + 62, kFloorColour, "THD floor (dashed)");
+    at = legend(g, p.left, p.top2 - 20, kThdColour, "THD (dB re fundamental)");
+    at = legend(g, at, p.top2 - 20, kH2Colour, "H2");
+    at = legend(g, at, p.top2 - 20, kH3Colour, "H3");
+    at = legend(g, at, p.top2 - 20, kFloorColour, "THD floor (dashed)");
+    if (previous != nullptr)
+        legend(g, at, p.top2 - 20, PlotGeometry::kPreviousColour, "previous THD");
     g.drawText("frequency (Hz)", juce::Rectangle<int>(0, p.bottom2 + 24, p.width, 16), juce::Justification::centred);
 }
 

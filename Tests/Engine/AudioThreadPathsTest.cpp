@@ -16,6 +16,7 @@
 #include "Engine/LatencyJack.h"
 #include "Engine/LatencyMeasurement.h"
 #include "Engine/RecordCallback.h"
+#include "Engine/SweepCapture.h"
 #include "Engine/VirtualLoopbackDevice.h"
 
 #include <catch2/catch.hpp>
@@ -396,6 +397,49 @@ TEST_CASE("rt paths: the engine on a Virtual device thread with eight outputs: d
         }
     CHECK(peak > 0.1f);   // the generator was heard
     CHECK(channels == 8); // metered on all eight outputs
+}
+
+TEST_CASE("rt paths: the engine's measurement tap (the app's Response window on a device) under the guard: the sweep "
+          "plays alone and comes back one period and the cable later",
+          "[engine][rt][nosan]")
+{
+    // The generator plays a sine and the chain holds a reverb; with the tap attached and armed,
+    // output 1 carries the excitation alone (the others silence) and input 1 is recorded. The
+    // Virtual device's timing model says input n = output n - (period + cable delay).
+    auto engine = wb::AudioEngine::createWithGenerator();
+    engine->generator()->setSettingsNow(sine(1000.0, -12.0), wb::ChannelRouting{}, true);
+    REQUIRE(engine->chain().addEffectFromUi("reverb") != 0);
+    wb::VirtualLoopbackConfig config;
+    config.numChannels = 2;
+    config.cableDelaySamples = 5.0;
+    config.pacing = wb::VirtualLoopbackConfig::Pacing::asFastAsPossible;
+    wb::VirtualLoopbackDevice device(config);
+    constexpr int kPeriod = 128;
+    REQUIRE(device.open(channelSet(2), channelSet(2), 48000.0, kPeriod).isEmpty());
+    std::vector<float> excitation(9000, 0.0f);
+    for (std::size_t i = 0; i < 8000; ++i)
+        excitation[i] = static_cast<float>(0.3 * std::sin(0.001 * double(i) * double(i) / 100.0));
+    wb::SweepCaptureCallback capture(excitation, 0, 0);
+    engine->attachSweepFromUi(&capture);
+    GuardedThreadCallback guarded(engine->deviceCallback());
+    device.start(&guarded);
+    REQUIRE(pollUntil([&] { return guarded.callbacks.load() >= 20; }));
+    capture.armFromAnyThread();
+    const bool done = pollUntil([&] { return capture.stateFromAnyThread() == wb::SweepCaptureCallback::done; });
+    REQUIRE(engine->detachSweepWhileRunningFromUi());
+    device.stop();
+    REQUIRE(done);
+    const auto c = guarded.total();
+    INFO(c.describe());
+    CHECK(c.clean());
+    const auto& got = capture.capture();
+    constexpr std::size_t kTrip = kPeriod + 5;
+    double worst = 0.0;
+    for (std::size_t n = kTrip; n < got.size(); ++n)
+        worst = std::max(worst, double(std::abs(got[n] - excitation[n - kTrip])));
+    INFO("worst difference from the excitation delayed by the round trip: " << worst);
+    CHECK(worst < 1e-6); // the sweep alone: no sine, no reverb added
+    CHECK(engine->attachedSweep() == nullptr);
 }
 
 TEST_CASE("rt paths: the record path (`wavebench record --device virtual`), device thread under the guard, "
