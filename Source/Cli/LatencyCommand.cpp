@@ -116,7 +116,7 @@ int runLatency(const LatencyOptions& o, Context& ctx)
     auto device = openLoopbackDevice(o, ctx);
     if (device == nullptr)
         return kFailure;
-    if (o.device == "jack")
+    if (device->getTypeName() == "JACK")
     {
         if (o.periodGiven && device->getCurrentBufferSizeSamples() != o.period)
             ctx.err << "wavebench: note: the JACK server runs at a period of "
@@ -124,9 +124,9 @@ int runLatency(const LatencyOptions& o, Context& ctx)
         if (o.rateGiven && std::abs(device->getCurrentSampleRate() - o.rate) > 0.5)
             ctx.err << "wavebench: note: the JACK server runs at " << device->getCurrentSampleRate() << " Hz, not "
                     << o.rate << "\n";
-        if (!connectLoopbackIfAsked(o, ctx))
-            return kFailure;
     }
+    if (!connectLoopbackIfAsked(o, *device, ctx))
+        return kFailure;
 
     LatencyMeasurementSettings settings;
     settings.runs = o.runs;
@@ -156,7 +156,7 @@ int runLatency(const LatencyOptions& o, Context& ctx)
         }
         if (r.deviceLost)
             ctx.err << "wavebench: error: "
-                    << (o.device == "jack" ? "the JACK server stopped" : "the device stopped")
+                    << (r.deviceType == "JACK" ? "the JACK server stopped" : "the device stopped")
                     << fmt::format(" calling back after {} of {} runs; latency not measured\n", r.runs.size(), o.runs);
         else
             ctx.err << "wavebench: latency not measured: " << r.reason << "\n";
@@ -195,7 +195,7 @@ void registerLatencyCommand(CLI::App& app, Context& ctx)
 {
     auto o = std::make_shared<LatencyOptions>();
     auto* sub = app.add_subcommand("latency", "Measure the round-trip latency by loopback");
-    sub->add_option("--device", o->device, "virtual or jack")->required()->check(CLI::IsMember({"virtual", "jack"}));
+    sub->add_option("--device", o->device, kLoopbackDeviceHelp)->required();
     sub->add_option("--rate", o->rate, "Sample rate in Hz (virtual; JACK uses the server's)")
         ->check(CLI::Range(8000.0, 768000.0));
     sub->add_option("--period", o->period, "Period in frames (virtual; with JACK it must match the server)")
@@ -209,7 +209,7 @@ void registerLatencyCommand(CLI::App& app, Context& ctx)
     sub->add_option("--virtual-gain", o->virtualGain, "Virtual cable gain, linear (negative inverts, 0 = no cable)")
         ->check(CLI::Range(-10.0, 10.0));
     sub->add_flag("--virtual-fast", o->virtualFast, "Run the virtual device as fast as possible, not in real time");
-    sub->add_flag("--connect-loopback", o->connectLoopback, "JACK: connect Wavebench's out_1 to its in_1");
+    sub->add_flag("--connect-loopback", o->connectLoopback, "A JACK device: connect Wavebench's out_1 to its in_1");
     sub->add_option("--probe-period", o->probePeriod,
                     "Probe period in samples, a power of two from 4096 to 65536 (default 65536); one period "
                     "is captured per run, so shorter is quicker and a little noisier")
@@ -228,7 +228,7 @@ void registerLatencyCommand(CLI::App& app, Context& ctx)
             o->probePeriod = 8192;
         if (o->device == "virtual" && o->connectLoopback)
             throw UsageError("--connect-loopback is for --device jack (the virtual device is always looped)");
-        if (o->device == "jack" && (sub->count("--virtual-delay") || sub->count("--virtual-noise-db") ||
+        if (o->device != "virtual" && (sub->count("--virtual-delay") || sub->count("--virtual-noise-db") ||
                                     sub->count("--virtual-gain") || o->virtualFast))
             throw UsageError("--virtual-* options are for --device virtual");
         if (o->virtualDelay + o->period > double(latency::kPeriod) - 8192.0 && o->device == "virtual")

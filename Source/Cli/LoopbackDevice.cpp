@@ -50,10 +50,17 @@ std::unique_ptr<juce::AudioIODevice> openLoopbackDevice(const LoopbackDeviceOpti
     return device;
 }
 
-bool connectLoopbackIfAsked(const LoopbackDeviceOptions& o, Context& ctx)
+bool connectLoopbackIfAsked(const LoopbackDeviceOptions& o, const juce::AudioIODevice& device, Context& ctx)
 {
-    if (o.device == "jack" && o.connectLoopback)
-        if (const auto error = connectJackLoopback(); !error.empty())
+    if (!o.connectLoopback)
+        return true;
+    if (device.getTypeName() != "JACK")
+    {
+        ctx.err << "wavebench: error: --connect-loopback is for JACK devices (" << device.getName()
+                << " is " << device.getTypeName() << ": connect the cable yourself)\n";
+        return false;
+    }
+    if (const auto error = connectJackLoopback(); !error.empty())
         {
             ctx.err << "wavebench: error: " << error << "\n";
             return false;

@@ -31,10 +31,16 @@ struct LoopbackDeviceOptions
 /// nullptr. The caller checks what the device actually runs at, and closes it.
 std::unique_ptr<juce::AudioIODevice> openLoopbackDevice(const LoopbackDeviceOptions& o, Context& ctx);
 
-/// With JACK and --connect-loopback, connects Wavebench's output 1 to its input 1 (the device
-/// open). Returns: true when connected or not asked for; false after writing
-/// "wavebench: error: <reason>" to ctx.err.
-bool connectLoopbackIfAsked(const LoopbackDeviceOptions& o, Context& ctx);
+/// With --connect-loopback on a JACK device ("jack", or one named "JACK:..."), connects
+/// Wavebench's output 1 to its input 1 (the device open). Returns: true when connected or not
+/// asked for; false after writing "wavebench: error: <reason>" to ctx.err (the server refused,
+/// or the device is not JACK's: its cable is the user's to connect).
+bool connectLoopbackIfAsked(const LoopbackDeviceOptions& o, const juce::AudioIODevice& device, Context& ctx);
+
+/// The --device help text shared by latency, measure and record.
+inline constexpr const char* kLoopbackDeviceHelp =
+    "virtual (built-in), jack (a running server), or a device's name as `wavebench devices` lists it "
+    "(TYPE:NAME to pick the type)";
 
 /// The open device runs at `rate`? Otherwise writes "wavebench: error: NAME runs at X Hz, not
 /// --rate Y Hz" to ctx.err and returns false.

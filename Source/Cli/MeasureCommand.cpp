@@ -130,8 +130,6 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
 {
     if (o.offline == !o.device.empty())
         throw UsageError("give either --offline (through --chain) or --device NAME");
-    if (!o.device.empty() && o.device != "virtual" && o.device != "jack")
-        throw UsageError(fmt::format("--device must be virtual or jack, not '{}'", o.device));
     if (!o.device.empty() && (!o.chain.empty() || !o.sets.empty()))
         throw UsageError("--chain and --set go with --offline (a device loopback measures the device)");
     if (o.period < 16 || o.period > 8192)
@@ -194,7 +192,7 @@ int runMeasure(const MeasureOptions& o, Context& ctx)
         device = openLoopbackDevice(o, ctx);
         if (device == nullptr)
             return kFailure;
-        if (!deviceRunsAt(*device, o.rate, ctx) || !connectLoopbackIfAsked(o, ctx))
+        if (!deviceRunsAt(*device, o.rate, ctx) || !connectLoopbackIfAsked(o, *device, ctx))
             return kFailure;
         deviceRecord = loopbackDeviceJson(o, *device);
     }
@@ -392,7 +390,7 @@ void registerMeasureCommand(CLI::App& app, Context& ctx)
                                               "by a synchronized swept sine");
     auto o = std::make_shared<MeasureOptions>();
     sub->add_flag("--offline", o->offline, "Measure the effect chain offline, sample-exactly (no device)");
-    sub->add_option("--device", o->device, "Measure through a device loopback: virtual or jack");
+    sub->add_option("--device", o->device, std::string("Measure through a device loopback: ") + kLoopbackDeviceHelp);
     sub->add_option("--period", o->period, "Device period (frames; JACK: the server's unless given)")
         ->capture_default_str()
         ->each([o](const std::string&) { o->periodGiven = true; });

@@ -132,7 +132,7 @@ int runRecord(RecordOptions& o, Context& ctx)
             device->close();
         }
     } closer{device};
-    if (!deviceRunsAt(*device, o.rate, ctx) || !connectLoopbackIfAsked(o, ctx))
+    if (!deviceRunsAt(*device, o.rate, ctx) || !connectLoopbackIfAsked(o, *device, ctx))
         return kFailure;
 
     const int fileChannels = static_cast<int>(checked.inputs.size()) + (o.outputs ? checked.numOutputs : 0);

@@ -93,7 +93,36 @@ TEST_CASE("measure --device virtual in real time, and its refusals", "[engine][c
     CHECK(late.exitCode == 3);
     // A device measurement has no chain.
     CHECK(runProcess(WB_CLI_PATH, {"measure", "--device", "virtual", "--chain", "gain"}).exitCode == 2);
-    CHECK(runProcess(WB_CLI_PATH, {"measure", "--device", "nosuch"}).exitCode == 2);
+    // A name no device has: exit 1, the devices there listed, nothing measured.
+    const auto unknown = runProcess(WB_CLI_PATH, {"measure", "--device", "nosuch"});
+    CHECK(unknown.exitCode == 1);
+    CHECK_THAT(unknown.err, Catch::Contains("no audio device named 'nosuch'"));
+}
+
+TEST_CASE("measure and latency --device JACK:system by the name devices lists: one period on a private dummy server",
+          "[jack][cli][analysis]")
+{
+    wb::test::PrivateJackServer server(128, "measurename");
+    REQUIRE_JACK_SERVER(server);
+    const auto r = runProcess(WB_CLI_PATH, {"measure", "--device", "JACK:system", "--connect-loopback", "--duration",
+                                            "0.5", "--tail", "0.2", "--json", "-"},
+                              {server.env()});
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["settings"]["device"]["type"] == "JACK");
+    CHECK(j["settings"]["device"]["name"] == "system");
+    // The dummy server's round trip through the connected ports: one period (as jack_iodelay says).
+    CHECK(j["delay_frames"].get<double>() == Approx(128.0).margin(0.01));
+    const auto l = runProcess(WB_CLI_PATH, {"latency", "--device", "JACK:system", "--connect-loopback", "--quick",
+                                            "--runs", "2", "--json", "-"},
+                              {server.env()});
+    INFO(l.err);
+    REQUIRE(l.exitCode == 0);
+    CHECK(nlohmann::json::parse(l.out)["stats"]["mean_frames"].get<double>() == Approx(128.0).margin(0.01));
+    // The Virtual loopback is not a named device: its options are --device virtual's.
+    const auto v = runProcess(WB_CLI_PATH, {"latency", "--device", "JACK:system", "--virtual-delay", "3"}, {server.env()});
+    CHECK(v.exitCode == 2);
 }
 
 TEST_CASE("measure --device jack --connect-loopback on a private dummy server: one period, flat", "[jack][cli][analysis]")
