@@ -42,7 +42,7 @@ void addSweptSineResultJson(nlohmann::json& j, const analysis::SweptSineResult& 
     nlohmann::json response = nlohmann::json::array();
     for (const auto& p : r.response)
     {
-        response.push_back({{"hz", p.hz}, {"db", p.db}, {"deg", p.deg}, {"gd_ms", p.groupDelayMs}});
+        response.push_back({{"hz", p.hz}, {"db", p.db}, {"deg", p.deg}, {"gd_ms", p.groupDelayMs}, {"snr_db", p.snrDb}});
         if (withNoise)
             response.back()["noise_db"] = nullable(p.noiseDb);
     }

@@ -25,6 +25,8 @@ constexpr double kPreFraction = 0.3;
 /// A linear impulse response needs at least this many frames after its peak within the tail.
 constexpr std::int64_t kMinPostFrames = 32;
 constexpr double kSnrCapDb = 300.0;
+/// Points within this of the response's peak are its passband: they must clear minSnrDb.
+constexpr double kPassbandDb = 20.0;
 /// Group delay: the phase slope between f (1 - step) and f (1 + step), about +-1/48 octave.
 constexpr double kGroupDelayStep = 0.0145; // about 1/48 octave either side
 /// Where the excitation's spectrum is weaker than this (power, relative to its strongest), the
@@ -595,14 +597,14 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
         out.binHz = fs / static_cast<double>(size);
         return out;
     };
-    // Mean of a noise PSD over +-1/12 octave around f, at least +-3 bins.
-    auto psdAt = [](const NoiseSpectrum& ns, double f)
+    // Mean of a noise PSD over +-1/`octaves` octave around f (12: +-1/12), at least +-3 bins.
+    auto psdAt = [](const NoiseSpectrum& ns, double f, double octaves = 12.0)
     {
         if (ns.psd.empty())
             return 0.0;
         const auto last = static_cast<std::int64_t>(ns.psd.size()) - 1;
         const auto centre = static_cast<std::int64_t>(std::llround(f / ns.binHz));
-        const auto half = std::max<std::int64_t>(3, std::llround(f * (std::exp2(1.0 / 12.0) - 1.0) / ns.binHz));
+        const auto half = std::max<std::int64_t>(3, std::llround(f * (std::exp2(1.0 / octaves) - 1.0) / ns.binHz));
         const std::int64_t lo = std::clamp<std::int64_t>(centre - half, 1, last);
         const std::int64_t hi = std::clamp<std::int64_t>(centre + half, 1, last);
         double sum = 0.0;
@@ -612,6 +614,51 @@ SweptSineResult analyseSweptSine(const SynchronizedSweep& sweep, std::span<const
     };
     // Stationary noise: the region after the linear window.
     const NoiseSpectrum tailNoise = noiseSpectrum(noiseStart, tail - noiseStart);
+    // Per-point SNR: the linear window's DFT at f against the stationary noise expected in the
+    // same window at f (the tail's PSD times the window's sum of squared weights).
+    for (std::size_t i = 0; i < grid.size(); ++i)
+    {
+        const double signal = std::abs(segmentDft(segY, grid[i], fs));
+        // +-1/48 octave: a wider average near f1 or f2 would take in the noise beyond them,
+        // which the inverse filter lifts where the sweep played nothing.
+        const double noise = std::sqrt(psdAt(tailNoise, grid[i], 48.0) * r.windowPowerFrames);
+        r.response[i].snrDb = noise > 0.0 ? std::min(kSnrCapDb, db(signal / noise)) : kSnrCapDb;
+    }
+    // The range asked must be measurable where the system passes signal: every point within
+    // kPassbandDb of the response's peak needs minSnrDb (a stopband may sink into the noise).
+    {
+        double peakDb = -1e300;
+        for (const auto& p : r.response)
+            peakDb = std::max(peakDb, p.db);
+        int below = 0;
+        int passband = 0;
+        const ResponsePoint* worst = nullptr;
+        double lowHz = 0.0;
+        double highHz = 0.0;
+        // Only where the sweep plays at full level: its fades (the first 1/6 octave, the last
+        // 1/24) play less, so their points are noisier by design; their snrDb says so.
+        const double fullFrom = s.fromHz * std::exp2(1.0 / 6.0);
+        const double fullTo = s.toHz * std::exp2(-1.0 / 24.0);
+        for (const auto& p : r.response)
+        {
+            if (p.db < peakDb - kPassbandDb || p.hz < fullFrom || p.hz > fullTo)
+                continue;
+            ++passband;
+            if (p.snrDb >= s.minSnrDb)
+                continue;
+            if (below++ == 0)
+                lowHz = p.hz;
+            highHz = p.hz;
+            if (worst == nullptr || p.snrDb < worst->snrDb)
+                worst = &p;
+        }
+        if (worst != nullptr)
+            return refuse(SweepRefusal::tooNoisy,
+                          fmt::format("SNR below {:.1f} dB at {} of the {} points within {:g} dB of the response's peak "
+                                      "({:.0f}..{:.0f} Hz; worst {:.1f} dB at {:.0f} Hz): raise --level, lengthen "
+                                      "--duration or narrow --from/--to",
+                                      s.minSnrDb, below, passband, kPassbandDb, lowHz, highHz, worst->snrDb, worst->hz));
+    }
     // Noise that follows the signal (rounding in a float chain, a device's modulation noise):
     // in the gap between harmonic j's and j+1's impulses (lags -L ln(j+1) .. -L ln j, a tenth of
     // it kept clear at each end) the output at about j f was captured while the sweep played

@@ -46,7 +46,12 @@
 //    power sum is floorDb; a harmonic is reported only kDistortionFloorMarginDb above it, else
 //    NaN. THD sums the reported harmonics (NaN when none is); thdFloorDb sums the floors.
 //  - snr_db: energy of the linear impulse response window over the energy of a stretch of equal
-//    length taken from the noise region right after it (where only noise can be).
+//    length taken from the noise region right after it (where only noise can be). Per point
+//    (ResponsePoint::snrDb): the window's DFT at f over the noise expected there. Every point
+//    within 20 dB of the response's peak (its passband) where the sweep plays at full level
+//    (between its fades) must clear minSnrDb, else the measurement is refused (tooNoisy)
+//    naming the frequencies: the range asked is not measurable there. A stopband may sink into
+//    the noise, and the fades' points are weaker by design; their snrDb says so.
 // Refusals (never numbers): no signal, clipping in the capture, SNR below minSnrDb, a delay that
 // does not fit the capture (the impulse response peak outside [0, tail]), a capture too short.
 //
@@ -141,6 +146,10 @@ struct ResponsePoint
     /// The noise floor in the same units (dB re unity gain): a silent capture through the same
     /// deconvolution and window. NaN when no silent capture was given.
     double noiseDb = std::numeric_limits<double>::quiet_NaN();
+    /// This point's SNR, dB: the linear window's energy at f over the stationary noise expected
+    /// in the same window at f (the PSD of the capture after the impulse response, Hann, averaged
+    /// over +-1/48 octave). Capped at 300 dB where no noise is seen.
+    double snrDb = 0.0;
 };
 
 /// A harmonic (or THD) is reported only where it stands this far above its floor, dB.

@@ -477,4 +477,51 @@ TEST_CASE("swept sine: the noise floor of a silent capture matches white noise's
     // Without a silent capture there is no floor.
     const auto plain = analyseSweptSine(sweep, capture);
     CHECK(std::isnan(plain.response.front().noiseDb));
+
+    // Each point's SNR (from the noise after the impulse response, no silent capture needed):
+    // the same theory, the system being unity, SNR(f) = 1 / E|N(f)|^2.
+    double snrMeasured = 0.0;
+    int snrCount = 0;
+    for (const auto& p : plain.response)
+    {
+        if (p.hz < 100.0 || p.hz > 10000.0)
+            continue;
+        const double x2 = s.sampleRate * s.sampleRate * sweep.rateL() / (4.0 * p.hz);
+        const double want = plain.windowPowerFrames * sigma * sigma / (amplitude * amplitude * x2);
+        snrMeasured += std::pow(10.0, -p.snrDb / 10.0) / want;
+        ++snrCount;
+    }
+    const double snrRatioDb = 10.0 * std::log10(snrMeasured / snrCount);
+    INFO("mean noise-to-signal of snr_db / theory " << snrRatioDb << " dB");
+    CHECK(std::abs(snrRatioDb) < 0.5);
+}
+
+TEST_CASE("swept sine: a band buried in noise is refused by its per-point SNR, naming where", "[core][analysis]")
+{
+    // A hum-like tone at 12 kHz through the whole capture: the overall SNR stays high, but the
+    // points around 12 kHz (in the passband) sit below 20 dB, so the range asked is not
+    // measurable there.
+    const auto s = quickSettings();
+    const SynchronizedSweep sweep(s);
+    auto y = sweep.excitation();
+    for (std::size_t n = 0; n < y.size(); ++n)
+        y[n] += static_cast<float>(0.05 * std::sin(2.0 * std::numbers::pi * 12000.0 * double(n) / s.sampleRate));
+    const auto r = analyseSweptSine(sweep, y);
+    INFO(r.reason << " (overall SNR " << r.snrDb << " dB)");
+    CHECK_FALSE(r.valid);
+    CHECK(r.refusal == SweepRefusal::tooNoisy);
+    CHECK(r.snrDb >= s.minSnrDb); // not the overall figure's refusal
+    CHECK_THAT(r.reason, Catch::Contains("points within 20 dB of the response's peak"));
+    // The worst point named lies within a sixth of an octave of the tone.
+    const auto at = r.reason.find("worst ");
+    REQUIRE(at != std::string::npos);
+    const auto hzText = r.reason.substr(r.reason.find(" at ", at) + 4);
+    const double worstHz = std::stod(hzText);
+    CHECK(std::abs(std::log2(worstHz / 12000.0)) < 1.0 / 6.0);
+    // Without the tone the same sweep passes, and every full-level point clears 20 dB.
+    const auto clean = analyseSweptSine(sweep, sweep.excitation());
+    REQUIRE(clean.valid);
+    for (const auto& p : clean.response)
+        if (p.hz > s.fromHz * 1.2 && p.hz < s.toHz * 0.97)
+            CHECK(p.snrDb > 20.0);
 }
