@@ -26,11 +26,11 @@ done
 [ -x "$wavebench" ] || { echo "compare_jack_iodelay: no wavebench at $wavebench (build first)" >&2; exit 2; }
 
 work="$(mktemp -d)"
-jackd_pid=""
+. "$here/Benchmarks/jack_dummy.sh"
 iodelay_pid=""
 cleanup() {
   [ -n "$iodelay_pid" ] && kill "$iodelay_pid" 2>/dev/null
-  [ -n "$jackd_pid" ] && { kill "$jackd_pid" 2>/dev/null; wait "$jackd_pid" 2>/dev/null; }
+  stop_jack_dummy
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -41,20 +41,8 @@ json_number() { grep -o "\"$2\": *[-0-9.eE+]*" "$1" | head -n1 | awk -F: '{ prin
 status=0
 printf '%-6s %-34s %14s %12s %14s\n' period tool "round trip" "to result" "process wall"
 for period in "${periods[@]}"; do
-  export JACK_DEFAULT_SERVER="wbcompare-$$-$period"
-  jackd -n "$JACK_DEFAULT_SERVER" -d dummy -r 48000 -p "$period" >"$work/jackd.log" 2>&1 &
-  jackd_pid=$!
-  # Poll for up to 30 s (a loaded machine can be slow to schedule jackd); stop early when jackd
-  # has exited. JACK_NO_START_SERVER: jack_lsp must never start a server of its own.
-  up=0
-  for _ in $(seq 300); do
-    JACK_NO_START_SERVER=1 jack_lsp >/dev/null 2>&1 && { up=1; break; }
-    kill -0 "$jackd_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ $up -ne 1 ]; then
-    echo "compare_jack_iodelay: jackd did not start at -p $period (exited, or no answer within 30 s):" >&2
-    cat "$work/jackd.log" >&2
+  if ! start_jack_dummy "wbcompare-$$-$period" "$period" "$work/jackd.log"; then
+    echo "compare_jack_iodelay: no JACK server" >&2
     exit 1
   fi
 
@@ -117,7 +105,7 @@ for period in "${periods[@]}"; do
     done
   fi
   unset wb_frames
-  kill "$jackd_pid" 2>/dev/null; wait "$jackd_pid" 2>/dev/null; jackd_pid=""
+  stop_jack_dummy
 done
 [ $status -eq 0 ] && echo "agree: every wavebench figure within 0.01 frame of jack_iodelay"
 exit $status
