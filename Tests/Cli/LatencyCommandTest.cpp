@@ -129,7 +129,10 @@ TEST_CASE("latency --max-ms gates the mean: exit 1 when exceeded, 0 when met", "
 TEST_CASE("latency: bad usage exits 2", "[cli]")
 {
     CHECK(runProcess(WB_CLI_PATH, {"latency"}).exitCode == 2);
-    CHECK(runProcess(WB_CLI_PATH, {"latency", "--device", "coreaudio"}).exitCode == 2);
+    // A device name that is not there is not a usage error: exit 1, the devices that are listed.
+    const auto unknown = runProcess(WB_CLI_PATH, {"latency", "--device", "coreaudio"});
+    CHECK(unknown.exitCode == 1);
+    CHECK_THAT(unknown.err, Catch::Contains("no audio device named 'coreaudio'"));
     CHECK(runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--runs", "0"}).exitCode == 2);
     CHECK(runProcess(WB_CLI_PATH, {"latency", "--device", "virtual", "--connect-loopback"}).exitCode == 2);
     CHECK(runProcess(WB_CLI_PATH, {"latency", "--device", "jack", "--virtual-delay", "3"}).exitCode == 2);
