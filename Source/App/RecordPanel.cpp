@@ -59,6 +59,17 @@ RecordPanel::RecordPanel(AudioEngine& e) : engine(e)
     sourceBox.setSelectedId(1, juce::dontSendNotification);
     sourceBox.setTooltip("The channels of a take, in file order");
     addAndMakeVisible(sourceBox);
+    sourceBox.onChange = [this] { arm(); };
+
+    preRollBox.setComponentID(kPreRollBoxId);
+    for (std::size_t i = 0; i < std::size(kPreRolls); ++i)
+        preRollBox.addItem(kPreRolls[i] == 0.0 ? juce::String("No pre-roll") : "Pre-roll " + juce::String(kPreRolls[i], 0) + " s",
+                           static_cast<int>(i) + 1);
+    preRollBox.setSelectedId(1, juce::dontSendNotification);
+    preRollBox.setTooltip("Begin each take with the audio from just before Record was pressed "
+                          "(kept in memory while audio runs; nothing is written until you record)");
+    preRollBox.onChange = [this] { arm(); };
+    addAndMakeVisible(preRollBox);
 
     status.setComponentID(kStatusId);
     status.setColour(juce::Label::textColourId, kText);
@@ -91,6 +102,56 @@ RecordPanel::Source RecordPanel::source() const noexcept
     return static_cast<Source>(juce::jlimit(0, 2, sourceBox.getSelectedId() - 1));
 }
 
+void RecordPanel::setPreRollSeconds(double seconds)
+{
+    for (std::size_t i = 0; i < std::size(kPreRolls); ++i)
+        if (std::abs(kPreRolls[i] - seconds) < 1e-9)
+            preRollBox.setSelectedId(static_cast<int>(i) + 1, juce::dontSendNotification);
+    arm();
+}
+
+double RecordPanel::preRollSeconds() const noexcept
+{
+    const int index = juce::jlimit(1, static_cast<int>(std::size(kPreRolls)), preRollBox.getSelectedId()) - 1;
+    return kPreRolls[static_cast<std::size_t>(index)];
+}
+
+RecordPanel::Layout RecordPanel::layoutNow(juce::AudioIODevice& device) const
+{
+    return {device.getCurrentSampleRate(), source(), preRollSeconds()};
+}
+
+void RecordPanel::arm()
+{
+    if (recording)
+        return;
+    auto* device = engine.deviceManager().getCurrentAudioDevice();
+    if (preRollSeconds() <= 0.0 || !audioRuns(engine) || device == nullptr)
+    {
+        // No pre-roll wanted (or no audio): a recorder kept filling one is let go.
+        if (attached && preparedLayout.preRoll > 0.0)
+        {
+            detach();
+            prepared = false;
+        }
+        return;
+    }
+    const Layout layout = layoutNow(*device);
+    if (attached && prepared && !spent && layout == preparedLayout)
+        return;
+    juce::String error;
+    if (!prepareFor(layout, error))
+    {
+        status.setText("No pre-roll: " + error, juce::dontSendNotification);
+        status.setColour(juce::Label::textColourId, kWarning);
+        return;
+    }
+    const bool in = layout.source != Source::outputs;
+    const bool out = layout.source != Source::inputs;
+    engine.attachRecorderFromUi(recorder.get(), in ? std::vector<int>{0, 1} : std::vector<int>{}, out ? 2 : 0);
+    attached = true;
+}
+
 void RecordPanel::detach()
 {
     if (!attached)
@@ -114,7 +175,9 @@ bool RecordPanel::prepareFor(const Layout& layout, juce::String& error)
     rc.sampleRate = layout.rate;
     rc.blockFrames = kBlockFrames;
     rc.headroomSeconds = kHeadroomSeconds;
+    rc.preRollSeconds = layout.preRoll;
     std::string why;
+    spent = false;
     prepared = recorder->prepare(rc, why);
     if (!prepared)
     {
@@ -138,9 +201,9 @@ bool RecordPanel::startTake()
     auto* device = engine.deviceManager().getCurrentAudioDevice();
     if (!audioRuns(engine) || device == nullptr)
         return fail("no audio device runs (Audio > Audio Settings...)");
-    const Layout layout{device->getCurrentSampleRate(), source()};
+    const Layout layout = layoutNow(*device);
     juce::String error;
-    if ((!prepared || !(layout == preparedLayout)) && !prepareFor(layout, error))
+    if ((!prepared || spent || !(layout == preparedLayout)) && !prepareFor(layout, error))
         return fail(error);
     if (!takesFolder.createDirectory())
         return fail("cannot make the folder " + takesFolder.getFullPathName());
@@ -166,6 +229,7 @@ bool RecordPanel::startTake()
     record.setButtonText("Stop");
     record.setColour(juce::TextButton::buttonColourId, kAlarm);
     sourceBox.setEnabled(false);
+    preRollBox.setEnabled(false);
     status.setColour(juce::Label::textColourId, kText);
     tick();
     return true;
@@ -196,15 +260,20 @@ void RecordPanel::finishTake(bool audioStopped)
     }
     const auto result = recorder->finishFromUi(audioStopped);
     recording = false;
+    spent = true;
+    lastPreRoll = result.preRollFrames;
     record.setButtonText("Record");
     record.removeColour(juce::TextButton::buttonColourId);
     sourceBox.setEnabled(true);
+    preRollBox.setEnabled(true);
     const double seconds = static_cast<double>(result.framesWritten) / preparedLayout.rate;
     const auto gaps = result.framesLost > 0
                           ? juce::String(result.framesLost) + " frames lost in " + juce::String(static_cast<int>(result.gaps.size()))
                                 + " gaps"
                           : juce::String("no gaps");
-    const auto figures = timeText(seconds) + ", " + sizeText(currentFile.getSize()) + ", " + gaps;
+    auto figures = timeText(seconds) + ", " + sizeText(currentFile.getSize()) + ", " + gaps;
+    if (result.preRollFrames > 0)
+        figures += ", " + juce::String(static_cast<double>(result.preRollFrames) / preparedLayout.rate, 1) + " s pre-roll";
     if (result.ok)
     {
         status.setText("Saved " + currentFile.getFileName() + ": " + figures, juce::dontSendNotification);
@@ -223,12 +292,16 @@ void RecordPanel::finishTake(bool audioStopped)
             takes.removeLast();
     }
     showTakes();
+    arm(); // the next take's pre-roll starts filling now
 }
 
 void RecordPanel::tick()
 {
     if (!recording)
+    {
+        arm();
         return;
+    }
     auto* device = engine.deviceManager().getCurrentAudioDevice();
     if (recorder->endedFromUi() || device == nullptr || device->getCurrentSampleRate() != preparedLayout.rate)
     {
@@ -279,6 +352,8 @@ void RecordPanel::resized()
     auto row = area.removeFromTop(26);
     record.setBounds(row.removeFromLeft(80));
     row.removeFromLeft(6);
+    preRollBox.setBounds(row.removeFromRight(118));
+    row.removeFromRight(6);
     sourceBox.setBounds(row);
     area.removeFromTop(2);
     status.setBounds(area.removeFromTop(18));

@@ -35,6 +35,9 @@ public:
     static constexpr const char* kRecordButtonId = "record.button";
     static constexpr const char* kSourceBoxId = "record.source";
     static constexpr const char* kStatusId = "record.status";
+    static constexpr const char* kPreRollBoxId = "record.preroll";
+    /// The pre-roll box's choices, seconds (the first: none).
+    static constexpr double kPreRolls[] = {0.0, 1.0, 2.0, 5.0};
 
     explicit RecordPanel(AudioEngine& engine);
     ~RecordPanel() override; ///< ends a running take (its file keeps every frame) and detaches
@@ -44,6 +47,15 @@ public:
     [[nodiscard]] const juce::File& folder() const noexcept { return takesFolder; }
     void setSource(Source s);
     [[nodiscard]] Source source() const noexcept;
+    /// How much of what came before Record a take begins with (one of kPreRolls; 0: none). While
+    /// one is chosen and audio runs, the recorder is attached and keeps the newest audio of that
+    /// length (the audio thread fills pooled blocks; nothing is written until a take starts).
+    void setPreRollSeconds(double seconds);
+    [[nodiscard]] double preRollSeconds() const noexcept;
+    /// True while the recorder keeps a pre-roll for the next take.
+    [[nodiscard]] bool isKeepingPreRoll() const noexcept { return attached && prepared && !recording && preparedLayout.preRoll > 0.0 && !spent; }
+    /// The last take's frames from before Record was pressed (its pre-roll).
+    [[nodiscard]] std::int64_t lastPreRollFrames() const noexcept { return lastPreRoll; }
 
     /// Starts a take on the running device. Returns false with the reason shown in the status line
     /// (no device, a file that cannot be made) and nothing started.
@@ -73,9 +85,15 @@ private:
     {
         double rate = 0.0;
         Source source = Source::inputsAndOutputs;
+        double preRoll = 0.0;
         bool operator==(const Layout&) const = default;
     };
     void detach();
+    /// With a pre-roll chosen, audio running and no take: the recorder prepared for the current
+    /// layout and attached (again after a take: its pre-roll was spent). Without: a recorder kept
+    /// for a pre-roll is detached. Cheap when there is nothing to do (every tick calls it).
+    void arm();
+    [[nodiscard]] Layout layoutNow(juce::AudioIODevice& device) const;
     bool prepareFor(const Layout& layout, juce::String& error);
     void finishTake(bool audioStopped);
     void showTakes();
@@ -85,6 +103,8 @@ private:
     std::unique_ptr<Recorder> recorder = std::make_unique<Recorder>();
     bool attached = false;
     bool prepared = false;
+    bool spent = false; ///< a take ended since the recorder was prepared: its pre-roll is gone
+    std::int64_t lastPreRoll = 0;
     Layout preparedLayout;
     bool recording = false;
     juce::File currentFile;
@@ -94,7 +114,7 @@ private:
     juce::Array<juce::File> takes;
 
     juce::TextButton record{"Record"};
-    juce::ComboBox sourceBox;
+    juce::ComboBox sourceBox, preRollBox;
     juce::Label status, takesList;
 };
 } // namespace wb::app

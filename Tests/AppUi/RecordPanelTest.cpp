@@ -160,3 +160,66 @@ TEST_CASE("app: a take running when the device is lost keeps what it recorded", 
     CHECK(got->numFrames() >= 48000 * 3 / 10);
     CHECK(app.engine->attachedRecorder() == nullptr);
 }
+
+TEST_CASE("app: Record with a pre-roll: the take begins with what played before Record was pressed", "[gui][app]")
+{
+    // The generator plays its sine for 2.5 s and is stopped; once the outputs are silent, Record is
+    // pressed. With a 2 s pre-roll the take must begin with the sine (played only before the
+    // press) and end in silence.
+    App app;
+    auto& rec = app.main->recordPanel();
+    rec.setFolder(app.settingsDir.dir.getChildFile("takes"));
+    rec.setSource(wb::app::RecordPanel::Source::outputs);
+    auto* box = findById<juce::ComboBox>(*app.main, wb::app::RecordPanel::kPreRollBoxId);
+    REQUIRE(box != nullptr);
+    box->setSelectedId(3, juce::sendNotificationSync); // "Pre-roll 2 s", as a user picks it
+    CHECK(rec.preRollSeconds() == 2.0);
+    REQUIRE(pumpUntil([&] { return rec.isKeepingPreRoll(); }));
+    CHECK(app.engine->attachedRecorder() != nullptr); // filling, nothing written
+    CHECK(rec.lastTakes().isEmpty());
+
+    auto& gen = app.main->generatorPanel();
+    auto* start = findById<juce::Button>(gen, wb::app::GeneratorPanel::kStartId);
+    REQUIRE(start != nullptr);
+    start->triggerClick();
+    REQUIRE(pumpUntil([&] { return gen.isRunning(); }));
+    REQUIRE(app.peakSettlesAt(-20.0));
+    pump(2500);
+    start->triggerClick(); // Stop
+    REQUIRE(pumpUntil([&] { return !gen.isRunning(); }));
+    REQUIRE(app.peakStaysBelow(-100.0, 200));
+
+    auto* button = findById<juce::Button>(*app.main, wb::app::RecordPanel::kRecordButtonId);
+    REQUIRE(button != nullptr);
+    button->triggerClick();
+    REQUIRE(pumpUntil([&] { return rec.isRecording(); }));
+    CHECK_FALSE(box->isEnabled()); // fixed while a take runs
+    pump(600);
+    button->triggerClick();
+    REQUIRE(pumpUntil([&] { return !rec.isRecording(); }));
+    INFO(rec.statusText());
+    CHECK(rec.statusText().startsWith("Saved take-"));
+    CHECK(rec.statusText().endsWith(", 2.0 s pre-roll"));
+    CHECK(rec.lastPreRollFrames() == 96000);
+
+    REQUIRE(rec.lastTakes().size() == 1);
+    std::string error;
+    const auto got = wb::readWav(rec.lastTakes()[0].getFullPathName().toStdString(), error);
+    INFO(error);
+    REQUIRE(got.has_value());
+    REQUIRE(got->channels.size() == 2);
+    const auto& out1 = got->channels[0];
+    REQUIRE(out1.size() > 96000 + 24000);
+    // The pre-roll's first half second: the sine as played (-20 dBFS peak), before the press.
+    const std::vector<float> head(out1.begin(), out1.begin() + 24000);
+    CHECK(peakOf(head) == Approx(0.1).margin(1e-6));
+    // What came after the press: silence (the generator had stopped).
+    const std::vector<float> after(out1.begin() + 96000, out1.end());
+    CHECK(peakOf(after) < 1e-5);
+
+    // The next take's pre-roll fills again; "No pre-roll" lets the recorder go.
+    REQUIRE(pumpUntil([&] { return rec.isKeepingPreRoll(); }));
+    box->setSelectedId(1, juce::sendNotificationSync);
+    CHECK_FALSE(rec.isKeepingPreRoll());
+    CHECK(app.engine->attachedRecorder() == nullptr);
+}
