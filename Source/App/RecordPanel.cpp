@@ -102,6 +102,11 @@ RecordPanel::Source RecordPanel::source() const noexcept
     return static_cast<Source>(juce::jlimit(0, 2, sourceBox.getSelectedId() - 1));
 }
 
+juce::String RecordPanel::loudnessGroupName() const
+{
+    return preparedLayout.source == Source::outputs ? "outputs" : "inputs";
+}
+
 void RecordPanel::setPreRollSeconds(double seconds)
 {
     for (std::size_t i = 0; i < std::size(kPreRolls); ++i)
@@ -176,6 +181,10 @@ bool RecordPanel::prepareFor(const Layout& layout, juce::String& error)
     rc.blockFrames = kBlockFrames;
     rc.headroomSeconds = kHeadroomSeconds;
     rc.preRollSeconds = layout.preRoll;
+    // The take's loudness, measured by the writer as it writes: inputs 1-2 when the take holds
+    // them (they come first), else outputs 1-2.
+    rc.loudnessFirstChannel = 0;
+    rc.loudnessChannels = 2;
     std::string why;
     spent = false;
     prepared = recorder->prepare(rc, why);
@@ -272,6 +281,10 @@ void RecordPanel::finishTake(bool audioStopped)
                                 + " gaps"
                           : juce::String("no gaps");
     auto figures = timeText(seconds) + ", " + sizeText(currentFile.getSize()) + ", " + gaps;
+    if (result.integratedLufs)
+        figures += ", " + loudnessGroupName() + " " + juce::String(*result.integratedLufs, 1) + " LUFS";
+    if (result.truePeakDbtp)
+        figures += " " + juce::String(*result.truePeakDbtp, 1) + " dBTP";
     if (result.preRollFrames > 0)
         figures += ", " + juce::String(static_cast<double>(result.preRollFrames) / preparedLayout.rate, 1) + " s pre-roll";
     if (result.ok)
@@ -317,8 +330,11 @@ void RecordPanel::tick()
         lastSizeCheck = now;
     }
     const auto gaps = stats.framesLost > 0 ? juce::String(stats.framesLost) + " frames lost" : juce::String("no gaps");
+    const auto loudnessNow = std::isfinite(stats.integratedLufs)
+                                 ? "   " + loudnessGroupName() + " " + juce::String(stats.integratedLufs, 1) + " LUFS"
+                                 : juce::String();
     status.setText("Recording " + timeText(static_cast<double>(stats.framesCaptured) / preparedLayout.rate) + "   "
-                       + sizeText(lastSize) + "   " + gaps,
+                       + sizeText(lastSize) + "   " + gaps + loudnessNow,
                    juce::dontSendNotification);
     status.setColour(juce::Label::textColourId, stats.framesLost > 0 ? kWarning : kText);
 }

@@ -94,6 +94,8 @@ private:
     /// for a pre-roll is detached. Cheap when there is nothing to do (every tick calls it).
     void arm();
     [[nodiscard]] Layout layoutNow(juce::AudioIODevice& device) const;
+    /// Which channels the take's loudness measures: "inputs" (1-2) or "outputs" (1-2).
+    [[nodiscard]] juce::String loudnessGroupName() const;
     bool prepareFor(const Layout& layout, juce::String& error);
     void finishTake(bool audioStopped);
     void showTakes();

@@ -65,6 +65,8 @@ TEST_CASE("app: Record takes what was played and what came back into a WAV, with
     CHECK(elapsedShown(rec.statusText()) > early);
     CHECK(rec.statusText().contains("no gaps"));
     CHECK((rec.statusText().contains(" kB") || rec.statusText().contains(" MB")));
+    // The loudness so far appears once the writer has measured a 400 ms block.
+    REQUIRE(pumpUntil([&] { return rec.statusText().contains("   inputs -20.0 LUFS"); }));
     // The monitor's Buffer pool row shows the recorder's pool at work ("in use/capacity (hw ...").
     auto* monitor = dynamic_cast<wb::app::MonitorPanel*>(findById(*app.main, "panel.monitor"));
     REQUIRE(monitor != nullptr);
@@ -83,6 +85,10 @@ TEST_CASE("app: Record takes what was played and what came back into a WAV, with
     INFO(rec.statusText());
     CHECK(rec.statusText().startsWith("Saved take-"));
     CHECK(rec.statusText().contains("no gaps"));
+    // The inputs' loudness, measured by the writer: the stereo 1 kHz sine at -20 dBFS peak (each
+    // channel -23.01 dB RMS, +3.01 dB for two; BS.1770's K-weighting gain at 1 kHz cancels its
+    // -0.691 dB offset) reads -20.0 LUFS; its true peak is the sine's -20.0 dBTP.
+    CHECK(rec.statusText().contains(", inputs -20.0 LUFS -20.0 dBTP"));
     REQUIRE(rec.lastTakes().size() == 1);
     const auto take = rec.lastTakes()[0];
     CHECK(take.getParentDirectory() == folder);
@@ -200,6 +206,7 @@ TEST_CASE("app: Record with a pre-roll: the take begins with what played before 
     INFO(rec.statusText());
     CHECK(rec.statusText().startsWith("Saved take-"));
     CHECK(rec.statusText().endsWith(", 2.0 s pre-roll"));
+    CHECK(rec.statusText().contains(", outputs -")); // outputs only: their loudness
     CHECK(rec.lastPreRollFrames() == 96000);
 
     REQUIRE(rec.lastTakes().size() == 1);

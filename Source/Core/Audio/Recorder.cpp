@@ -1,5 +1,7 @@
 #include "Core/Audio/Recorder.h"
 
+#include "Core/Analysis/Loudness.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -122,6 +124,22 @@ bool Recorder::startFromUi(const RecordingTarget& t, std::string& error)
     captured.store(0, std::memory_order_relaxed);
     lost.store(0, std::memory_order_relaxed);
     written.store(0, std::memory_order_relaxed);
+    loudness.reset();
+    loudnessPublished = 0;
+    integratedShared.store(std::numeric_limits<double>::quiet_NaN(), std::memory_order_relaxed);
+    truePeakShared.store(std::numeric_limits<double>::quiet_NaN(), std::memory_order_relaxed);
+    if (config.loudnessChannels > 0)
+    {
+        if (config.loudnessChannels > 2 || config.loudnessFirstChannel < 0
+            || config.loudnessFirstChannel + config.loudnessChannels > config.numChannels)
+        {
+            writer.close(error);
+            std::filesystem::remove(t.path);
+            error = "the loudness group is not 1 or 2 of the recorded channels";
+            return false;
+        }
+        loudness = std::make_unique<LoudnessMeter>(config.loudnessChannels, config.sampleRate);
+    }
     writerThread = std::thread([this] { writerMain(); });
     command.store(kStart, std::memory_order_release);
     return true;
@@ -171,6 +189,11 @@ RecordingResult Recorder::finishFromUi(bool audioStopped)
     result.error = !writeError.empty() ? writeError : (closed ? std::string() : closeError);
     if (start < 0 && result.error.empty())
         result.error = "the audio never reached the recorder (no callback after the start)";
+    if (loudness != nullptr)
+    {
+        result.integratedLufs = loudness->integratedLufs();
+        result.truePeakDbtp = loudness->truePeakDbtp();
+    }
     result.ok = result.error.empty();
     return result;
 }
@@ -184,6 +207,8 @@ Recorder::Stats Recorder::statsFromUi() const noexcept
     s.framesLost = lost.load(std::memory_order_relaxed);
     s.sampleRate = config.sampleRate;
     s.recording = isRecording.load(std::memory_order_relaxed);
+    s.integratedLufs = integratedShared.load(std::memory_order_relaxed);
+    s.truePeakDbtp = truePeakShared.load(std::memory_order_relaxed);
     const std::int64_t start = recordStart.load(std::memory_order_acquire);
     if (start >= 0)
     {
@@ -405,6 +430,8 @@ void Recorder::writeBlock(const Block& b)
         channelPtrs[ch] = b.buffer->channelData(ch) + skip;
     std::string error;
     bool ok = writer.write(channelPtrs.data(), count, error);
+    if (ok)
+        measureLoudness(channelPtrs.data(), count);
     if (!ok)
         writeError = fmt::format("recording stopped: {}", error);
     expected = from + count;
@@ -419,6 +446,21 @@ void Recorder::writeBlock(const Block& b)
     written.store(writer.framesWritten(), std::memory_order_relaxed);
     if (!ok)
         writerFailed.store(true, std::memory_order_release);
+}
+
+void Recorder::measureLoudness(const float* const* channels, std::int64_t frames)
+{
+    if (loudness == nullptr)
+        return;
+    loudness->add(channels + config.loudnessFirstChannel, frames);
+    // The integrated figure walks every 400 ms block so far: published every ~0.25 s of audio.
+    const std::int64_t measured = loudness->frames();
+    if (measured - loudnessPublished < framesOf(0.25, config.sampleRate))
+        return;
+    loudnessPublished = measured;
+    const auto nan = std::numeric_limits<double>::quiet_NaN();
+    integratedShared.store(loudness->integratedLufs().value_or(nan), std::memory_order_relaxed);
+    truePeakShared.store(loudness->truePeakDbtp().value_or(nan), std::memory_order_relaxed);
 }
 
 void Recorder::writerMain()

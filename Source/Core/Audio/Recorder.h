@@ -35,7 +35,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,6 +51,11 @@ struct RecorderConfig
     int blockFrames = 1024;        ///< frames per pooled block
     double headroomSeconds = 2.0;  ///< audio the pool holds while the writer is late
     double preRollSeconds = 0.0;   ///< kept before a start (0: none)
+    /// A group of channels measured as one programme (EBU R128, Core/Analysis/Loudness) by the
+    /// writer thread as it writes them: what is in the file, off the audio thread. 0: none;
+    /// 1 (mono) or 2 (stereo) channels from loudnessFirstChannel.
+    int loudnessFirstChannel = 0;
+    int loudnessChannels = 0;
 };
 
 struct RecordingTarget
@@ -78,7 +85,12 @@ struct RecordingResult
     std::int64_t preRollFrames = 0; ///< frames in the file before the start callback
     std::vector<RecordingGap> gaps;
     std::int64_t clippedSamples = 0;
+    /// The loudness group's figures over the whole file (RecorderConfig::loudnessChannels > 0).
+    std::optional<double> integratedLufs;
+    std::optional<double> truePeakDbtp;
 };
+
+class LoudnessMeter;
 
 class Recorder
 {
@@ -92,6 +104,10 @@ public:
         std::int64_t writerLagFrames = 0; ///< captured (incl. pre-roll) but not yet written
         double sampleRate = 0.0;
         bool recording = false;           ///< a writer runs
+        /// The loudness group's integrated loudness and true peak over what is written so far
+        /// (updated every ~0.25 s of audio); NaN: none yet (or no group).
+        double integratedLufs = std::numeric_limits<double>::quiet_NaN();
+        double truePeakDbtp = std::numeric_limits<double>::quiet_NaN();
     };
 
     Recorder();
@@ -216,6 +232,11 @@ private:
     RecordingTarget target;
     WavWriter writer;
     std::thread writerThread;
+    std::unique_ptr<LoudnessMeter> loudness; ///< the writer's (made before it starts, read after it ends)
+    std::int64_t loudnessPublished = 0;      ///< writer: frames measured at the last publish
+    std::atomic<double> integratedShared{std::numeric_limits<double>::quiet_NaN()};
+    std::atomic<double> truePeakShared{std::numeric_limits<double>::quiet_NaN()};
+    void measureLoudness(const float* const* channels, std::int64_t frames);
     std::int64_t expected = -1;
     std::int64_t lastHeaderUpdate = 0;
     std::string writeError;

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <numbers>
 #include <string>
 #include <thread>
 #include <vector>
@@ -458,4 +459,60 @@ TEST_CASE("recorder: refusals come back as messages, nothing started", "[core]")
     CHECK_FALSE(r.startFromUi({"/nonexistent-folder/take.wav", wb::SampleFormat::float32}, error));
     CHECK(error.find("cannot write /nonexistent-folder/take.wav") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists("/nonexistent-folder/take.wav"));
+}
+
+TEST_CASE("recorder: the writer measures a loudness group as it writes: a stereo 1 kHz sine at -20 dBFS peak is "
+          "-20.0 LUFS, the other channels not counted",
+          "[core][loudness]")
+{
+    // Channels: 0 noise-free silence, 1-2 the sine (the group), 3 a loud square that must not count.
+    // Analytic answer: each sine channel is -23.01 dB RMS, two of them +3.01 dB, and BS.1770's
+    // K-weighting gain at 1 kHz (+0.691 dB) cancels its -0.691 dB offset: -20.0 LUFS.
+    const auto dir = wb::test::freshTempDir("wb-recorder", "loudness");
+    const std::string path = (dir / "take.wav").string();
+    wb::RecorderConfig config;
+    config.numChannels = 4;
+    config.blockFrames = 512;
+    config.headroomSeconds = 4.0;
+    config.loudnessFirstChannel = 1;
+    config.loudnessChannels = 2;
+    wb::Recorder r;
+    std::string error;
+    REQUIRE(r.prepare(config, error));
+    REQUIRE(r.startFromUi({path, wb::SampleFormat::float32}, error));
+    std::vector<std::vector<float>> block(4, std::vector<float>(480));
+    std::int64_t n = 0;
+    for (int b = 0; b < 300; ++b) // 3 s
+    {
+        for (std::size_t i = 0; i < 480; ++i, ++n)
+        {
+            const double phase = 2.0 * std::numbers::pi * 1000.0 * static_cast<double>(n) / 48000.0;
+            block[0][i] = 0.0f;
+            block[1][i] = block[2][i] = static_cast<float>(0.1 * std::sin(phase));
+            block[3][i] = (n / 24) % 2 == 0 ? 0.9f : -0.9f;
+        }
+        const float* channels[4] = {block[0].data(), block[1].data(), block[2].data(), block[3].data()};
+        r.captureOnAudio(channels, 480);
+    }
+    REQUIRE(waitFor([&] { return std::isfinite(r.statsFromUi().integratedLufs); }));
+    CHECK(r.statsFromUi().integratedLufs == Approx(-20.0).margin(0.05));
+    r.stopFromUi();
+    const float* none[4] = {nullptr, nullptr, nullptr, nullptr};
+    r.captureOnAudio(none, 1);
+    const auto result = r.finishFromUi(false);
+    REQUIRE(result.ok);
+    REQUIRE(result.integratedLufs.has_value());
+    CHECK(*result.integratedLufs == Approx(-20.0).margin(0.05));
+    REQUIRE(result.truePeakDbtp.has_value());
+    CHECK(*result.truePeakDbtp == Approx(-20.0).margin(0.05)); // the square's 0.9 would read -0.9 dBTP
+
+    // A group outside the recorded channels is refused, and no file is left.
+    config.loudnessFirstChannel = 3;
+    wb::Recorder bad;
+    REQUIRE(bad.prepare(config, error));
+    const std::string badPath = (dir / "bad.wav").string();
+    CHECK_FALSE(bad.startFromUi({badPath, wb::SampleFormat::float32}, error));
+    CHECK_THAT(error, Catch::Contains("loudness group"));
+    CHECK_FALSE(std::filesystem::exists(badPath));
+    std::filesystem::remove_all(dir);
 }
