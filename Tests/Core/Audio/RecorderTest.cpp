@@ -516,3 +516,83 @@ TEST_CASE("recorder: the writer measures a loudness group as it writes: a stereo
     CHECK_FALSE(std::filesystem::exists(badPath));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("recorder: a take past 4 GB is RF64 and holds every frame to its last", "[core][record][notsan]")
+{
+    // 16 channels of f32 (64 bytes a frame), 8202 blocks of 8192 frames: 4 300 210 176 bytes of
+    // data, past RIFF's 4 GiB limit. The writer (WavWriter, rf64WhenLarge) must switch to RF64;
+    // libsndfile (not our code) must read the whole length back, the frames across the 4 GiB mark
+    // and the last ones the ramp they were.
+    const auto dir = wb::test::freshTempDir("wb-recorder", "rf64");
+    std::error_code ec;
+    const auto space = std::filesystem::space(dir, ec);
+    if (ec || space.available < 6'000'000'000ull)
+    {
+        WARN("not run: " << dir << " has " << (ec ? 0 : space.available / 1'000'000) << " MB free, 6000 MB needed");
+        return;
+    }
+    constexpr int kChannels = 16;
+    constexpr int kBlock = 8192;
+    constexpr std::int64_t kTotal = std::int64_t(8202) * kBlock;
+    const std::string path = (dir / "big.wav").string();
+    wb::RecorderConfig config;
+    config.numChannels = kChannels;
+    config.blockFrames = kBlock;
+    config.headroomSeconds = 4.0;
+    wb::Recorder r;
+    std::string error;
+    REQUIRE(r.prepare(config, error));
+    REQUIRE(r.startFromUi({path, wb::SampleFormat::float32}, error));
+    // The ramp of RampSource, computed by multiplication (exact: powers of two) to keep it quick.
+    std::vector<std::vector<float>> data(kChannels, std::vector<float>(kBlock));
+    std::vector<const float*> ptrs(kChannels);
+    for (int c = 0; c < kChannels; ++c)
+        ptrs[static_cast<std::size_t>(c)] = data[static_cast<std::size_t>(c)].data();
+    for (std::int64_t frame = 0; frame < kTotal; frame += kBlock)
+    {
+        REQUIRE(waitFor([&] { return hasRoom(r); }, 60.0)); // paced by the writer: nothing lost
+        for (int c = 0; c < kChannels; ++c)
+        {
+            const double scale = std::ldexp(1.0 / kRampScale, -c);
+            auto& channel = data[static_cast<std::size_t>(c)];
+            for (int i = 0; i < kBlock; ++i)
+                channel[static_cast<std::size_t>(i)] = static_cast<float>(static_cast<double>((frame + i) % 1048576) * scale);
+        }
+        r.captureOnAudio(ptrs.data(), kBlock);
+    }
+    r.stopFromUi();
+    r.captureOnAudio(ptrs.data(), 1);
+    const auto result = r.finishFromUi(false);
+    INFO(result.error);
+    REQUIRE(result.ok);
+    CHECK(result.framesLost == 0);
+    CHECK(result.framesWritten == kTotal);
+    CHECK(std::filesystem::file_size(path) > 4'294'967'296ull);
+    {
+        std::ifstream in(path, std::ios::binary);
+        char magic[4] = {};
+        in.read(magic, 4);
+        CHECK(std::string(magic, 4) == "RF64");
+    }
+    SF_INFO info{};
+    SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
+    REQUIRE(file != nullptr);
+    CHECK(info.frames == kTotal);
+    CHECK(info.channels == kChannels);
+    auto framesMatch = [&](std::int64_t first, int count)
+    {
+        std::vector<float> got(static_cast<std::size_t>(count * kChannels));
+        REQUIRE(sf_seek(file, first, SEEK_SET) == first);
+        REQUIRE(sf_readf_float(file, got.data(), count) == count);
+        for (int k = 0; k < count; ++k)
+            for (int c = 0; c < kChannels; ++c)
+                if (got[static_cast<std::size_t>(k * kChannels + c)] != RampSource::rampValue(first + k, c))
+                    return false;
+        return true;
+    };
+    CHECK(framesMatch(0, 1000));
+    CHECK(framesMatch(4'294'967'296 / 64 - 500, 1000)); // across the 4 GiB mark of the data
+    CHECK(framesMatch(kTotal - 1000, 1000));             // the last frames
+    sf_close(file);
+    std::filesystem::remove_all(dir);
+}
