@@ -16,6 +16,7 @@ WB_PACKAGES=(
   xvfb xauth x11-utils imagemagick xdotool sox valgrind
   help2man dpkg-dev desktop-file-utils
   lv2-dev x42-plugins swh-lv2
+  clang-14 libclang-rt-14-dev
 )
 
 wb_log() { printf '\033[1m[wavebench]\033[0m %s\n' "$*" >&2; }

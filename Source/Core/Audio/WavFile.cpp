@@ -506,8 +506,16 @@ std::optional<WavData> readWav(const std::string& path, std::string& error)
                                                 : SampleFormat::float32;
     const bool isInt = subtype == SF_FORMAT_PCM_24 || subtype == SF_FORMAT_PCM_16;
     const auto numChannels = static_cast<std::size_t>(info.channels);
-    const auto frames = static_cast<std::size_t>(info.frames);
-    data.channels.assign(numChannels, std::vector<float>(frames));
+    const auto frames = static_cast<std::size_t>(std::max<sf_count_t>(0, info.frames));
+    // The header's length is a claim: the channels grow as frames arrive, and no more is reserved
+    // up front than the file's size could hold (a damaged or hostile header claiming billions of
+    // frames must not allocate them: Tests/Fuzz/WavReadFuzz runs under an RSS limit).
+    std::error_code sizeError;
+    const auto fileBytes = static_cast<std::size_t>(std::filesystem::file_size(path, sizeError));
+    const std::size_t reserve = sizeError ? 0 : std::min(frames, fileBytes / std::max<std::size_t>(1, numChannels) + 1);
+    data.channels.assign(numChannels, {});
+    for (auto& channel : data.channels)
+        channel.reserve(reserve);
     std::vector<float> floats(isInt ? 0 : kChunkFrames * numChannels);
     std::vector<int> ints(isInt ? kChunkFrames * numChannels : 0);
     for (std::size_t start = 0; start < frames;)
@@ -521,6 +529,8 @@ std::optional<WavData> readWav(const std::string& path, std::string& error)
                                 sf_strerror(file.get()));
             return std::nullopt;
         }
+        for (auto& channel : data.channels)
+            channel.resize(start + static_cast<std::size_t>(got));
         for (std::size_t i = 0; i < static_cast<std::size_t>(got); ++i)
             for (std::size_t c = 0; c < numChannels; ++c)
                 data.channels[c][start + i] =
